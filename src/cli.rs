@@ -1,0 +1,62 @@
+//! Command-line definitions (clap). No logic here: `main.rs` dispatches to `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// radcase turns a folder of radiology teaching cases (Markdown plus images) into a fast,
+/// private-by-default static website.
+#[derive(Debug, Parser)]
+#[command(name = "radcase", version, about, long_about = None)]
+pub struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is being done.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the website from a site folder (writes SITE/public unless --output is given).
+    Build(BuildArgs),
+    /// Create a new site, or a new case in a site.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder (the one with config.toml).
+    #[arg(default_value = ".")]
+    pub site: PathBuf,
+    /// Where to write the website. It is replaced as a whole when the build succeeds.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Publish under this address instead of base_url from config.toml.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create a starter site with one sample case in DIR.
+    Site {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+    /// Create a case folder (content/cases/SLUG/index.md) with every case field ready to fill in.
+    Case {
+        /// The case title, e.g. "Acute appendicitis with appendicolith".
+        title: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+}

@@ -1,0 +1,138 @@
+//! `radcase build`: load → plan → run → commit, for one site folder.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::output::{self, Staging};
+use crate::plan::{self, Job};
+use crate::render::{self, Renderer, Templates};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub site: PathBuf,
+    /// Defaults to `SITE/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a finished build did, for the summary line.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+/// Build the site. On any error the previous output is left untouched.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let site = &options.site;
+    if !site.is_dir() {
+        return Err(Diagnostic::in_file(site, "the site folder does not exist")
+            .with_hint("pass the folder that holds config.toml, or create a site with `radcase new site DIR`")
+            .into());
+    }
+    let mut config = Config::load(&site.join("config.toml"))?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url).map_err(|msg| {
+            Diagnostic::new(format!("--base-url: {msg}"))
+                .with_hint("write a full URL such as https://teaching.example.org/")
+        })?;
+    }
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| site.join("public"));
+    output::check_output_dir(site, &output)?;
+
+    let load = LoadOptions {
+        drafts: options.drafts,
+    };
+    let (templates, library) = rayon::join(
+        || Templates::load(site, &config),
+        || content::load(site, &config, load),
+    );
+    let (templates, library) = merge(templates, library)?;
+    let static_dirs = render::templates::static_dirs(site, &config)?;
+    let plan = plan::plan(&config, &library, &static_dirs)?;
+    let renderer = Renderer::new(&config, &library, &templates)?;
+
+    let staging = Staging::new(&output)?;
+    let errors: Vec<Diagnostic> = plan
+        .outputs
+        .par_iter()
+        .filter_map(|out| run(&renderer, &staging, &out.path, &out.job).err())
+        .flat_map(|e| e.0)
+        .collect();
+    if !errors.is_empty() {
+        return Err(Errors(dedup(errors)));
+    }
+    staging.commit()?;
+    Ok(BuildReport {
+        output,
+        pages: library.pages.len(),
+        sections: library.sections.len(),
+        files: plan.outputs.len(),
+        elapsed: started.elapsed(),
+    })
+}
+
+fn merge<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Err(Errors(mut e1)), Err(Errors(e2))) => {
+            e1.extend(e2);
+            Err(Errors(e1))
+        }
+    }
+}
+
+/// A template error repeats once per page using the template: report it once.
+fn dedup(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|d| seen.insert((d.path.clone(), d.line, d.column)));
+    errors
+}
+
+/// Execute one job of the plan into the staging folder.
+fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Result<()> {
+    let html = match job {
+        Job::Page(i) => renderer.page(*i)?,
+        Job::Section(i, pager) => renderer.section(*i, *pager)?,
+        Job::TaxonomyList(t) => renderer.taxonomy_list(*t)?,
+        Job::Term {
+            taxonomy,
+            term,
+            pager,
+        } => renderer.taxonomy_term(*taxonomy, *term, *pager)?,
+        Job::Redirect(to) => render::redirect(to),
+        Job::NotFound => renderer.not_found()?,
+        Job::Sitemap => renderer.sitemap(),
+        Job::ThemeStatic(bytes) => return Ok(staging.write(path, bytes)?),
+        Job::Static(src) => {
+            let dest = staging.prepare(path)?;
+            return std::fs::copy(src, &dest)
+                .map(|_| ())
+                .map_err(|e| crate::diagnostic::io_error(src, "copy the file", &e).into());
+        }
+        Job::Asset(src) => {
+            let dest = staging.prepare(path)?;
+            return Ok(crate::media::publish(src, &dest)?);
+        }
+    };
+    Ok(staging.write(path, html.as_bytes())?)
+}
+
+/// `SITE/public` relative to the current folder, for messages.
+pub fn display_path(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -1,0 +1,4 @@
+//! One module per command; each is thin orchestration of the pipeline stages.
+
+pub mod build;
+pub mod new;

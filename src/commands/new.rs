@@ -1,0 +1,190 @@
+//! `radcase new site DIR` and `radcase new case TITLE`: starter files that build as they are.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Result, io_error};
+
+const SITE_CONFIG: &str = r#"# The site's settings. Every key is described in the radcase README.
+title = "Teaching Cases"
+base_url = "https://teaching.example.org/"
+description = "Radiology teaching cases from our department."
+language = "en"
+author = "Department of Radiology"
+
+# Ways to browse the cases. These three are the default.
+[[taxonomies]]
+name = "modality"
+title = "Modality"
+
+[[taxonomies]]
+name = "system"
+title = "Body system"
+
+[[taxonomies]]
+name = "tags"
+title = "Tags"
+
+[extra]
+"#;
+
+const HOME: &str = r#"+++
+title = "Teaching Cases"
+description = "Radiology teaching cases from our department."
++++
+Cases from our daily work, de-identified and written up for residents and students.
+"#;
+
+const CASES_SECTION: &str = r#"+++
+title = "Cases"
+description = "All teaching cases, newest first."
+page_kind = "case"
+sort_by = "date"
+paginate_by = 12
++++
+"#;
+
+const ABOUT: &str = r#"+++
+title = "About"
+description = "Who writes these cases and how they are prepared."
++++
+These teaching cases are written by our residents and reviewed by faculty. Every image is
+de-identified before it is added, and radcase strips all image metadata when it publishes.
+"#;
+
+/// Create a starter site in `dir`.
+pub fn site(dir: &Path) -> Result<()> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(
+            Diagnostic::in_file(dir, "the folder already exists and is not empty")
+                .with_hint("choose a new folder name; radcase never writes over existing files")
+                .into(),
+        );
+    }
+    let today = chrono::Local::now().date_naive();
+    let sample = case_text("Acute appendicitis", &today.to_string(), SAMPLE_BODY);
+    let files: [(&str, &str); 5] = [
+        ("config.toml", SITE_CONFIG),
+        ("content/_index.md", HOME),
+        ("content/cases/_index.md", CASES_SECTION),
+        ("content/about.md", ABOUT),
+        ("content/cases/acute-appendicitis/index.md", &sample),
+    ];
+    for (rel, text) in files {
+        write_new(&dir.join(rel), text)?;
+    }
+    for empty in ["static", "templates"] {
+        let d = dir.join(empty);
+        std::fs::create_dir_all(&d).map_err(|e| io_error(&d, "create the folder", &e))?;
+    }
+    Ok(())
+}
+
+/// Create `content/cases/SLUG/index.md` in `site` and return its path.
+pub fn case(site: &Path, title: &str) -> Result<PathBuf> {
+    if !site.join("config.toml").is_file() {
+        return Err(
+            Diagnostic::in_file(site, "this is not a site folder (it has no config.toml)")
+                .with_hint(
+                    "pass the site folder with --site, or create one with `radcase new site DIR`",
+                )
+                .into(),
+        );
+    }
+    let slug = slug::slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::new(format!(
+            "the title \"{title}\" has no letters or digits to make a folder name from"
+        ))
+        .with_hint("give the case a descriptive title, e.g. \"Acute appendicitis\"")
+        .into());
+    }
+    let path = site.join("content/cases").join(&slug).join("index.md");
+    if path.exists() {
+        return Err(
+            Diagnostic::in_file(&path, "a case with this name already exists")
+                .with_hint("choose another title, or edit the existing case")
+                .into(),
+        );
+    }
+    let today = chrono::Local::now().date_naive();
+    write_new(&path, &case_text(title, &today.to_string(), NEW_CASE_BODY))?;
+    Ok(path)
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+    }
+    std::fs::write(path, text).map_err(|e| io_error(path, "write the file", &e))?;
+    Ok(())
+}
+
+fn case_text(title: &str, date: &str, body: &str) -> String {
+    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r#"+++
+title = "{title}"
+date = {date}
+# description = "One sentence for search results and link previews."
+authors = ["Your Name"]
+# draft = true                     # uncomment to keep the case out of the site
+
+# How readers browse the case.
+modality = ["CT"]                  # CT, MRI, XR, US, NM, PET, Fluoroscopy…
+system = ["abdominal"]             # neuro, chest, abdominal, musculoskeletal…
+tags = []
+
+# The patient, in general terms only: never a name, a date of birth or a record number.
+age = 30                           # years, or a text such as "6 weeks"; never over 89
+sex = "female"                     # female, male, other or unknown
+presentation = "Describe the clinical history in one or two sentences."
+
+diagnosis = "The final diagnosis"
+certainty = "typical imaging"      # e.g. "confirmed at surgery", "pathology-proven"
+differential = ["First alternative", "Second alternative"]
+teaching_points = ["What a resident should remember from this case."]
+
+quiz = false                       # true hides the diagnosis behind "Show answer"
+# quiz_title = "Case: abdominal pain"   # the title shown while the answer is hidden
+
+references = []                    # e.g. "Author A et al. *Journal* 2020;1:1–10. [doi](https://doi.org/…)"
+license = "CC BY-NC-SA 4.0"
+
+# Images in this folder, in the order to show them; alt text is required.
+# images = [{{ file = "axial-ct.png", alt = "Axial contrast-enhanced CT …", caption = "…" }}]
++++
+{body}"#
+    )
+}
+
+const NEW_CASE_BODY: &str =
+    "## Findings\n\nDescribe what the images show.\n\n## Discussion\n\nWhy the case matters.\n";
+
+const SAMPLE_BODY: &str = "A young adult with right lower quadrant pain for a day.
+
+## Findings
+
+- Dilated, fluid-filled appendix, 11 mm in diameter, with a thick enhancing wall.
+- An appendicolith at the base.
+- Periappendiceal fat stranding; no free air, no abscess.
+
+## Discussion
+
+CT is the most accurate test for appendicitis in adults. A diameter over 6 mm with wall
+enhancement and fat stranding is typical; an appendicolith raises the risk of perforation.
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_title_quotes_are_escaped() {
+        let t = case_text("The \"target\" sign", "2024-01-01", "");
+        assert!(t.contains(r#"title = "The \"target\" sign""#));
+    }
+}

@@ -1,0 +1,286 @@
+//! `config.toml` → a typed [`Config`] with defaults.
+//!
+//! Unknown keys are errors with the line and the closest valid key: a typo in a config file
+//! should never be silently ignored.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Result, io_error};
+use crate::toml_errors;
+
+/// One taxonomy (a way to browse cases): `tags`, `modality`, `system` by default.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    /// Display title; defaults to the capitalised name.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Whether each term gets its own feed (used by the feeds stage).
+    #[serde(default)]
+    pub feed: bool,
+    /// Paginate term pages by this many pages (none: one page per term).
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+}
+
+impl TaxonomyConfig {
+    fn named(name: &str, title: &str) -> Self {
+        TaxonomyConfig {
+            name: name.to_string(),
+            title: Some(title.to_string()),
+            feed: false,
+            paginate_by: None,
+        }
+    }
+
+    pub fn display_title(&self) -> String {
+        self.title.clone().unwrap_or_else(|| {
+            let mut c = self.name.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// An entry of the site navigation.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub name: String,
+    /// A path from the site root ("/cases/") or a full URL.
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    taxonomies: Option<Vec<TaxonomyConfig>>,
+    #[serde(default)]
+    menu: Option<Vec<MenuItem>>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// The site configuration after defaults are applied.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/` (e.g. `/` or `/teaching/`).
+    pub base_path: String,
+    pub description: Option<String>,
+    pub language: String,
+    pub author: Option<String>,
+    pub theme: Option<String>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub menu: Option<Vec<MenuItem>>,
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// Read `config.toml` from `path`.
+    pub fn load(path: &Path) -> Result<Config> {
+        if !path.exists() {
+            return Err(Diagnostic::in_file(path, "the site has no config.toml")
+                .with_hint(
+                    "run radcase in a site folder, pass the site folder as an argument, \
+                     or create a new site with `radcase new site DIR`",
+                )
+                .into());
+        }
+        let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the config", &e))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Diagnostic::in_file(path, "config.toml is not valid UTF-8 text")
+                .with_hint("save the file as UTF-8")
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parse config text; `path` is only used in error messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| toml_errors::diagnostic(path, text, &e, 0))?;
+        let (base_url, base_path) = normalize_base_url(&raw.base_url).map_err(|msg| {
+            Diagnostic::in_file(path, msg)
+                .at_line(key_line(text, "base_url").unwrap_or(1))
+                .with_hint("write a full URL, e.g. base_url = \"https://teaching.example.org/\"")
+        })?;
+        let taxonomies = raw.taxonomies.unwrap_or_else(|| {
+            vec![
+                TaxonomyConfig::named("tags", "Tags"),
+                TaxonomyConfig::named("modality", "Modality"),
+                TaxonomyConfig::named("system", "Body system"),
+            ]
+        });
+        for (i, t) in taxonomies.iter().enumerate() {
+            let clash = taxonomies[..i].iter().any(|o| o.name == t.name);
+            let reserved = crate::content::front_matter::is_reserved_key(&t.name);
+            if clash || reserved || slug::slugify(&t.name) != t.name {
+                return Err(Diagnostic::in_file(
+                    path,
+                    format!("taxonomy name `{}` cannot be used", t.name),
+                )
+                .at_line(
+                    text.find(&format!("\"{}\"", t.name))
+                        .map_or(1, |o| toml_errors::line_col(text, o).0),
+                )
+                .with_hint(if clash {
+                    "each taxonomy name may appear only once".to_string()
+                } else if reserved {
+                    "that name is already a front matter key; pick another".to_string()
+                } else {
+                    format!(
+                        "use lowercase letters, digits and dashes, e.g. `{}`",
+                        slug::slugify(&t.name)
+                    )
+                })
+                .into());
+            }
+        }
+        Ok(Config {
+            title: raw.title,
+            base_url,
+            base_path,
+            description: raw.description,
+            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            author: raw.author,
+            theme: raw.theme,
+            taxonomies,
+            menu: raw.menu,
+            extra: raw.extra,
+        })
+    }
+
+    /// Replace the base URL (for `--base-url`).
+    pub fn set_base_url(&mut self, url: &str) -> std::result::Result<(), String> {
+        let (base_url, base_path) = normalize_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(())
+    }
+
+    /// The full URL of a site path that starts with `base_path`.
+    pub fn permalink(&self, url_path: &str) -> String {
+        let tail = url_path
+            .strip_prefix(&self.base_path)
+            .unwrap_or(url_path.trim_start_matches('/'));
+        format!("{}{}", self.base_url, tail)
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+}
+
+/// Check a base URL and split off its path. `https://x.org/teach` → (`https://x.org/teach/`, `/teach/`).
+fn normalize_base_url(url: &str) -> std::result::Result<(String, String), String> {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "base_url `{url}` is not a full URL (it has no scheme such as https://)"
+        ));
+    };
+    if !matches!(scheme, "http" | "https" | "file") {
+        return Err(format!(
+            "base_url `{url}` must start with http:// or https://"
+        ));
+    }
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() && scheme != "file" {
+        return Err(format!("base_url `{url}` has no host name"));
+    }
+    if path.contains(['?', '#']) {
+        return Err(format!(
+            "base_url `{url}` must not contain a query or a fragment"
+        ));
+    }
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    Ok((format!("{scheme}://{host}{path}"), path))
+}
+
+/// Line of a top-level `key = …` in TOML text, for errors found after parsing.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let c = parse("title = \"T\"\nbase_url = \"https://x.org\"\n").unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.base_url, "https://x.org/");
+        assert_eq!(c.base_path, "/");
+        let names: Vec<_> = c.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["tags", "modality", "system"]);
+    }
+
+    #[test]
+    fn base_path_is_kept() {
+        let c = parse("title = \"T\"\nbase_url = \"https://x.org/teach\"\n").unwrap();
+        assert_eq!(c.base_path, "/teach/");
+        assert_eq!(
+            c.permalink("/teach/cases/a/"),
+            "https://x.org/teach/cases/a/"
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggestion() {
+        let err =
+            parse("title = \"T\"\nbase_url = \"https://x.org\"\ndescripton = \"d\"\n").unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("descripton"), "{}", d.message);
+        assert!(d.hint.as_deref().unwrap().contains("`description`"));
+    }
+
+    #[test]
+    fn bad_base_url_is_rejected() {
+        let err = parse("title = \"T\"\nbase_url = \"teaching.org\"\n").unwrap_err();
+        assert_eq!(err.0[0].line, Some(2));
+    }
+
+    #[test]
+    fn taxonomy_named_like_a_key_is_rejected() {
+        let err = parse(
+            "title = \"T\"\nbase_url = \"https://x.org\"\n[[taxonomies]]\nname = \"title\"\n",
+        )
+        .unwrap_err();
+        assert!(err.0[0].message.contains("`title`"));
+    }
+}

@@ -1,0 +1,17 @@
+//! radcase: a static site generator for radiology teaching cases.
+//!
+//! One build is data flowing through stages, each a module:
+//! `config` → `content` (load) → `plan` → `render` + `media` (run) → `output` (commit).
+//! `commands` orchestrates them for each CLI command; `main.rs` only dispatches.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod markdown;
+pub mod media;
+pub mod output;
+pub mod plan;
+pub mod render;
+mod toml_errors;

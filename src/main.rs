@@ -1,0 +1,70 @@
+//! The `radcase` binary: parse the command line, run one command, map the result to an exit
+//! code (0 success, 1 the site has errors, 2 bad command-line usage, from clap).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use radcase::cli::{Cli, Command, NewCommand};
+use radcase::commands::{build, new};
+use radcase::diagnostic::Errors;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match try_main(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => {
+            eprintln!("{errors}");
+            let n = errors.0.len();
+            if n > 1 {
+                eprintln!("\n{n} errors; nothing was written.");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn try_main(cli: &Cli) -> Result<(), Errors> {
+    match &cli.command {
+        Command::Build(args) => {
+            let options = build::BuildOptions {
+                site: args.site.clone(),
+                output: args.output.clone(),
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+            };
+            let report = build::build(&options)?;
+            if !cli.quiet {
+                eprintln!(
+                    "Built {} pages in {} sections ({} files) into {} in {} ms",
+                    report.pages,
+                    report.sections,
+                    report.files,
+                    report.output.display(),
+                    report.elapsed.as_millis()
+                );
+            }
+            Ok(())
+        }
+        Command::New(NewCommand::Site { dir }) => {
+            new::site(dir)?;
+            if !cli.quiet {
+                eprintln!(
+                    "Created a new site in {}. Build it with: radcase build {}",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::New(NewCommand::Case { title, site }) => {
+            let path = new::case(site, title)?;
+            if !cli.quiet {
+                eprintln!(
+                    "Created {}. Put the case's images beside it.",
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}

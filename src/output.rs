@@ -1,0 +1,167 @@
+//! Writing the output safely: everything goes to a staging folder beside the output, which is
+//! swapped in only when the whole build succeeded. A failed build leaves the old site as it was.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Result, io_error};
+
+/// Refuse output folders whose replacement would delete sources.
+pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
+    let site = resolve(site_dir);
+    let out = resolve(output);
+    let refuse = |why: String| -> Result<()> {
+        Err(Diagnostic::in_file(output, format!("refusing to write the site here: {why}"))
+            .with_hint("the output folder is replaced on every build; pick a folder of its own, e.g. --output public")
+            .into())
+    };
+    if out == site {
+        return refuse("it is the site folder itself".into());
+    }
+    if site.starts_with(&out) {
+        return refuse("it contains the site folder".into());
+    }
+    for source in ["content", "templates", "static", "themes", "config.toml"] {
+        if out.starts_with(site.join(source)) {
+            return refuse(format!("it is inside the site's {source}"));
+        }
+    }
+    Ok(())
+}
+
+/// An absolute path with `.` and `..` resolved and symlinks followed where the path exists.
+fn resolve(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.into_iter().rev() {
+        match Path::new(&name).components().next() {
+            Some(Component::ParentDir) => {
+                out.pop();
+            }
+            Some(Component::CurDir) => {}
+            _ => out.push(name),
+        }
+    }
+    out
+}
+
+/// A folder the build writes into, swapped in place of the output on [`Staging::commit`].
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| io_error(&dir, "clear the staging folder", &e))?;
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| io_error(&dir, "create the staging folder", &e))?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.prepare(rel)?;
+        std::fs::write(&path, bytes).map_err(|e| io_error(&path, "write the file", &e))
+    }
+
+    /// Create the parent folders of `rel` and return its full path.
+    pub fn prepare(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| io_error(parent, "create the folder", &e))?;
+        }
+        Ok(path)
+    }
+
+    /// Replace the output folder with the staging folder.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.dir.with_file_name(format!(
+            ".{}.old-{}",
+            self.target
+                .file_name()
+                .map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string()),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old)
+                .map_err(|e| io_error(&self.target, "move the old output aside", &e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(io_error(&self.target, "move the new output into place", &e).into());
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old)
+                .map_err(|e| io_error(&old, "remove the old output", &e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_site_and_ancestors_and_sources() {
+        let site = Path::new("/tmp/radcase-test-site");
+        assert!(check_output_dir(site, site).is_err());
+        assert!(check_output_dir(site, Path::new("/tmp")).is_err());
+        assert!(check_output_dir(site, Path::new("/tmp/radcase-test-site/content/x")).is_err());
+        assert!(
+            check_output_dir(
+                site,
+                Path::new("/tmp/radcase-test-site/../radcase-test-site")
+            )
+            .is_err()
+        );
+        assert!(check_output_dir(site, Path::new("/tmp/radcase-test-site/public")).is_ok());
+    }
+}

@@ -1,0 +1,235 @@
+//! The plan: every file a build will write, as data, decided before any work is done.
+//!
+//! Two sources writing the same output path is an error here, naming both, so no build ever
+//! silently overwrites one page with another.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::Library;
+use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::media::{self, Treatment};
+use crate::render::{Pager, theme};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    Page(usize),
+    Section(usize, Pager),
+    TaxonomyList(usize),
+    Term {
+        taxonomy: usize,
+        term: usize,
+        pager: Pager,
+    },
+    /// A redirect page to this URL.
+    Redirect(String),
+    NotFound,
+    Sitemap,
+    /// A co-located file of a page or section, published through `media`.
+    Asset(PathBuf),
+    /// A file of the built-in theme's `static/`.
+    ThemeStatic(&'static [u8]),
+    /// A file of a `static/` folder, copied as is.
+    Static(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Path relative to the output folder, `/`-separated.
+    pub path: String,
+    pub job: Job,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub outputs: Vec<Output>,
+}
+
+struct Planner<'a> {
+    library: &'a Library,
+    outputs: Vec<Output>,
+    /// Output path → index in `outputs`.
+    taken: HashMap<String, usize>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Planner<'_> {
+    /// Add an output; static files may replace static files (theme → site), nothing else may clash.
+    fn add(&mut self, path: String, job: Job) {
+        let overridable = |j: &Job| matches!(j, Job::ThemeStatic(_) | Job::Static(_));
+        match self.taken.get(&path) {
+            Some(&i) if overridable(&self.outputs[i].job) && overridable(&job) => {
+                self.outputs[i].job = job;
+            }
+            Some(&i) => {
+                let first = self.origin(&self.outputs[i].job);
+                let second = self.origin(&job);
+                self.errors.push(
+                    Diagnostic::new(format!(
+                        "two sources would be published at the same address /{}: {first} and {second}",
+                        path.trim_end_matches("index.html")
+                    ))
+                    .with_hint("give one of them another `slug`, rename its file, or remove the duplicate alias"),
+                );
+            }
+            None => {
+                self.taken.insert(path.clone(), self.outputs.len());
+                self.outputs.push(Output { path, job });
+            }
+        }
+    }
+
+    fn origin(&self, job: &Job) -> String {
+        let lib = self.library;
+        match job {
+            Job::Page(i) => lib.pages[*i].file.display().to_string(),
+            Job::Section(i, _) => lib.sections[*i]
+                .file
+                .as_ref()
+                .map_or_else(|| "the home page".to_string(), |f| f.display().to_string()),
+            Job::TaxonomyList(t) | Job::Term { taxonomy: t, .. } => {
+                format!("the `{}` taxonomy", lib.taxonomies[*t].config.name)
+            }
+            Job::Redirect(to) => format!("an alias redirecting to {to}"),
+            Job::NotFound => "the 404 page".into(),
+            Job::Sitemap => "the sitemap".into(),
+            Job::Asset(p) | Job::Static(p) => p.display().to_string(),
+            Job::ThemeStatic(_) => "the built-in theme".into(),
+        }
+    }
+}
+
+/// Decide every output of a build.
+pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
+    let mut p = Planner {
+        library,
+        outputs: Vec::new(),
+        taken: HashMap::new(),
+        errors: Vec::new(),
+    };
+    for (path, bytes) in theme::static_files() {
+        p.add(path.to_string(), Job::ThemeStatic(bytes));
+    }
+    for dir in static_dirs {
+        for file in static_files(dir)? {
+            let rel = file
+                .strip_prefix(dir)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            p.add(rel, Job::Static(file));
+        }
+    }
+    for (i, section) in library.sections.iter().enumerate() {
+        let per_page = section.front.paginate_by;
+        let count = Pager::count(section.pages.len(), per_page);
+        for number in 1..=count {
+            let path = Pager::path(&section.path, number);
+            p.add(
+                format!("{path}index.html"),
+                Job::Section(i, Pager { number, per_page }),
+            );
+        }
+        if count > 1 {
+            p.add(
+                format!("{}page/1/index.html", section.path),
+                Job::Redirect(section.url.clone()),
+            );
+        }
+        for asset in &section.assets {
+            add_asset(&mut p, asset);
+        }
+    }
+    for (i, page) in library.pages.iter().enumerate() {
+        p.add(format!("{}index.html", page.path), Job::Page(i));
+        for asset in &page.assets {
+            add_asset(&mut p, asset);
+        }
+        for alias in &page.front.aliases {
+            p.add(alias_path(alias), Job::Redirect(page.url.clone()));
+        }
+    }
+    for (t, tax) in library.taxonomies.iter().enumerate() {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        p.add(format!("{}index.html", tax.path), Job::TaxonomyList(t));
+        for (term_index, term) in tax.terms.iter().enumerate() {
+            let per_page = tax.config.paginate_by;
+            for number in 1..=Pager::count(term.pages.len(), per_page) {
+                let path = Pager::path(&term.path, number);
+                p.add(
+                    format!("{path}index.html"),
+                    Job::Term {
+                        taxonomy: t,
+                        term: term_index,
+                        pager: Pager { number, per_page },
+                    },
+                );
+            }
+        }
+    }
+    p.add("404.html".into(), Job::NotFound);
+    p.add("sitemap.xml".into(), Job::Sitemap);
+    let _ = config;
+    if p.errors.is_empty() {
+        Ok(Plan { outputs: p.outputs })
+    } else {
+        Err(Errors(p.errors))
+    }
+}
+
+fn add_asset(p: &mut Planner<'_>, asset: &crate::content::Asset) {
+    if media::treatment(&asset.source) != Treatment::Withhold {
+        p.add(asset.output.clone(), Job::Asset(asset.source.clone()));
+    }
+}
+
+/// `/old/path` → `old/path/index.html`; `/old.html` stays a file.
+fn alias_path(alias: &str) -> String {
+    let a = alias.trim_start_matches('/');
+    if a.ends_with(".html") || a.ends_with(".htm") {
+        a.to_string()
+    } else if a.is_empty() || a.ends_with('/') {
+        format!("{a}index.html")
+    } else {
+        format!("{a}/index.html")
+    }
+}
+
+fn static_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            match e.loop_ancestor() {
+                Some(a) => Diagnostic::in_file(
+                    &path,
+                    format!("symbolic link loop back to {}", a.display()),
+                )
+                .with_hint("remove or fix the link"),
+                None => Diagnostic::in_file(&path, format!("could not read: {e}")),
+            }
+        })?;
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(alias_path("/old/case/"), "old/case/index.html");
+        assert_eq!(alias_path("old/case"), "old/case/index.html");
+        assert_eq!(alias_path("/old.html"), "old.html");
+    }
+}

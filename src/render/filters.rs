@@ -1,0 +1,111 @@
+//! Filters and functions our templates need that Tera 2 does not ship (dates, slugs,
+//! Markdown, site URLs). Small and ours, instead of pulling tera-contrib.
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::content::front_matter::parse_date;
+
+pub fn register(tera: &mut Tera, config: &crate::config::Config) {
+    tera.register_filter("date", date);
+    tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| slug::slugify(s));
+    tera.register_filter("markdown", markdown);
+    tera.register_filter("striptags", |s: &str, _: Kwargs, _: &State| strip_tags(s));
+    let base_path = config.base_path.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(format!("{}{}", base_path, path.trim_start_matches('/')))
+        },
+    );
+}
+
+/// `{{ page.date | date(format="%e %B %Y") }}`: format an ISO date or RFC 3339 datetime.
+fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let format: String = kwargs
+        .get("format")?
+        .unwrap_or_else(|| "%e %B %Y".to_string());
+    let parsed = parse_date(value).ok_or_else(|| {
+        tera::Error::message(format!(
+            "the date filter needs a date like 2024-05-02, got \"{value}\""
+        ))
+    })?;
+    let mut out = String::new();
+    use std::fmt::Write;
+    write!(out, "{}", parsed.format(&format))
+        .map_err(|_| tera::Error::message(format!("invalid date format \"{format}\"")))?;
+    Ok(out.trim().to_string())
+}
+
+/// `{{ text | markdown }}` renders Markdown; `markdown(inline=true)` drops the `<p>` wrapper.
+fn markdown(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let inline: bool = kwargs.get("inline")?.unwrap_or(false);
+    let html = if inline {
+        crate::markdown::render_inline(value)
+    } else {
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new(value));
+        out
+    };
+    Ok(Value::safe_string(&html))
+}
+
+/// Text of an HTML fragment: tags removed, whitespace collapsed (for meta descriptions).
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.replace(" .", ".").replace(" ,", ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(tpl: &str) -> String {
+        let config = crate::config::Config::parse(
+            std::path::Path::new("config.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org/teach/\"\n",
+        )
+        .unwrap();
+        let mut tera = Tera::new();
+        register(&mut tera, &config);
+        tera.add_raw_template("t.html", tpl).unwrap();
+        tera.render("t.html", &tera::Context::new()).unwrap()
+    }
+
+    #[test]
+    fn date_filter_formats() {
+        assert_eq!(render("{{ '2024-05-02' | date }}"), "2 May 2024");
+        assert_eq!(
+            render("{{ '2024-05-02T10:00:00Z' | date(format='%Y') }}"),
+            "2024"
+        );
+    }
+
+    #[test]
+    fn striptags_keeps_text() {
+        assert_eq!(strip_tags("<p>A <em>b</em>.</p>\n"), "A b.");
+    }
+
+    #[test]
+    fn url_function_adds_base_path() {
+        assert_eq!(render("{{ url(path='/css/a.css') }}"), "/teach/css/a.css");
+    }
+
+    #[test]
+    fn markdown_filter_is_safe_html() {
+        assert_eq!(render("{{ '*a*' | markdown(inline=true) }}"), "<em>a</em>");
+    }
+}

@@ -1,0 +1,241 @@
+//! Rendering: pages, lists and site files from the library, through Tera templates.
+//!
+//! Takes a loaded [`Library`] and a job of the plan, returns the bytes of one output file.
+//! Does no I/O apart from reading image headers while building views.
+
+mod filters;
+mod sitemap;
+pub mod templates;
+pub mod theme;
+mod views;
+
+use std::path::Path;
+
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::content::{Kind, Library};
+use crate::diagnostic::Result;
+pub use templates::Templates;
+use views::Views;
+
+/// Number of newest cases and posts the home page lists.
+const HOME_LATEST: usize = 6;
+
+/// A page number of a paginated list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pager {
+    /// 1-based.
+    pub number: usize,
+    pub per_page: Option<usize>,
+}
+
+impl Pager {
+    /// How many pages a list of `n` items needs (at least one, even when empty).
+    pub fn count(n: usize, per_page: Option<usize>) -> usize {
+        per_page.map_or(1, |p| n.div_ceil(p).max(1))
+    }
+
+    /// URL path of page `number` of a list at `base` (which ends with `/`).
+    pub fn path(base: &str, number: usize) -> String {
+        if number == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{number}/")
+        }
+    }
+}
+
+pub struct Renderer<'a> {
+    config: &'a Config,
+    library: &'a Library,
+    templates: &'a Templates,
+    views: Views,
+    taxonomies: Vec<Value>,
+    base: Context,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(config: &'a Config, library: &'a Library, templates: &'a Templates) -> Result<Self> {
+        let views = Views::build(library)?;
+        let taxonomies = views::taxonomies(library);
+        let mut base = Context::new();
+        base.insert_value("config", views::config(config));
+        let mut site = tera::Map::new();
+        site.insert("menu".into(), views::menu(config, library));
+        site.insert("taxonomies".into(), Value::from(taxonomies.clone()));
+        base.insert_value("site", Value::from(site));
+        Ok(Renderer {
+            config,
+            library,
+            templates,
+            views,
+            taxonomies,
+            base,
+        })
+    }
+
+    fn context(&self, url: &str) -> Context {
+        let mut c = self.base.clone();
+        c.insert("current_url", url);
+        c.insert("current_permalink", &self.config.permalink(url));
+        c
+    }
+
+    pub fn page(&self, index: usize) -> Result<String> {
+        let page = &self.library.pages[index];
+        let section = &self.library.sections[page.section];
+        let by_kind = format!("{}.html", page.kind.as_str());
+        let template = page
+            .front
+            .template
+            .clone()
+            .or_else(|| section.front.page_template.clone())
+            .unwrap_or_else(|| {
+                if self.templates.has(&by_kind) {
+                    by_kind
+                } else {
+                    "page.html".into()
+                }
+            });
+        let mut c = self.context(&page.url);
+        c.insert_value("page", self.views.pages[index].clone());
+        c.insert_value("section", self.views.sections[page.section].clone());
+        self.templates.render(&template, &c, Some(&page.file))
+    }
+
+    pub fn section(&self, index: usize, pager: Pager) -> Result<String> {
+        let section = &self.library.sections[index];
+        let default = if section.is_home() {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let template = section
+            .front
+            .template
+            .clone()
+            .unwrap_or_else(|| default.to_string());
+        let url = Pager::path(&section.url, pager.number);
+        let mut c = self.context(&url);
+        c.insert_value("section", self.views.sections[index].clone());
+        c.insert_value(
+            "paginator",
+            self.paginator(&section.pages, &section.url, pager),
+        );
+        if section.is_home() {
+            c.insert_value("latest_cases", self.latest(Kind::Case));
+            c.insert_value("latest_posts", self.latest(Kind::Post));
+        }
+        let origin = section
+            .file
+            .as_deref()
+            .unwrap_or(Path::new("content/_index.md"));
+        self.templates.render(&template, &c, Some(origin))
+    }
+
+    pub fn taxonomy_list(&self, index: usize) -> Result<String> {
+        let tax = &self.library.taxonomies[index];
+        let mut c = self.context(&tax.url);
+        c.insert_value("taxonomy", self.taxonomies[index].clone());
+        self.templates.render("taxonomy_list.html", &c, None)
+    }
+
+    pub fn taxonomy_term(&self, index: usize, term: usize, pager: Pager) -> Result<String> {
+        let tax = &self.library.taxonomies[index];
+        let t = &tax.terms[term];
+        let mut c = self.context(&Pager::path(&t.url, pager.number));
+        c.insert_value("taxonomy", self.taxonomies[index].clone());
+        c.insert_value("term", views::term(t));
+        c.insert_value("paginator", self.paginator(&t.pages, &t.url, pager));
+        self.templates.render("taxonomy_term.html", &c, None)
+    }
+
+    pub fn not_found(&self) -> Result<String> {
+        let c = self.context(&format!("{}404.html", self.config.base_path));
+        self.templates.render("404.html", &c, None)
+    }
+
+    pub fn sitemap(&self) -> String {
+        sitemap::render(self.library)
+    }
+
+    fn latest(&self, kind: Kind) -> Value {
+        let mut pages: Vec<usize> = (0..self.library.pages.len())
+            .filter(|&i| self.library.pages[i].kind == kind)
+            .collect();
+        pages.sort_by(|&a, &b| {
+            let (pa, pb) = (&self.library.pages[a], &self.library.pages[b]);
+            pb.front
+                .date
+                .cmp(&pa.front.date)
+                .then_with(|| pa.rel.cmp(&pb.rel))
+        });
+        pages.truncate(HOME_LATEST);
+        self.views.pages_of(&pages)
+    }
+
+    fn paginator(&self, pages: &[usize], base: &str, pager: Pager) -> Value {
+        let total = Pager::count(pages.len(), pager.per_page);
+        let slice = match pager.per_page {
+            Some(per) => {
+                let start = (pager.number - 1) * per;
+                &pages[start.min(pages.len())..(start + per).min(pages.len())]
+            }
+            None => pages,
+        };
+        let mut m = tera::Map::new();
+        let url = |n: usize| Value::from(Pager::path(base, n));
+        m.insert("pages".into(), self.views.pages_of(slice));
+        m.insert("number".into(), Value::from(pager.number));
+        m.insert("total_pages".into(), Value::from(total));
+        m.insert("total_items".into(), Value::from(pages.len()));
+        m.insert("first".into(), url(1));
+        m.insert("last".into(), url(total));
+        m.insert(
+            "previous".into(),
+            if pager.number > 1 {
+                url(pager.number - 1)
+            } else {
+                Value::none()
+            },
+        );
+        m.insert(
+            "next".into(),
+            if pager.number < total {
+                url(pager.number + 1)
+            } else {
+                Value::none()
+            },
+        );
+        Value::from(m)
+    }
+}
+
+/// A page that sends the reader to `to` (for `aliases` and `page/1/`).
+pub fn redirect(to: &str) -> String {
+    let to = escape_html(to);
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Redirecting…</title><link rel=\"canonical\" href=\"{to}\">\
+         <meta name=\"robots\" content=\"noindex\">\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
+         <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body></html>\n"
+    )
+}
+
+/// Escape text for HTML content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,77 @@
+//! The default theme, compiled into the binary so `radcase build` needs no theme folder.
+//!
+//! `themes/default/` in the repository is the source; this module only embeds it. A test
+//! checks that every file there is listed here.
+
+/// One file of the embedded theme, relative to `themes/default/`.
+pub struct EmbeddedFile {
+    pub path: &'static str,
+    pub bytes: &'static [u8],
+}
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(EmbeddedFile {
+            path: $path,
+            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)),
+        }),*]
+    };
+}
+
+pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
+    "templates/base.html",
+    "templates/index.html",
+    "templates/section.html",
+    "templates/case.html",
+    "templates/page.html",
+    "templates/taxonomy_list.html",
+    "templates/taxonomy_term.html",
+    "templates/404.html",
+    "templates/partials/page_card.html",
+    "templates/partials/pagination.html",
+    "templates/partials/terms.html",
+    "templates/partials/case_answer.html",
+    "static/css/radcase.css",
+    "static/favicon.svg",
+);
+
+/// The embedded templates: (name relative to `templates/`, source).
+pub fn templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DEFAULT_THEME.iter().filter_map(|f| {
+        let name = f.path.strip_prefix("templates/")?;
+        Some((name, std::str::from_utf8(f.bytes).unwrap_or_default()))
+    })
+}
+
+/// The embedded static files: (output path, bytes).
+pub fn static_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    DEFAULT_THEME
+        .iter()
+        .filter_map(|f| Some((f.path.strip_prefix("static/")?, f.bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        for entry in walkdir::WalkDir::new(&root) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                assert!(
+                    DEFAULT_THEME.iter().any(|f| f.path == rel),
+                    "themes/default/{rel} is not listed in DEFAULT_THEME"
+                );
+            }
+        }
+        assert!(templates().all(|(_, src)| !src.is_empty()));
+    }
+}

@@ -1,0 +1,378 @@
+//! What templates see: plain serialisable views of pages, sections and taxonomies.
+//!
+//! Each page's view is built once, converted to a Tera value (reference-counted, so putting it
+//! in many list pages costs a pointer copy), and reused by every template that shows it.
+//! A quiz page's view never carries its real title or diagnosis outside `answer` fields.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::Config;
+use crate::content::{Kind, Library, Page, Section, Term};
+use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::markdown::{Heading, render_inline};
+
+#[derive(Serialize)]
+struct Link<'a> {
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct ImageView {
+    url: String,
+    alt: String,
+    caption: Option<String>,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+struct CaseView<'a> {
+    age: Option<&'a str>,
+    sex: Option<&'a str>,
+    presentation: Option<&'a str>,
+    diagnosis: Option<&'a str>,
+    certainty: Option<&'a str>,
+    differential: &'a [String],
+    teaching_points: Vec<String>,
+    references: Vec<String>,
+    license: Option<&'a str>,
+    images: Vec<ImageView>,
+}
+
+#[derive(Serialize)]
+struct Neighbour<'a> {
+    title: String,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    /// Safe to show before a quiz is answered.
+    title: String,
+    /// The author's title; for a quiz, show it only inside the answer.
+    real_title: &'a str,
+    description: Option<String>,
+    date: Option<String>,
+    datetime: Option<String>,
+    updated: Option<String>,
+    authors: &'a [String],
+    kind: &'static str,
+    is_quiz: bool,
+    url: &'a str,
+    permalink: &'a str,
+    slug: &'a str,
+    content: &'a str,
+    answer: Option<&'a str>,
+    summary: Option<&'a str>,
+    reading_time: usize,
+    word_count: usize,
+    toc: &'a [Heading],
+    taxonomies: BTreeMap<&'a str, Vec<Link<'a>>>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    case: Option<CaseView<'a>>,
+    section: Link<'a>,
+    higher: Option<Neighbour<'a>>,
+    lower: Option<Neighbour<'a>>,
+}
+
+/// Views of the whole library, ready to drop into template contexts.
+pub struct Views {
+    pub pages: Vec<Value>,
+    pub sections: Vec<Value>,
+}
+
+impl Views {
+    pub fn build(library: &Library) -> Result<Views> {
+        let results: Vec<std::result::Result<Value, Diagnostic>> = library
+            .pages
+            .par_iter()
+            .map(|p| page_view(p, library))
+            .collect();
+        let mut pages = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(v) => pages.push(v),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Errors(errors));
+        }
+        let sections = library
+            .sections
+            .iter()
+            .map(|s| section_view(s, library))
+            .collect();
+        Ok(Views { pages, sections })
+    }
+
+    pub fn pages_of(&self, indices: &[usize]) -> Value {
+        Value::from(
+            indices
+                .iter()
+                .map(|&i| self.pages[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+}
+
+fn date_string(d: &Option<chrono::DateTime<chrono::FixedOffset>>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn page_view(page: &Page, library: &Library) -> std::result::Result<Value, Diagnostic> {
+    let front = &page.front;
+    let case = if page.kind == Kind::Case {
+        let c = &front.case;
+        let mut images = Vec::with_capacity(c.images.len());
+        if let Some(dir) = &page.bundle_dir {
+            for img in &c.images {
+                let (width, height) = crate::media::dimensions(&dir.join(&img.file))?;
+                images.push(ImageView {
+                    url: format!("{}{}", page.url, img.file),
+                    alt: img.alt.clone(),
+                    caption: img.caption.clone(),
+                    width,
+                    height,
+                });
+            }
+        }
+        Some(CaseView {
+            age: c.age.as_deref(),
+            sex: c.sex.as_deref(),
+            presentation: c.presentation.as_deref(),
+            diagnosis: c.diagnosis.as_deref(),
+            certainty: c.certainty.as_deref(),
+            differential: &c.differential,
+            teaching_points: c.teaching_points.iter().map(|t| render_inline(t)).collect(),
+            references: c.references.iter().map(|r| render_inline(r)).collect(),
+            license: c.license.as_deref(),
+            images,
+        })
+    } else {
+        None
+    };
+    let title = page.public_title();
+    let description = if page.is_quiz() {
+        Some(format!(
+            "{title}. A quiz case: look at the images, make your diagnosis, then reveal the answer."
+        ))
+    } else {
+        front.description.clone()
+    };
+    let mut taxonomies = BTreeMap::new();
+    for tax in &library.taxonomies {
+        let links: Vec<Link<'_>> = front
+            .taxonomies
+            .get(&tax.config.name)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| tax.term(name))
+            .map(|t| Link {
+                name: &t.name,
+                url: &t.url,
+            })
+            .collect();
+        taxonomies.insert(tax.config.name.as_str(), links);
+    }
+    let section = &library.sections[page.section];
+    let neighbour = |i: Option<usize>| {
+        i.map(|i| Neighbour {
+            title: library.pages[i].public_title(),
+            url: &library.pages[i].url,
+        })
+    };
+    let view = PageView {
+        title,
+        real_title: &front.title,
+        description,
+        date: date_string(&front.date),
+        datetime: front.date.map(|d| d.to_rfc3339()),
+        updated: date_string(&front.updated),
+        authors: &front.authors,
+        kind: page.kind.as_str(),
+        is_quiz: page.is_quiz(),
+        url: &page.url,
+        permalink: &page.permalink,
+        slug: &page.slug,
+        content: &page.content,
+        answer: page.answer.as_deref(),
+        summary: page.summary.as_deref(),
+        reading_time: page.reading_time,
+        word_count: page.word_count,
+        toc: &page.headings,
+        taxonomies,
+        extra: &front.extra,
+        case,
+        section: Link {
+            name: section.front.title.as_deref().unwrap_or(""),
+            url: &section.url,
+        },
+        higher: neighbour(page.higher),
+        lower: neighbour(page.lower),
+    };
+    Ok(Value::from_serializable(&view))
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    url: &'a str,
+    permalink: &'a str,
+    content: &'a str,
+    page_count: usize,
+    is_home: bool,
+    subsections: Vec<Link<'a>>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+fn section_view(section: &Section, library: &Library) -> Value {
+    let view = SectionView {
+        title: section.front.title.as_deref(),
+        description: section.front.description.as_deref(),
+        url: &section.url,
+        permalink: &section.permalink,
+        content: &section.content,
+        page_count: section.pages.len(),
+        is_home: section.is_home(),
+        subsections: section
+            .subsections
+            .iter()
+            .map(|&s| {
+                let s = &library.sections[s];
+                Link {
+                    name: s.front.title.as_deref().unwrap_or(""),
+                    url: &s.url,
+                }
+            })
+            .collect(),
+        extra: &section.front.extra,
+    };
+    Value::from_serializable(&view)
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    permalink: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    title: String,
+    url: &'a str,
+    permalink: &'a str,
+    terms: Vec<TermView<'a>>,
+}
+
+fn term_view(term: &Term) -> TermView<'_> {
+    TermView {
+        name: &term.name,
+        slug: &term.slug,
+        url: &term.url,
+        permalink: &term.permalink,
+        count: term.pages.len(),
+    }
+}
+
+/// One term of a taxonomy.
+pub fn term(term: &Term) -> Value {
+    Value::from_serializable(&term_view(term))
+}
+
+/// Every taxonomy with its terms and counts.
+pub fn taxonomies(library: &Library) -> Vec<Value> {
+    library
+        .taxonomies
+        .iter()
+        .map(|t| {
+            Value::from_serializable(&TaxonomyView {
+                name: &t.config.name,
+                title: t.config.display_title(),
+                url: &t.url,
+                permalink: &t.permalink,
+                terms: t.terms.iter().map(term_view).collect(),
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct MenuLink {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    author: Option<&'a str>,
+    extra: &'a toml::Table,
+}
+
+/// The `config` value of every template.
+pub fn config(config: &Config) -> Value {
+    Value::from_serializable(&ConfigView {
+        title: &config.title,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+        description: config.description.as_deref(),
+        language: &config.language,
+        author: config.author.as_deref(),
+        extra: &config.extra,
+    })
+}
+
+/// The site menu: from config, else top-level sections then top-level plain pages.
+pub fn menu(config: &Config, library: &Library) -> Value {
+    let items: Vec<MenuLink> = match &config.menu {
+        Some(menu) => menu
+            .iter()
+            .map(|m| MenuLink {
+                name: m.name.clone(),
+                url: if m.url.contains("://") {
+                    m.url.clone()
+                } else {
+                    format!("{}{}", config.base_path, m.url.trim_start_matches('/'))
+                },
+            })
+            .collect(),
+        None => {
+            let home = &library.sections[0];
+            let sections = home
+                .subsections
+                .iter()
+                .map(|&s| &library.sections[s])
+                .map(|s| MenuLink {
+                    name: s.front.title.clone().unwrap_or_default(),
+                    url: s.url.clone(),
+                });
+            let pages = home
+                .pages
+                .iter()
+                .map(|&p| &library.pages[p])
+                .filter(|p| p.kind == Kind::Page)
+                .map(|p| MenuLink {
+                    name: p.front.title.clone(),
+                    url: p.url.clone(),
+                });
+            sections.chain(pages).collect()
+        }
+    };
+    Value::from_serializable(&items)
+}
