@@ -33,6 +33,11 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 drafts: args.drafts,
             };
             let report = build::build(&options)?;
+            if cli.verbose {
+                for (stage, took) in &report.stages {
+                    eprintln!("  {stage:<28} {:>7.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             if !cli.quiet {
                 eprintln!(
                     "Built {} pages in {} sections ({} files) into {} in {} ms",

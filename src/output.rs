@@ -28,10 +28,20 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// An absolute path with `.` and `..` resolved and symlinks followed where the path exists.
+/// An absolute path with `.` and `..` resolved, and symlinks followed in the part that exists.
 fn resolve(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = abs.as_path();
+    let mut lexical = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.parent(), existing.file_name()) {
@@ -45,15 +55,7 @@ fn resolve(path: &Path) -> PathBuf {
     let mut out = existing
         .canonicalize()
         .unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        match Path::new(&name).components().next() {
-            Some(Component::ParentDir) => {
-                out.pop();
-            }
-            Some(Component::CurDir) => {}
-            _ => out.push(name),
-        }
-    }
+    out.extend(rest.iter().rev());
     out
 }
 

@@ -1,6 +1,6 @@
 //! `radcase build`: load → plan → run → commit, for one site folder.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -29,11 +29,19 @@ pub struct BuildReport {
     pub sections: usize,
     pub files: usize,
     pub elapsed: Duration,
+    /// How long each stage took, in order, for `--verbose`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Build the site. On any error the previous output is left untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut mark = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let site = &options.site;
     if !site.is_dir() {
         return Err(Diagnostic::in_file(site, "the site folder does not exist")
@@ -61,8 +69,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         || content::load(site, &config, load),
     );
     let (templates, library) = merge(templates, library)?;
+    mark("load content and templates");
     let static_dirs = render::templates::static_dirs(site, &config)?;
     let plan = plan::plan(&config, &library, &static_dirs)?;
+    mark("plan");
     let renderer = Renderer::new(&config, &library, &templates)?;
 
     let staging = Staging::new(&output)?;
@@ -75,13 +85,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     if !errors.is_empty() {
         return Err(Errors(dedup(errors)));
     }
+    mark("render and write");
     staging.commit()?;
+    mark("commit");
     Ok(BuildReport {
         output,
         pages: library.pages.len(),
         sections: library.sections.len(),
         files: plan.outputs.len(),
         elapsed: started.elapsed(),
+        stages,
     })
 }
 
@@ -130,9 +143,4 @@ fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Res
         }
     };
     Ok(staging.write(path, html.as_bytes())?)
-}
-
-/// `SITE/public` relative to the current folder, for messages.
-pub fn display_path(p: &Path) -> String {
-    p.display().to_string()
 }

@@ -79,7 +79,7 @@ pub fn build(pages: &[Page], config: &Config) -> Vec<Taxonomy> {
                         .then_with(|| pages[*a].front.title.cmp(&pages[*b].front.title))
                 });
             }
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            terms.sort_by_key(|t| t.name.to_lowercase());
             Taxonomy {
                 config: tc.clone(),
                 permalink: config.permalink(&url),
