@@ -20,10 +20,12 @@ pub fn diagnostic(
         let (line, column) = line_col(source, span.start);
         d = d.at(line + line_offset, column);
     }
-    if let Some(hint) = unknown_field_hint(&message) {
-        d = d.with_hint(hint);
-    }
-    d
+    let hint = unknown_field_hint(&message).unwrap_or_else(|| {
+        "check the TOML syntax on this line: text goes in double quotes, lists in [ ], \
+         one `key = value` per line, tables as [name]"
+            .to_string()
+    });
+    d.with_hint(hint)
 }
 
 /// 1-based line and column of a byte offset.

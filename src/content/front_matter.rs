@@ -126,7 +126,14 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<Map<String, Value>> {
 /// serde-saphyr prints the location inside its message; we print our own (file-relative) one.
 fn yaml_message(e: &serde_saphyr::Error) -> String {
     let full = e.to_string();
-    let first = full.lines().next().unwrap_or("invalid YAML").trim();
+    let mut first = full.lines().next().unwrap_or("invalid YAML").trim();
+    first = first.strip_prefix("error:").unwrap_or(first).trim_start();
+    // "line 4 column 9: message" → "message"
+    if first.starts_with("line ")
+        && let Some((_, rest)) = first.split_once(": ")
+    {
+        first = rest;
+    }
     match first.find(" at line ") {
         Some(i) => first[..i].to_string(),
         None => first.to_string(),
@@ -209,6 +216,9 @@ pub struct CaseMeta {
     pub references: Vec<String>,
     pub license: Option<String>,
     pub images: Vec<ImageRef>,
+    /// Line of the `images` key in the file, for errors found later (a missing file).
+    #[serde(skip)]
+    pub images_line: Option<usize>,
 }
 
 /// The front matter of a page (`foo.md` or `foo/index.md`).
@@ -616,6 +626,7 @@ pub fn page(
             quiz_title: r.string("quiz_title"),
             references: r.string_list("references"),
             license: r.string("license"),
+            images_line: Some(r.line_of("images")),
             images: r.images("images"),
         },
     };

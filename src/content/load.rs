@@ -455,6 +455,7 @@ fn render_page(
                         &page.file,
                         format!("image `{}` listed in `images` does not exist", img.file),
                     )
+                    .at_line(page.front.case.images_line.unwrap_or(1))
                     .with_hint(format!("put the file in {} or fix the name", dir.display())),
                 );
             }

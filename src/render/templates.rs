@@ -77,6 +77,7 @@ impl Templates {
                     "template error"
                 };
                 let hint = if report.message().contains("not found in context")
+                    || report.message().contains("not defined")
                     || report.message().contains("undefined")
                 {
                     "check the variable name against the template variables listed in the README, \

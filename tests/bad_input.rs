@@ -1,0 +1,528 @@
+//! One test per kind of bad input. Each runs the real binary and checks that radcase:
+//! exits with code 1, names the file (and line, where there is one) on stderr, gives a
+//! `hint:`, does not panic, and, when a previous build exists, leaves that output exactly as
+//! it was with no staging folder left behind.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Every file of an output folder and its bytes.
+struct Snapshot {
+    root: PathBuf,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Snapshot {
+    fn take(root: &Path) -> Snapshot {
+        let files = list_files(root)
+            .into_iter()
+            .map(|rel| {
+                let bytes = std::fs::read(root.join(&rel)).unwrap();
+                (rel, bytes)
+            })
+            .collect();
+        Snapshot {
+            root: root.to_path_buf(),
+            files,
+        }
+    }
+
+    fn assert_unchanged(&self) {
+        let now = Snapshot::take(&self.root);
+        let before: Vec<&String> = self.files.keys().collect();
+        let after: Vec<&String> = now.files.keys().collect();
+        assert_eq!(
+            before,
+            after,
+            "the set of files in {} changed",
+            self.root.display()
+        );
+        for (rel, bytes) in &self.files {
+            assert!(
+                &now.files[rel] == bytes,
+                "{}/{rel} changed after a failed build",
+                self.root.display()
+            );
+        }
+    }
+}
+
+/// A site that built once, with its output recorded.
+struct Built {
+    site: TestSite,
+    index_html: Vec<u8>,
+    page_html: Vec<u8>,
+    snapshot: Snapshot,
+}
+
+impl Built {
+    /// Build `files` successfully and record the output.
+    fn from(files: &[(&str, String)]) -> Built {
+        let site = TestSite::with(files);
+        site.build_ok(&[]);
+        let index_html = std::fs::read(site.out("index.html")).unwrap();
+        let page_html = std::fs::read(site.out("cases/a/index.html")).unwrap();
+        let snapshot = Snapshot::take(&site.path("public"));
+        Built {
+            site,
+            index_html,
+            page_html,
+            snapshot,
+        }
+    }
+
+    fn minimal() -> Built {
+        Built::from(&minimal_site_files())
+    }
+
+    /// Build again (must fail), check the failure and that the old output survived.
+    fn fail(&self, extra: &[&str]) -> String {
+        let stderr = expect_failure(self.site.build_cmd(extra));
+        self.assert_output_untouched();
+        stderr
+    }
+
+    fn assert_output_untouched(&self) {
+        assert_eq!(
+            std::fs::read(self.site.out("index.html")).unwrap(),
+            self.index_html,
+            "public/index.html changed after a failed build"
+        );
+        assert_eq!(
+            std::fs::read(self.site.out("cases/a/index.html")).unwrap(),
+            self.page_html,
+            "public/cases/a/index.html changed after a failed build"
+        );
+        self.snapshot.assert_unchanged();
+        assert_eq!(
+            self.site.staging_leftovers(),
+            Vec::<String>::new(),
+            "a staging folder was left behind"
+        );
+    }
+}
+
+/// Run `cmd`, require exit code 1, a `hint:` line and no panic; return stderr.
+fn expect_failure(mut cmd: assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    // Shown by the test harness only when the test fails.
+    println!("radcase stderr:\n{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit code 1, got {:?}\nstderr:\n{stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "radcase panicked:\n{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.trim_start().starts_with("hint:")),
+        "no `hint:` line in stderr:\n{stderr}"
+    );
+    assert!(stderr.contains("error"), "no `error` in stderr:\n{stderr}");
+    stderr
+}
+
+/// stderr names `file` (a path suffix such as `content/cases/a/index.md`).
+fn assert_names(stderr: &str, file: &str) {
+    assert!(
+        stderr.contains(file),
+        "stderr does not name `{file}`:\n{stderr}"
+    );
+}
+
+/// stderr names `file:line` (followed by `:`, whitespace or the end, so 3 does not match 30).
+fn assert_names_line(stderr: &str, file: &str, line: usize) {
+    let needle = format!("{file}:{line}");
+    let found = stderr.match_indices(&needle).any(|(i, _)| {
+        stderr[i + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ':' || c.is_whitespace())
+    });
+    assert!(found, "stderr does not name `{needle}`:\n{stderr}");
+}
+
+/// The `hint:` part of stderr (every hint line).
+fn hints(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("hint:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const CASE: &str = "content/cases/a/index.md";
+
+// ---------------------------------------------------------------------------------------------
+// The site folder and config.toml
+
+#[test]
+fn missing_site_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-site");
+    let mut cmd = radcase();
+    cmd.arg("build").arg(&missing);
+    let stderr = expect_failure(cmd);
+    assert_names(&stderr, "no-such-site");
+    assert!(!missing.exists(), "radcase created the missing site folder");
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "radcase wrote something next to the missing site folder"
+    );
+}
+
+#[test]
+fn missing_config_toml() {
+    let built = Built::minimal();
+    std::fs::remove_file(built.site.path("config.toml")).unwrap();
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, "config.toml");
+}
+
+#[test]
+fn malformed_config_toml_reports_the_line() {
+    let built = Built::minimal();
+    built.site.write(
+        "config.toml",
+        "title = \"Test Teaching Site\"\nbase_url = \"https://example.org/\"\ndescription = \"never closed\nlanguage = \"en\"\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, "config.toml", 3);
+}
+
+#[test]
+fn unknown_config_key_suggests_the_right_one() {
+    let built = Built::minimal();
+    built.site.write(
+        "config.toml",
+        "title = \"Test Teaching Site\"\nbase_url = \"https://example.org/\"\ndescripton = \"Cases\"\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, "config.toml", 3);
+    assert!(
+        stderr.contains("descripton"),
+        "the unknown key is not named:\n{stderr}"
+    );
+    assert!(
+        hints(&stderr).contains("description"),
+        "the hint does not suggest `description`:\n{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Front matter
+
+#[test]
+fn front_matter_not_closed() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndate = 2024-05-02\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 1);
+}
+
+#[test]
+fn toml_syntax_error_in_front_matter() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndiagnosis = \"never closed\ndate = 2024-05-02\n+++\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 3);
+}
+
+#[test]
+fn yaml_syntax_error_in_front_matter() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "---\ntitle: First case\ndate: 2024-05-02\ntags: [a, b\nmodality: CT\n---\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, CASE);
+    // The unclosed list starts on line 4; the parser may notice it there or on a later
+    // front matter line, but never outside the front matter (lines 2–5).
+    let line = (2..=6).find(|l| {
+        let needle = format!("{CASE}:{l}:");
+        stderr.contains(&needle) || stderr.contains(&format!("{CASE}:{l}\n"))
+    });
+    assert!(
+        line.is_some_and(|l| (4..=5).contains(&l)),
+        "expected the error on line 4 or 5 of the file, got {line:?}:\n{stderr}"
+    );
+    // The message must not contradict that location with a second, front-matter-relative
+    // line number (e.g. `index.md:5:9: … line 4 column 9: …`).
+    let line = line.unwrap();
+    let error_line = stderr.lines().find(|l| l.contains(CASE)).unwrap();
+    let message = &error_line[error_line.find(CASE).unwrap() + CASE.len()..];
+    for (i, _) in message.match_indices("line ") {
+        let n: String = message[i + 5..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        assert!(
+            n.is_empty() || n == line.to_string(),
+            "the message gives line {n} but the location says line {line}:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_closest() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndiagnosys = \"Appendicitis\"\n+++\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 3);
+    assert!(
+        stderr.contains("diagnosys"),
+        "the unknown key is not named:\n{stderr}"
+    );
+    assert!(
+        hints(&stderr).contains("`diagnosis`"),
+        "the hint does not name `diagnosis`:\n{stderr}"
+    );
+}
+
+#[test]
+fn missing_title() {
+    let built = Built::minimal();
+    built
+        .site
+        .write(CASE, "+++\ndate = 2024-05-02\n+++\nFindings.\n");
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 2);
+    assert!(
+        stderr.contains("title"),
+        "stderr does not mention the title:\n{stderr}"
+    );
+}
+
+#[test]
+fn bad_date() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndate = \"2024-13-45\"\n+++\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 3);
+    assert!(
+        stderr.contains("2024-13-45"),
+        "the bad value is not shown:\n{stderr}"
+    );
+}
+
+#[test]
+fn list_key_given_a_number() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndate = 2024-05-02\ntags = 5\n+++\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 4);
+    assert!(stderr.contains("tags"), "the key is not named:\n{stderr}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content structure and links
+
+#[test]
+fn two_pages_with_the_same_url() {
+    let built = Built::minimal();
+    built.site.write("content/cases/a.md", case_md("Also a"));
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, "content/cases/a.md");
+    assert_names(&stderr, CASE);
+}
+
+#[test]
+fn broken_internal_link() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndate = 2024-05-02\n+++\nIntro.\n\nCompare with [this one](@/cases/missing/index.md).\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 7);
+    assert_names(&stderr, "cases/missing/index.md");
+}
+
+#[test]
+fn non_utf8_markdown() {
+    let built = Built::minimal();
+    let mut bytes = b"+++\ntitle = \"First case\"\n+++\nIntro.\n\nBad ".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(b" bytes.\n");
+    built.site.write(CASE, bytes);
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 6);
+    assert!(
+        stderr.contains("UTF-8"),
+        "stderr does not say what is wrong:\n{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_under_content() {
+    let built = Built::minimal();
+    let link = built.site.path("content/cases/loop");
+    std::os::unix::fs::symlink(built.site.path("content/cases"), &link).unwrap();
+    let started = Instant::now();
+    let stderr = built.fail(&[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the build took {:?} on a symlink loop",
+        started.elapsed()
+    );
+    assert_names(&stderr, "content/cases/loop");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates
+
+#[test]
+fn template_syntax_error_in_site_override() {
+    let built = Built::minimal();
+    built.site.write(
+        "templates/case.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% if page.title %}\n<h1>{{ page.title }}</h1>\n{% endblock content %}\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, "templates/case.html");
+    // The unclosed `if` opens on line 3; the error is found at the stray `endblock` on line 5.
+    let line_ok = (3..=5).any(|l| {
+        stderr.contains(&format!("templates/case.html:{l}:"))
+            || stderr.contains(&format!("templates/case.html:{l}\n"))
+    });
+    assert!(
+        line_ok,
+        "stderr does not give a line (3–5) in templates/case.html:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("built-in theme"),
+        "the error blames the built-in theme instead of the site's template:\n{stderr}"
+    );
+}
+
+#[test]
+fn undefined_variable_in_site_override() {
+    let built = Built::minimal();
+    built.site.write(
+        "templates/page.html",
+        "<!doctype html>\n<html>\n<body>\n<p>{{ page.nonexistent_thing }}</p>\n</body>\n</html>\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, "templates/page.html");
+    assert!(
+        stderr.contains("nonexistent_thing"),
+        "stderr does not name the undefined variable:\n{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output folder
+
+/// The sources of the minimal site, with their bytes.
+fn sources(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    [
+        "config.toml",
+        "content/cases/_index.md",
+        CASE,
+        "content/about.md",
+    ]
+    .iter()
+    .map(|rel| (rel.to_string(), std::fs::read(site.path(rel)).unwrap()))
+    .collect()
+}
+
+#[test]
+fn output_folder_is_the_site_folder() {
+    let built = Built::minimal();
+    let before = sources(&built.site);
+    let site_dir = built.site.dir.to_str().unwrap().to_string();
+    let stderr = built.fail(&["--output", &site_dir]);
+    assert_names(&stderr, &site_dir);
+    assert_eq!(sources(&built.site), before, "the sources changed");
+}
+
+#[test]
+fn output_folder_is_the_parent_of_the_site_folder() {
+    let built = Built::minimal();
+    let before = sources(&built.site);
+    let parent = format!("{}/..", built.site.dir.display());
+    let stderr = built.fail(&["--output", &parent]);
+    assert_names(&stderr, &parent);
+    assert_eq!(sources(&built.site), before, "the sources changed");
+    assert!(built.site.tmp.path().join("site").is_dir());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+#[test]
+fn listed_image_does_not_exist() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndate = 2024-05-02\nimages = [{ file = \"missing.png\", alt = \"x\" }]\n+++\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, "missing.png");
+    assert_names_line(&stderr, CASE, 4);
+}
+
+#[test]
+fn image_without_alt() {
+    let built = Built::minimal();
+    built.site.write("content/cases/a/ct.png", png_bytes(4, 4));
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndate = 2024-05-02\nimages = [{ file = \"ct.png\" }]\n+++\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 4);
+    assert!(
+        stderr.contains("alt"),
+        "stderr does not mention alt text:\n{stderr}"
+    );
+}
+
+/// Deterministic pseudo-random bytes (no PNG signature).
+fn noise(n: usize) -> Vec<u8> {
+    let mut x: u32 = 0x1234_5678;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn corrupt_image_file() {
+    let built = Built::minimal();
+    built.site.write("content/cases/a/ct.png", noise(2048));
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\ndate = 2024-05-02\nimages = [{ file = \"ct.png\", alt = \"Axial CT\" }]\n+++\nFindings.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, "content/cases/a/ct.png");
+}

@@ -1,0 +1,240 @@
+//! Shared helpers for the integration tests: write a site folder, run the real `radcase`
+//! binary on it, and look inside the HTML it wrote.
+//!
+//! Every test gets its own `tempfile::tempdir()`; the site lives in `TMP/site` (never the
+//! temporary folder itself) so that even a test of `--output SITE/..` stays inside it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+
+/// A generous limit: a build of a tiny site takes milliseconds; this only turns a hang into
+/// a failure instead of a stuck test run.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The smallest valid `config.toml`.
+pub const CONFIG: &str = "title = \"Test Teaching Site\"\nbase_url = \"https://example.org/\"\n";
+
+/// A `content/cases/_index.md` that makes its pages cases.
+pub const CASES_SECTION: &str = "+++\ntitle = \"Cases\"\npage_kind = \"case\"\n+++\n";
+
+/// A plain page (rendered with `page.html`).
+pub const ABOUT: &str = "+++\ntitle = \"About\"\n+++\nAbout this site.\n";
+
+/// The smallest valid case: a title, a date and a body.
+pub fn case_md(title: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = 2024-05-02\n+++\nFindings of {title}.\n")
+}
+
+/// A minimal valid site: config, a cases section with one case bundle, and a plain page.
+/// Built, it has `public/index.html`, `public/cases/a/index.html` and `public/about/index.html`.
+pub fn minimal_site_files() -> Vec<(&'static str, String)> {
+    vec![
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        ("content/cases/a/index.md", case_md("First case")),
+        ("content/about.md", ABOUT.to_string()),
+    ]
+}
+
+/// Write `files` (relative path, contents) under `root`, creating folders as needed.
+pub fn write_files<P: AsRef<str>, S: AsRef<[u8]>>(root: &Path, files: &[(P, S)]) {
+    for (rel, contents) in files {
+        write_file(root, rel.as_ref(), contents.as_ref());
+    }
+}
+
+/// Write one file under `root`, creating its folders.
+pub fn write_file(root: &Path, rel: &str, contents: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, contents).unwrap();
+}
+
+/// A temporary folder holding one site in `site/`.
+pub struct TestSite {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+}
+
+impl TestSite {
+    /// An empty site folder (created, nothing in it).
+    pub fn empty() -> TestSite {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        std::fs::create_dir_all(&dir).unwrap();
+        TestSite { tmp, dir }
+    }
+
+    /// A site with `files` written in it.
+    pub fn with<P: AsRef<str>, S: AsRef<[u8]>>(files: &[(P, S)]) -> TestSite {
+        let site = TestSite::empty();
+        write_files(&site.dir, files);
+        site
+    }
+
+    /// The minimal valid site.
+    pub fn minimal() -> TestSite {
+        TestSite::with(&minimal_site_files())
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        write_file(&self.dir, rel, contents);
+    }
+
+    /// `SITE/public/REL`.
+    pub fn out(&self, rel: &str) -> PathBuf {
+        self.dir.join("public").join(rel)
+    }
+
+    /// Read `SITE/public/REL` as text.
+    pub fn read_out(&self, rel: &str) -> String {
+        let p = self.out(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()))
+    }
+
+    /// Parse `SITE/public/REL` as an HTML document.
+    pub fn html(&self, rel: &str) -> Html {
+        parse_html(&self.out(rel))
+    }
+
+    /// `radcase build SITE` plus `extra` arguments.
+    pub fn build_cmd(&self, extra: &[&str]) -> Command {
+        let mut cmd = radcase();
+        cmd.arg("build").arg(&self.dir).args(extra);
+        cmd
+    }
+
+    /// Build and require success; returns stderr.
+    pub fn build_ok(&self, extra: &[&str]) -> String {
+        let out = self.build_cmd(extra).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            out.status.success(),
+            "radcase build failed ({:?}):\n{stderr}",
+            out.status
+        );
+        stderr
+    }
+
+    /// Staging or old-output folders left behind (`.NAME.staging-*`, `.NAME.old-*`) in the
+    /// site folder or the temporary folder around it.
+    pub fn staging_leftovers(&self) -> Vec<String> {
+        [self.dir.as_path(), self.tmp.path()]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(d).unwrap())
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().to_string_lossy().to_string();
+                (name.starts_with('.') && (name.contains(".staging-") || name.contains(".old-")))
+                    .then_some(name)
+            })
+            .collect()
+    }
+}
+
+/// The real binary under test.
+pub fn radcase() -> Command {
+    let mut cmd = Command::cargo_bin("radcase").unwrap();
+    cmd.timeout(TIMEOUT);
+    cmd.env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// Parse an output HTML file with `scraper`.
+pub fn parse_html(path: &Path) -> Html {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    Html::parse_document(&text)
+}
+
+pub fn sel(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"))
+}
+
+/// Text of every element matching `css`, whitespace collapsed.
+pub fn texts(doc: &Html, css: &str) -> Vec<String> {
+    doc.select(&sel(css))
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Text of the single element matching `css`.
+pub fn text(doc: &Html, css: &str) -> String {
+    let all = texts(doc, css);
+    assert_eq!(
+        all.len(),
+        1,
+        "expected one `{css}`, found {}: {all:?}",
+        all.len()
+    );
+    all.into_iter().next().unwrap()
+}
+
+/// Attribute `attr` of every element matching `css`.
+pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
+    doc.select(&sel(css))
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+/// Attribute `attr` of the single element matching `css`.
+pub fn attr(doc: &Html, css: &str, attr_name: &str) -> String {
+    let all = attrs(doc, css, attr_name);
+    assert_eq!(
+        all.len(),
+        1,
+        "expected one `{css}[{attr_name}]`, found {all:?}"
+    );
+    all.into_iter().next().unwrap()
+}
+
+/// Every file under `dir`, as sorted `/`-separated relative paths.
+pub fn list_files(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// A small valid PNG (`w`×`h`, RGB gradient), encoded with the `image` crate.
+pub fn png_bytes(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 10) as u8, (y * 10) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
