@@ -123,9 +123,9 @@ impl Config {
         })?;
         let taxonomies = raw.taxonomies.unwrap_or_else(|| {
             vec![
-                TaxonomyConfig::named("tags", "Tags"),
                 TaxonomyConfig::named("modality", "Modality"),
                 TaxonomyConfig::named("system", "Body system"),
+                TaxonomyConfig::named("tags", "Tags"),
             ]
         });
         for (i, t) in taxonomies.iter().enumerate() {
@@ -246,7 +246,7 @@ mod tests {
         assert_eq!(c.base_url, "https://x.org/");
         assert_eq!(c.base_path, "/");
         let names: Vec<_> = c.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["tags", "modality", "system"]);
+        assert_eq!(names, ["modality", "system", "tags"]);
     }
 
     #[test]

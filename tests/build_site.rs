@@ -801,3 +801,25 @@ fn version_prints_the_version() {
         format!("radcase {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn site_with_custom_taxonomies_and_no_tags_builds_and_lists_terms() {
+    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n\
+                  [[taxonomies]]\nname = \"modality\"\n\
+                  [[taxonomies]]\nname = \"program\"\ntitle = \"Program\"\n";
+    let site = TestSite::with(&[
+        ("config.toml", config.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a.md",
+            "+++\ntitle = \"A\"\nmodality = \"MRI\"\nprogram = [\"Fellowship\"]\n+++\nBody.\n".to_string(),
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.html("cases/a/index.html");
+    let chips = texts(&page, ".chips a");
+    assert_eq!(chips, ["MRI", "Fellowship"]);
+    let term = site.html("program/fellowship/index.html");
+    assert_eq!(text(&term, "h1"), "Fellowship");
+    assert!(!site.dir.join("public/tags").exists());
+}
