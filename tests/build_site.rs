@@ -812,7 +812,8 @@ fn site_with_custom_taxonomies_and_no_tags_builds_and_lists_terms() {
         ("content/cases/_index.md", CASES_SECTION.to_string()),
         (
             "content/cases/a.md",
-            "+++\ntitle = \"A\"\nmodality = \"MRI\"\nprogram = [\"Fellowship\"]\n+++\nBody.\n".to_string(),
+            "+++\ntitle = \"A\"\nmodality = \"MRI\"\nprogram = [\"Fellowship\"]\n+++\nBody.\n"
+                .to_string(),
         ),
     ]);
     site.build_ok(&[]);
@@ -822,4 +823,57 @@ fn site_with_custom_taxonomies_and_no_tags_builds_and_lists_terms() {
     let term = site.html("program/fellowship/index.html");
     assert_eq!(text(&term, "h1"), "Fellowship");
     assert!(!site.dir.join("public/tags").exists());
+}
+
+#[test]
+fn theme_folder_is_used_and_site_templates_override_it() {
+    let config = format!("{CONFIG}theme = \"clinic\"\n");
+    let site = TestSite::with(&[
+        ("config.toml", config),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        ("content/cases/a.md", case_md("Theme case")),
+        ("content/about.md", ABOUT.to_string()),
+        (
+            "themes/clinic/templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<p class=\"from-theme\">{{ page.title }}</p>{% endblock content %}"
+                .to_string(),
+        ),
+        (
+            "themes/clinic/templates/case.html",
+            "<p class=\"theme-case\">{{ page.title }}</p>".to_string(),
+        ),
+        (
+            "templates/case.html",
+            "<p class=\"site-case\">{{ page.title }}</p>".to_string(),
+        ),
+        ("themes/clinic/static/css/clinic.css", "body{}".to_string()),
+    ]);
+    site.build_ok(&[]);
+    let about = site.html("about/index.html");
+    assert_eq!(text(&about, ".from-theme"), "About");
+    // The built-in base.html still wraps the theme's page template.
+    assert_eq!(texts(&about, "header.site-header").len(), 1);
+    let case = site.html("cases/a/index.html");
+    assert_eq!(text(&case, ".site-case"), "Theme case");
+    assert!(texts(&case, ".theme-case").is_empty());
+    assert_eq!(
+        std::fs::read_to_string(site.dir.join("public/css/clinic.css")).unwrap(),
+        "body{}"
+    );
+}
+
+#[test]
+fn missing_theme_is_an_error_naming_the_folder() {
+    let config = format!("{CONFIG}theme = \"nope\"\n");
+    let site = TestSite::with(&[
+        ("config.toml", config),
+        ("content/about.md", ABOUT.to_string()),
+    ]);
+    radcase()
+        .arg("build")
+        .arg(&site.dir)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("themes/nope"))
+        .stderr(predicates::str::contains("hint:"));
 }
