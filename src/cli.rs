@@ -7,7 +7,17 @@ use clap::{Args, Parser, Subcommand};
 /// radcase turns a folder of radiology teaching cases (Markdown plus images) into a fast,
 /// private-by-default static website.
 #[derive(Debug, Parser)]
-#[command(name = "radcase", version, about, long_about = None)]
+#[command(
+    name = "radcase",
+    version,
+    about = "Turn a folder of radiology teaching cases (Markdown plus images) into a website",
+    after_help = "Examples:\n  \
+        radcase new site my-cases              start a site with one sample case\n  \
+        radcase new case \"Acute appendicitis\" --site my-cases\n  \
+        radcase build my-cases                 write the website to my-cases/public\n\n\
+        Each case is a folder under content/ with an index.md (front matter + Markdown) and its images.\n\
+        Published images are re-encoded, so no metadata of the source files reaches the website."
+)]
 pub struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
