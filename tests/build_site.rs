@@ -877,3 +877,29 @@ fn missing_theme_is_an_error_naming_the_folder() {
         .stderr(predicates::str::contains("themes/nope"))
         .stderr(predicates::str::contains("hint:"));
 }
+
+#[test]
+fn list_cards_show_the_summary_before_more_or_the_first_paragraph() {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/posts/_index.md", "+++\ntitle = \"Posts\"\npage_kind = \"post\"\n+++\n".to_string()),
+        (
+            "content/posts/marked.md",
+            "+++\ntitle = \"Marked\"\ndate = 2024-02-01\n+++\nIntro one.\n\nIntro two.\n\n<!-- more -->\n\nHidden rest.\n".to_string(),
+        ),
+        (
+            "content/posts/plain.md",
+            "+++\ntitle = \"Plain\"\ndate = 2024-01-01\n+++\n# Heading\n\nFirst paragraph.\n\nSecond paragraph.\n".to_string(),
+        ),
+    ]);
+    site.build_ok(&[]);
+    let list = site.html("posts/index.html");
+    let summaries = texts(&list, ".card-summary");
+    assert_eq!(summaries, ["Intro one. Intro two.", "First paragraph."]);
+    // The full page still has everything, with an anchor on the heading.
+    let plain = site.html("posts/plain/index.html");
+    assert!(text(&plain, ".prose").contains("Second paragraph."));
+    assert_eq!(attr(&plain, ".prose h1 a.anchor", "href"), "#heading");
+    let marked = site.html("posts/marked/index.html");
+    assert!(text(&marked, ".prose").contains("Hidden rest."));
+}
