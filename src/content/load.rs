@@ -4,7 +4,7 @@
 //! give them URLs, render Markdown with every link resolved (parallel), sort, build taxonomies.
 //! Errors from all files are collected and reported together.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -68,10 +68,10 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
     if !errors.is_empty() {
         return Err(Errors(errors));
     }
-    let drafts: HashMap<String, PathBuf> = pages
+    let drafts: HashSet<String> = pages
         .iter()
         .filter(|p| p.front.draft && !options.drafts)
-        .map(|p| (p.rel.clone(), p.file.clone()))
+        .map(|p| p.rel.clone())
         .collect();
     pages.retain(|p| options.drafts || !p.front.draft);
 
@@ -403,7 +403,7 @@ fn render_page(
     body_line: usize,
     resolve: &dyn Fn(&str) -> Option<String>,
     content_dir: &Path,
-    drafts: &HashMap<String, PathBuf>,
+    drafts: &HashSet<String>,
 ) -> (RenderedPage, Vec<Diagnostic>) {
     let bundle = page.bundle_dir.is_some();
     let mut renderer = PageRenderer::new(&page.url, bundle, resolve);
@@ -497,7 +497,7 @@ fn check_references(
     body_line: usize,
     bundle_dir: Option<&Path>,
     content_dir: &Path,
-    drafts: &HashMap<String, PathBuf>,
+    drafts: &HashSet<String>,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for r in references {
@@ -508,7 +508,7 @@ fn check_references(
                 }
                 let line = body_line + line - 1;
                 let missing_target = content_dir.join(target);
-                let hint = if drafts.contains_key(target.as_str()) {
+                let hint = if drafts.contains(target.as_str()) {
                     "that page is a draft: publish it (remove draft = true) or build with --drafts"
                         .to_string()
                 } else {
