@@ -3,9 +3,11 @@
 //! Unknown keys are errors with the line and the closest valid key: a typo in a config file
 //! should never be silently ignored.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::media::{Format, ImageSettings, MAX_SIDE};
 
 use crate::diagnostic::{Diagnostic, Result, io_error};
 use crate::toml_errors;
@@ -55,6 +57,18 @@ pub struct MenuItem {
     pub url: String,
 }
 
+/// `[images]`: how gallery images are sized and encoded.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Vec<u32>>,
+    thumbnail: Option<u32>,
+    quality: Option<u8>,
+    formats: Option<Vec<Format>>,
+    stack_width: Option<u32>,
+    cache_dir: Option<PathBuf>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -73,6 +87,8 @@ struct RawConfig {
     #[serde(default)]
     menu: Option<Vec<MenuItem>>,
     #[serde(default)]
+    images: RawImages,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -90,6 +106,9 @@ pub struct Config {
     pub theme: Option<String>,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub menu: Option<Vec<MenuItem>>,
+    pub images: ImageSettings,
+    /// Where processed images are cached, relative to the site folder unless absolute.
+    pub cache_dir: PathBuf,
     pub extra: toml::Table,
 }
 
@@ -153,7 +172,22 @@ impl Config {
                 .into());
             }
         }
+        let images = image_settings(&raw.images).map_err(|msg| {
+            Diagnostic::in_file(path, msg)
+                .at_line(
+                    text.lines()
+                        .position(|l| l.trim() == "[images]")
+                        .map_or(1, |i| i + 1),
+                )
+                .with_hint("see the [images] settings in the README")
+        })?;
         Ok(Config {
+            images,
+            cache_dir: raw
+                .images
+                .cache_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(".radcase-cache")),
             title: raw.title,
             base_url,
             base_path,
@@ -186,6 +220,50 @@ impl Config {
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name == name)
     }
+}
+
+fn image_settings(raw: &RawImages) -> std::result::Result<ImageSettings, String> {
+    let mut s = ImageSettings::default();
+    if let Some(widths) = &raw.widths {
+        if widths.is_empty() || widths.iter().any(|&w| w == 0 || w > MAX_SIDE) {
+            return Err(format!(
+                "[images] widths must be a list of sizes from 1 to {MAX_SIDE} pixels"
+            ));
+        }
+        s.widths = widths.clone();
+        s.widths.sort_unstable();
+        s.widths.dedup();
+    }
+    if let Some(t) = raw.thumbnail {
+        if t == 0 || t > MAX_SIDE {
+            return Err(format!(
+                "[images] thumbnail must be from 1 to {MAX_SIDE} pixels"
+            ));
+        }
+        s.thumbnail = t;
+    }
+    if let Some(q) = raw.quality {
+        if !(1..=100).contains(&q) {
+            return Err("[images] quality must be from 1 to 100".to_string());
+        }
+        s.quality = q;
+    }
+    if let Some(formats) = &raw.formats {
+        if formats.is_empty() {
+            return Err("[images] formats must name at least one format".to_string());
+        }
+        s.formats = formats.clone();
+        s.formats.dedup();
+    }
+    if let Some(w) = raw.stack_width {
+        if w == 0 || w > MAX_SIDE {
+            return Err(format!(
+                "[images] stack_width must be from 1 to {MAX_SIDE} pixels"
+            ));
+        }
+        s.stack_width = w;
+    }
+    Ok(s)
 }
 
 /// Check a base URL and split off its path. `https://x.org/teach` → (`https://x.org/teach/`, `/teach/`).
@@ -273,6 +351,21 @@ mod tests {
     fn bad_base_url_is_rejected() {
         let err = parse("title = \"T\"\nbase_url = \"teaching.org\"\n").unwrap_err();
         assert_eq!(err.0[0].line, Some(2));
+    }
+
+    #[test]
+    fn image_settings_are_read_and_checked() {
+        let c = parse("title = \"T\"\nbase_url = \"https://x.org\"\n[images]\nwidths = [1024]\nformats = [\"jpeg\"]\nquality = 70\n").unwrap();
+        assert_eq!(c.images.widths, [1024]);
+        assert_eq!(c.images.formats, [Format::Jpeg]);
+        assert_eq!(c.images.quality, 70);
+        let e = parse("title = \"T\"\nbase_url = \"https://x.org\"\n[images]\nquality = 0\n")
+            .unwrap_err();
+        assert_eq!(e.0[0].line, Some(3));
+        let e =
+            parse("title = \"T\"\nbase_url = \"https://x.org\"\n[images]\nformats = [\"avif\"]\n")
+                .unwrap_err();
+        assert!(e.0[0].message.contains("avif"), "{}", e.0[0].message);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod markdown;
 pub mod media;
 pub mod output;
+pub mod picture;
 pub mod plan;
 pub mod render;
 mod toml_errors;

@@ -31,6 +31,8 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 output: args.output.clone(),
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
+                cache_dir: args.cache_dir.clone(),
+                progress: !cli.quiet,
             };
             let report = build::build(&options)?;
             if cli.verbose {
@@ -39,11 +41,15 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 }
             }
             if !cli.quiet {
+                let images = &report.images;
                 eprintln!(
-                    "Built {} pages in {} sections ({} files) into {} in {} ms",
+                    "Built {} pages in {} sections ({} files, {} images: {} processed, {} from the cache) into {} in {} ms",
                     report.pages,
                     report.sections,
                     report.files,
+                    images.sources,
+                    images.decoded,
+                    images.sources - images.decoded,
                     report.output.display(),
                     report.elapsed.as_millis()
                 );

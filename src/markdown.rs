@@ -1,7 +1,9 @@
-//! Markdown → HTML with pulldown-cmark: heading anchors, link rewriting, summaries, word counts.
+//! Markdown → HTML with pulldown-cmark: heading anchors, link rewriting, responsive images,
+//! summaries, word counts.
 //!
-//! Knows nothing about files or templates: the caller says what the page's URL is and how to
-//! resolve `@/` links, and gets back HTML plus what was referenced, so the loader can check it.
+//! Knows nothing about files or templates: the caller says what the page's URL is, how to
+//! resolve `@/` links and which images the page publishes, and gets back HTML plus what was
+//! referenced, so the loader can check it.
 
 use std::collections::HashSet;
 
@@ -11,6 +13,18 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 pub const MORE_MARKER: &str = "<!-- more -->";
 /// In a quiz case, the line after which the answer starts.
 pub const ANSWER_MARKER: &str = "<!-- answer -->";
+
+/// Ids the default theme uses on case and list pages; headings never take them.
+const THEME_IDS: &[&str] = &[
+    "main",
+    "history",
+    "diagnosis",
+    "differential",
+    "points",
+    "references",
+    "latest-cases",
+    "latest-posts",
+];
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -32,7 +46,7 @@ pub struct Heading {
 /// What the loader needs to check after rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
-    /// An `@/path` link, with the 1-based line in the fragment.
+    /// An `@/` link, with the 1-based line in the fragment.
     Internal { target: String, line: usize },
     /// A relative image (in a bundle), with the line.
     LocalImage { file: String, line: usize },
@@ -48,13 +62,37 @@ pub struct Rendered {
     pub references: Vec<Reference>,
 }
 
+/// The images of a page bundle, as the Markdown renderer needs them.
+pub trait LocalMedia {
+    /// HTML for the image `file` (bundle-relative): a `<figure>` when it stands alone in its
+    /// paragraph, else inline markup. `None` when `file` is not a published image.
+    fn image_html(&self, file: &str, alt: &str, title: &str, alone: bool) -> Option<String>;
+    /// The URL a plain link to `file` should point to, when the image is published under
+    /// another name.
+    fn link_url(&self, file: &str) -> Option<String>;
+}
+
+/// An image being read: its destination, title, alt text so far, and its start event.
+struct PendingImage<'e> {
+    dest: CowStr<'e>,
+    title: CowStr<'e>,
+    alt: String,
+    start: Event<'e>,
+}
+
 /// Renders the Markdown fragments of one page, so heading ids stay unique across them.
 pub struct PageRenderer<'a> {
     /// The page's URL path (ends with `/`); relative links resolve against it when `bundle`.
     pub page_url: &'a str,
+    /// The site's base path (`/` or `/teaching/`): rooted links are made to start with it.
+    pub base_path: &'a str,
     pub bundle: bool,
     /// Maps an `@/` target (without `@/` and fragment) to its URL path.
     pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    pub media: Option<&'a dyn LocalMedia>,
+    /// Rendering a summary for list pages: no heading ids, no footnotes (they would clash or
+    /// dangle when several summaries share a page).
+    pub summary: bool,
     used_ids: HashSet<String>,
 }
 
@@ -66,10 +104,37 @@ impl<'a> PageRenderer<'a> {
     ) -> Self {
         PageRenderer {
             page_url,
+            base_path: "/",
             bundle,
             resolve,
-            used_ids: HashSet::new(),
+            media: None,
+            summary: false,
+            used_ids: THEME_IDS.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    pub fn with_media(mut self, media: &'a dyn LocalMedia) -> Self {
+        self.media = Some(media);
+        self
+    }
+
+    pub fn with_base_path(mut self, base_path: &'a str) -> Self {
+        self.base_path = base_path;
+        self
+    }
+
+    pub fn for_summary(mut self) -> Self {
+        self.summary = true;
+        self
+    }
+
+    /// The bundle-relative file a destination names, if it is a local file.
+    fn local_file<'d>(&self, dest: &'d str) -> Option<&'d str> {
+        if !self.bundle || dest.starts_with("@/") || is_external_or_rooted(dest) {
+            return None;
+        }
+        let clean = dest.trim_start_matches("./");
+        Some(clean.split(['?', '#']).next().unwrap_or(clean))
     }
 
     /// Render one fragment of Markdown.
@@ -82,11 +147,40 @@ impl<'a> PageRenderer<'a> {
         let mut out = Rendered::default();
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event<'_>>)> = None;
-        let mut depth = 0usize;
-        let mut summary: Option<Vec<Event<'_>>> = None;
-        let mut capturing = false;
+        let mut image: Option<PendingImage<'_>> = None;
+        let mut in_footnote = 0usize;
+        // Index in `events` of the open paragraph's start, and a picture placed in it.
+        let mut paragraph: Option<usize> = None;
+        let mut picture: Option<(usize, String)> = None;
 
         for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+            if let Some(img) = image.as_mut() {
+                match event {
+                    Event::End(TagEnd::Image) => {
+                        if let Some(img) = image.take() {
+                            self.finish_image(img, &mut events, &mut picture);
+                        }
+                    }
+                    Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
+                    _ => {}
+                }
+                continue;
+            }
+            if self.summary {
+                match &event {
+                    Event::FootnoteReference(_) => continue,
+                    Event::Start(Tag::FootnoteDefinition(_)) => {
+                        in_footnote += 1;
+                        continue;
+                    }
+                    Event::End(TagEnd::FootnoteDefinition) => {
+                        in_footnote = in_footnote.saturating_sub(1);
+                        continue;
+                    }
+                    _ if in_footnote > 0 => continue,
+                    _ => {}
+                }
+            }
             let event = match event {
                 Event::Start(Tag::Link {
                     link_type,
@@ -94,8 +188,15 @@ impl<'a> PageRenderer<'a> {
                     title,
                     id,
                 }) => {
-                    let dest_url =
-                        self.rewrite(dest_url, line_of(range.start), false, &mut out.references);
+                    let published = self
+                        .local_file(&dest_url)
+                        .and_then(|f| self.media.and_then(|m| m.link_url(f)));
+                    let dest_url = match published {
+                        Some(url) => CowStr::from(url),
+                        None => {
+                            self.rewrite(dest_url, line_of(range.start), false, &mut out.references)
+                        }
+                    };
                     Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -109,14 +210,25 @@ impl<'a> PageRenderer<'a> {
                     title,
                     id,
                 }) => {
-                    let dest_url =
+                    let original = dest_url.clone();
+                    let rewritten =
                         self.rewrite(dest_url, line_of(range.start), true, &mut out.references);
-                    Event::Start(Tag::Image {
+                    let start = Event::Start(Tag::Image {
                         link_type,
-                        dest_url,
-                        title,
+                        dest_url: rewritten,
+                        title: title.clone(),
                         id,
-                    })
+                    });
+                    if heading.is_none() {
+                        image = Some(PendingImage {
+                            dest: original,
+                            title,
+                            alt: String::new(),
+                            start,
+                        });
+                        continue;
+                    }
+                    start
                 }
                 Event::Text(t) => {
                     out.word_count += t.split_whitespace().count();
@@ -127,10 +239,9 @@ impl<'a> PageRenderer<'a> {
 
             if let Some((_, _, inner)) = heading.as_mut() {
                 if let Event::End(TagEnd::Heading(_)) = event {
-                    let Some((level, id, inner)) = heading.take() else {
-                        unreachable!()
-                    };
-                    self.emit_heading(level, id, inner, &mut events, &mut out.headings);
+                    if let Some((level, id, inner)) = heading.take() {
+                        self.emit_heading(level, id, inner, &mut events, &mut out.headings);
+                    }
                 } else {
                     inner.push(event);
                 }
@@ -140,34 +251,54 @@ impl<'a> PageRenderer<'a> {
                 heading = Some((*level, id.as_ref().map(|i| i.to_string()), Vec::new()));
                 continue;
             }
-
             match &event {
-                Event::Start(Tag::Paragraph) if depth == 0 && summary.is_none() => {
-                    capturing = true;
-                    summary = Some(Vec::new());
+                Event::Start(Tag::Paragraph) => {
+                    paragraph = Some(events.len());
+                    picture = None;
                 }
-                _ => {}
-            }
-            if capturing && let Some(s) = summary.as_mut() {
-                s.push(event.clone());
-                if matches!(event, Event::End(TagEnd::Paragraph)) && depth == 1 {
-                    capturing = false;
+                Event::End(TagEnd::Paragraph) => {
+                    // A picture alone in its paragraph becomes a figure in place of the paragraph.
+                    if let (Some(start), Some((at, figure))) = (paragraph.take(), picture.take())
+                        && at == start + 1
+                        && events.len() == at + 1
+                    {
+                        events.truncate(start);
+                        events.push(Event::Html(CowStr::from(figure)));
+                        continue;
+                    }
                 }
-            }
-            match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth = depth.saturating_sub(1),
                 _ => {}
             }
             events.push(event);
         }
+        out.first_paragraph = first_paragraph(&events);
         html::push_html(&mut out.html, events.into_iter());
-        if let Some(s) = summary {
-            let mut html_out = String::new();
-            html::push_html(&mut html_out, s.into_iter());
-            out.first_paragraph = Some(html_out);
-        }
         out
+    }
+
+    fn finish_image<'e>(
+        &self,
+        img: PendingImage<'e>,
+        events: &mut Vec<Event<'e>>,
+        picture: &mut Option<(usize, String)>,
+    ) {
+        let html = self.local_file(&img.dest).and_then(|file| {
+            let media = self.media?;
+            let inline = media.image_html(file, &img.alt, &img.title, false)?;
+            let figure = media.image_html(file, &img.alt, &img.title, true)?;
+            Some((inline, figure))
+        });
+        match html {
+            Some((inline, figure)) => {
+                *picture = Some((events.len(), figure));
+                events.push(Event::Html(CowStr::from(inline)));
+            }
+            None => {
+                events.push(img.start);
+                events.push(Event::Text(CowStr::from(img.alt)));
+                events.push(Event::End(TagEnd::Image));
+            }
+        }
     }
 
     fn emit_heading<'e>(
@@ -178,6 +309,13 @@ impl<'a> PageRenderer<'a> {
         events: &mut Vec<Event<'e>>,
         headings: &mut Vec<Heading>,
     ) {
+        let lvl = level as u8;
+        if self.summary {
+            events.push(Event::Html(CowStr::from(format!("<h{lvl}>"))));
+            events.extend(inner);
+            events.push(Event::Html(CowStr::from(format!("</h{lvl}>\n"))));
+            return;
+        }
         let title: String = inner
             .iter()
             .filter_map(|e| match e {
@@ -185,21 +323,23 @@ impl<'a> PageRenderer<'a> {
                 _ => None,
             })
             .collect();
-        let base = id.unwrap_or_else(|| {
-            let s = slug::slugify(&title);
-            if s.is_empty() {
-                "section".to_string()
-            } else {
-                s
-            }
-        });
+        let base = id
+            .map(slug::slugify)
+            .filter(|i| !i.is_empty())
+            .unwrap_or_else(|| {
+                let s = slug::slugify(&title);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            });
         let mut id = base.clone();
         let mut n = 1;
         while !self.used_ids.insert(id.clone()) {
             id = format!("{base}-{n}");
             n += 1;
         }
-        let lvl = level as u8;
         events.push(Event::Html(CowStr::from(format!("<h{lvl} id=\"{id}\">"))));
         events.extend(inner);
         events.push(Event::Html(CowStr::from(format!(
@@ -212,7 +352,8 @@ impl<'a> PageRenderer<'a> {
         });
     }
 
-    /// Resolve `@/` links and make bundle-relative URLs absolute (so summaries on list pages work).
+    /// Resolve `@/` links, make bundle-relative URLs absolute (so summaries on list pages work),
+    /// and put the base path in front of rooted links.
     fn rewrite<'e>(
         &self,
         dest: CowStr<'e>,
@@ -237,19 +378,55 @@ impl<'a> PageRenderer<'a> {
                 None => dest,
             };
         }
-        if !self.bundle || is_external_or_rooted(&dest) {
+        if dest.starts_with('/') && !dest.starts_with("//") {
+            if self.base_path != "/" && !dest.starts_with(self.base_path) {
+                return CowStr::from(format!("{}{}", self.base_path, &dest[1..]));
+            }
             return dest;
         }
-        let clean = dest.trim_start_matches("./");
+        let Some(file) = self.local_file(&dest) else {
+            return dest;
+        };
         if image {
-            let file = clean.split(['?', '#']).next().unwrap_or(clean);
             refs.push(Reference::LocalImage {
                 file: file.to_string(),
                 line,
             });
         }
-        CowStr::from(format!("{}{}", self.page_url, clean))
+        CowStr::from(format!(
+            "{}{}",
+            self.page_url,
+            dest.trim_start_matches("./")
+        ))
     }
+}
+
+/// The first top-level paragraph of rendered events, as HTML.
+fn first_paragraph(events: &[Event<'_>]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(Tag::Paragraph) if depth == 0 => {
+                start = Some(i);
+                depth += 1;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(TagEnd::Paragraph) if depth == 1 && start.is_some() => {
+                let mut html_out = String::new();
+                let slice = &events[start.unwrap_or(i)..=i];
+                let without_notes = slice
+                    .iter()
+                    .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+                    .cloned();
+                html::push_html(&mut html_out, without_notes);
+                return Some(html_out);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn is_external_or_rooted(url: &str) -> bool {
@@ -303,15 +480,33 @@ mod tests {
         PageRenderer::new("/cases/a/", true, &resolve).render(text)
     }
 
+    struct OnePicture;
+    impl LocalMedia for OnePicture {
+        fn image_html(&self, file: &str, alt: &str, title: &str, alone: bool) -> Option<String> {
+            (file == "ct.png").then(|| {
+                format!(
+                    "<{} alt={alt} title={title}>",
+                    if alone { "figure" } else { "picture" }
+                )
+            })
+        }
+        fn link_url(&self, file: &str) -> Option<String> {
+            (file == "ct.png").then(|| "/cases/a/ct-1600.jpg".to_string())
+        }
+    }
+
     #[test]
     fn headings_get_unique_ids_and_anchors() {
-        let r = render("## Findings\n\n## Findings\n");
+        let r = render("## Findings\n\n## Findings\n\n## Diagnosis\n\n## x {#a\"b}\n");
         assert!(
             r.html
                 .contains("<h2 id=\"findings\">Findings <a class=\"anchor\" href=\"#findings\"")
         );
         assert!(r.html.contains("id=\"findings-1\""));
-        assert_eq!(r.headings.len(), 2);
+        // Theme ids are never taken, and custom ids are made safe.
+        assert!(r.html.contains("id=\"diagnosis-1\""), "{}", r.html);
+        assert!(r.html.contains("id=\"a-b\""), "{}", r.html);
+        assert_eq!(r.headings.len(), 4);
     }
 
     #[test]
@@ -332,11 +527,46 @@ mod tests {
     }
 
     #[test]
-    fn external_links_stay() {
+    fn external_links_stay_and_rooted_links_get_the_base_path() {
         let r = render("[a](https://x.org/p) [b](/abs/) [c](#frag) [d](mailto:a@b.c)\n");
         for href in ["https://x.org/p", "/abs/", "#frag", "mailto:a@b.c"] {
             assert!(r.html.contains(&format!("href=\"{href}\"")), "{href}");
         }
+        let resolve = |_: &str| None;
+        let r = PageRenderer::new("/t/a/", true, &resolve)
+            .with_base_path("/t/")
+            .render("[b](/cases/) [c](/t/x/)\n");
+        assert!(
+            r.html.contains("href=\"/t/cases/\"") && r.html.contains("href=\"/t/x/\""),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn pictures_replace_images_and_stand_alone_as_figures() {
+        let resolve = |_: &str| None;
+        let media = OnePicture;
+        let mut r = PageRenderer::new("/cases/a/", true, &resolve).with_media(&media);
+        let out = r.render("![Axial CT](ct.png \"Cap\")\n\nText ![x](ct.png) more.\n\n[full size](ct.png) ![gone](missing.png)\n");
+        assert!(
+            out.html.starts_with("<figure alt=Axial CT title=Cap>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html
+                .contains("<p>Text <picture alt=x title=> more.</p>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("href=\"/cases/a/ct-1600.jpg\""));
+        assert!(
+            out.html
+                .contains("<img src=\"/cases/a/missing.png\" alt=\"gone\""),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
@@ -350,12 +580,21 @@ mod tests {
     }
 
     #[test]
-    fn first_paragraph_is_top_level_only() {
-        let r = render("# T\n\n> quoted\n\nFirst *real* one.\n\nSecond.\n");
+    fn first_paragraph_is_top_level_only_and_has_no_footnote_links() {
+        let r = render("# T\n\n> quoted\n\nFirst *real* one.[^n]\n\nSecond.\n\n[^n]: note\n");
         assert_eq!(
             r.first_paragraph.as_deref(),
             Some("<p>First <em>real</em> one.</p>\n")
         );
+    }
+
+    #[test]
+    fn summaries_have_no_ids_or_footnotes() {
+        let resolve = |_: &str| None;
+        let r = PageRenderer::new("/a/", false, &resolve)
+            .for_summary()
+            .render("## Intro\n\nText.[^n]\n\n[^n]: note\n");
+        assert_eq!(r.html, "<h2>Intro</h2>\n<p>Text.</p>\n");
     }
 
     #[test]

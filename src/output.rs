@@ -28,6 +28,34 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The image cache must live outside the output (which is replaced) and outside the sources.
+pub fn check_cache_dir(site_dir: &Path, output: &Path, cache: &Path) -> Result<()> {
+    let (site, out, cache_abs) = (resolve(site_dir), resolve(output), resolve(cache));
+    let bad = if cache_abs.starts_with(&out) {
+        Some("it is inside the output folder")
+    } else if ["content", "templates", "static", "themes"]
+        .iter()
+        .any(|s| cache_abs.starts_with(site.join(s)))
+    {
+        Some("it is inside a source folder")
+    } else if out.starts_with(&cache_abs) || site.starts_with(&cache_abs) {
+        Some("it contains the site or its output")
+    } else {
+        None
+    };
+    match bad {
+        Some(why) => Err(Diagnostic::in_file(
+            cache,
+            format!("cannot keep the image cache here: {why}"),
+        )
+        .with_hint(
+            "set [images] cache_dir in config.toml to a folder of its own, e.g. \".radcase-cache\"",
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
 /// An absolute path with `.` and `..` resolved, and symlinks followed in the part that exists.
 fn resolve(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

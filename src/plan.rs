@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::Library;
+use crate::content::{Library, Picture};
 use crate::diagnostic::{Diagnostic, Errors, Result};
-use crate::media::{self, Treatment};
+use crate::media::{self, ImageJob, Treatment};
 use crate::render::{Pager, theme};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,8 +30,10 @@ pub enum Job {
     Asset(PathBuf),
     /// A file of the built-in theme's `static/`.
     ThemeStatic(&'static [u8]),
-    /// A file of a `static/` folder, copied as is.
+    /// A file of a `static/` folder, copied as is (images re-encoded, DICOM withheld).
     Static(PathBuf),
+    /// One variant of an image; the work is done by the image job at this index of `Plan::images`.
+    ImageVariant(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -43,12 +45,17 @@ pub struct Output {
 
 #[derive(Debug, Default)]
 pub struct Plan {
+    /// Files written by rendering or copying, one job each.
     pub outputs: Vec<Output>,
+    /// Images: one job per source, writing all its variants (their paths are in `outputs` as
+    /// `ImageVariant`, so clashes are caught like any other output).
+    pub images: Vec<ImageJob>,
 }
 
 struct Planner<'a> {
     library: &'a Library,
     outputs: Vec<Output>,
+    images: Vec<ImageJob>,
     /// Output path → index in `outputs`.
     taken: HashMap<String, usize>,
     errors: Vec<Diagnostic>,
@@ -57,6 +64,16 @@ struct Planner<'a> {
 impl Planner<'_> {
     /// Add an output; static files may replace static files (theme → site), nothing else may clash.
     fn add(&mut self, path: String, job: Job) {
+        if !is_safe_output(&path) {
+            let origin = self.origin(&job);
+            self.errors.push(
+                Diagnostic::new(format!(
+                    "{origin} would be published at `{path}`, outside the site"
+                ))
+                .with_hint("use plain names: no `..`, no empty folder names, no backslashes"),
+            );
+            return;
+        }
         let overridable = |j: &Job| matches!(j, Job::ThemeStatic(_) | Job::Static(_));
         match self.taken.get(&path) {
             Some(&i) if overridable(&self.outputs[i].job) && overridable(&job) => {
@@ -96,6 +113,7 @@ impl Planner<'_> {
             Job::Sitemap => "the sitemap".into(),
             Job::Asset(p) | Job::Static(p) => p.display().to_string(),
             Job::ThemeStatic(_) => "the built-in theme".into(),
+            Job::ImageVariant(i) => self.images[*i].source.display().to_string(),
         }
     }
 }
@@ -105,6 +123,7 @@ pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Resu
     let mut p = Planner {
         library,
         outputs: Vec::new(),
+        images: Vec::new(),
         taken: HashMap::new(),
         errors: Vec::new(),
     };
@@ -113,12 +132,10 @@ pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Resu
     }
     for dir in static_dirs {
         for file in static_files(dir)? {
-            let rel = file
-                .strip_prefix(dir)
-                .unwrap_or(&file)
-                .to_string_lossy()
-                .replace('\\', "/");
-            p.add(rel, Job::Static(file));
+            let rel = crate::content::slash_path(file.strip_prefix(dir).unwrap_or(&file));
+            if media::treatment(&file) != Treatment::Withhold {
+                p.add(rel, Job::Static(file));
+            }
         }
     }
     for (i, section) in library.sections.iter().enumerate() {
@@ -147,7 +164,30 @@ pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Resu
             add_asset(&mut p, asset);
         }
         for alias in &page.front.aliases {
-            p.add(alias_path(alias), Job::Redirect(page.url.clone()));
+            match alias_path(alias) {
+                Some(path) => p.add(path, Job::Redirect(page.url.clone())),
+                None => p.errors.push(
+                    Diagnostic::in_file(&page.file, format!("alias \"{alias}\" is not a path of this site"))
+                        .with_hint("write an old address of this site as a path, e.g. aliases = [\"/old/case-12/\"]"),
+                ),
+            }
+        }
+        let mut jobs: Vec<&Picture> = page.pictures.iter().chain(&page.gallery).collect();
+        jobs.extend(page.stacks.iter().flat_map(|s| &s.frames));
+        let mut seen = std::collections::HashSet::new();
+        for pic in jobs {
+            // A gallery image is usually one of the bundle's pictures too: one job per file.
+            if !seen.insert(&pic.source) {
+                continue;
+            }
+            let index = p.images.len();
+            p.images.push(ImageJob {
+                source: pic.source.clone(),
+                variants: pic.variants.clone(),
+            });
+            for v in &pic.variants {
+                p.add(v.output.clone(), Job::ImageVariant(index));
+            }
         }
     }
     for (t, tax) in library.taxonomies.iter().enumerate() {
@@ -174,7 +214,10 @@ pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Resu
     p.add("sitemap.xml".into(), Job::Sitemap);
     let _ = config;
     if p.errors.is_empty() {
-        Ok(Plan { outputs: p.outputs })
+        Ok(Plan {
+            outputs: p.outputs,
+            images: p.images,
+        })
     } else {
         Err(Errors(p.errors))
     }
@@ -187,15 +230,31 @@ fn add_asset(p: &mut Planner<'_>, asset: &crate::content::Asset) {
 }
 
 /// `/old/path` → `old/path/index.html`; `/old.html` stays a file.
-fn alias_path(alias: &str) -> String {
-    let a = alias.trim_start_matches('/');
-    if a.ends_with(".html") || a.ends_with(".htm") {
-        a.to_string()
-    } else if a.is_empty() || a.ends_with('/') {
-        format!("{a}index.html")
-    } else {
-        format!("{a}/index.html")
+/// `/old/path` → `old/path/index.html`; `/old.html` stays a file. `None` for a URL or an empty alias.
+fn alias_path(alias: &str) -> Option<String> {
+    if alias.contains("://") || alias.starts_with("//") || alias.contains(['?', '#']) {
+        return None;
     }
+    let a = alias.trim_start_matches('/');
+    if a.is_empty() {
+        None
+    } else if a.ends_with(".html") || a.ends_with(".htm") {
+        Some(a.to_string())
+    } else if a.ends_with('/') {
+        Some(format!("{a}index.html"))
+    } else {
+        Some(format!("{a}/index.html"))
+    }
+}
+
+/// An output path stays inside the output folder: relative, no `.`/`..`/empty segments, no `\`.
+fn is_safe_output(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 fn static_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -228,8 +287,32 @@ mod tests {
 
     #[test]
     fn alias_paths() {
-        assert_eq!(alias_path("/old/case/"), "old/case/index.html");
-        assert_eq!(alias_path("old/case"), "old/case/index.html");
-        assert_eq!(alias_path("/old.html"), "old.html");
+        assert_eq!(
+            alias_path("/old/case/").as_deref(),
+            Some("old/case/index.html")
+        );
+        assert_eq!(
+            alias_path("old/case").as_deref(),
+            Some("old/case/index.html")
+        );
+        assert_eq!(alias_path("/old.html").as_deref(), Some("old.html"));
+        assert_eq!(alias_path("https://x.org/a"), None);
+        assert_eq!(alias_path("/"), None);
+    }
+
+    #[test]
+    fn unsafe_output_paths_are_refused() {
+        for bad in [
+            "",
+            "/index.html",
+            "../x/index.html",
+            "a/../../b",
+            "a//index.html",
+            "a/./b",
+            "a\\..\\b",
+        ] {
+            assert!(!is_safe_output(bad), "{bad}");
+        }
+        assert!(is_safe_output("cases/a/index.html"));
     }
 }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::media::{self, Cache, ImageStats};
 use crate::output::{self, Staging};
 use crate::plan::{self, Job};
 use crate::render::{self, Renderer, Templates};
@@ -19,6 +20,10 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Overrides `[images] cache_dir`.
+    pub cache_dir: Option<PathBuf>,
+    /// Show a progress bar while images are processed (on a terminal only).
+    pub progress: bool,
 }
 
 /// What a finished build did, for the summary line.
@@ -28,6 +33,9 @@ pub struct BuildReport {
     pub pages: usize,
     pub sections: usize,
     pub files: usize,
+    pub images: ImageStats,
+    /// Cache entries removed because no page uses them any more.
+    pub pruned: usize,
     pub elapsed: Duration,
     /// How long each stage took, in order, for `--verbose`.
     pub stages: Vec<(&'static str, Duration)>,
@@ -60,6 +68,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .clone()
         .unwrap_or_else(|| site.join("public"));
     output::check_output_dir(site, &output)?;
+    let cache_dir = match &options.cache_dir {
+        Some(dir) => dir.clone(),
+        None if config.cache_dir.is_absolute() => config.cache_dir.clone(),
+        None => site.join(&config.cache_dir),
+    };
+    output::check_cache_dir(site, &output, &cache_dir)?;
 
     let load = LoadOptions {
         drafts: options.drafts,
@@ -76,6 +90,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let renderer = Renderer::new(&config, &library, &templates)?;
 
     let staging = Staging::new(&output)?;
+    let cache = Cache::open(&cache_dir)?;
+    let images = media::process(
+        &plan.images,
+        config.images.quality,
+        &cache,
+        &|rel| staging.prepare(rel),
+        options.progress,
+    )?;
+    mark("images");
     let errors: Vec<Diagnostic> = plan
         .outputs
         .par_iter()
@@ -87,12 +110,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     mark("render and write");
     staging.commit()?;
+    let pruned = cache.prune();
     mark("commit");
     Ok(BuildReport {
         output,
         pages: library.pages.len(),
         sections: library.sections.len(),
         files: plan.outputs.len(),
+        images,
+        pruned,
         elapsed: started.elapsed(),
         stages,
     })
@@ -131,13 +157,8 @@ fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Res
         Job::NotFound => renderer.not_found()?,
         Job::Sitemap => renderer.sitemap(),
         Job::ThemeStatic(bytes) => return Ok(staging.write(path, bytes)?),
-        Job::Static(src) => {
-            let dest = staging.prepare(path)?;
-            return std::fs::copy(src, &dest)
-                .map(|_| ())
-                .map_err(|e| crate::diagnostic::io_error(src, "copy the file", &e).into());
-        }
-        Job::Asset(src) => {
+        Job::ImageVariant(_) => return Ok(()),
+        Job::Static(src) | Job::Asset(src) => {
             let dest = staging.prepare(path)?;
             return Ok(crate::media::publish(src, &dest)?);
         }

@@ -216,9 +216,13 @@ pub struct CaseMeta {
     pub references: Vec<String>,
     pub license: Option<String>,
     pub images: Vec<ImageRef>,
+    /// Scrollable series: `file` names the folder of frames in the bundle.
+    pub stacks: Vec<ImageRef>,
     /// Line of the `images` key in the file, for errors found later (a missing file).
     #[serde(skip)]
     pub images_line: Option<usize>,
+    #[serde(skip)]
+    pub stacks_line: Option<usize>,
 }
 
 /// The front matter of a page (`foo.md` or `foo/index.md`).
@@ -282,6 +286,7 @@ const CASE_KEYS: &[&str] = &[
     "references",
     "license",
     "images",
+    "stacks",
 ];
 const SECTION_KEYS: &[&str] = &[
     "title",
@@ -465,64 +470,70 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn images(&mut self, key: &str) -> Vec<ImageRef> {
+    /// A list of `{ NAME = "…", alt = "…", caption = "…" }` tables (images and stacks), where
+    /// `name_field` is `file` or `dir`. Alt text is required: it is how screen readers and search
+    /// engines see the case.
+    fn media_list(&mut self, key: &str, name_field: &'static str, example: &str) -> Vec<ImageRef> {
         let Some(value) = self.take(key) else {
             return Vec::new();
         };
         let Value::Array(items) = value else {
             self.error(
                 key,
-                format!("`{key}` must be a list of images"),
-                format!(
-                    "write {key} = [{{ file = \"ct.png\", alt = \"Axial CT …\", caption = \"…\" }}]"
-                ),
+                format!("`{key}` must be a list"),
+                format!("write {key} = [{example}]"),
             );
             return Vec::new();
         };
+        let fields = [name_field, "alt", "caption"];
         let mut out = Vec::new();
         for (i, item) in items.into_iter().enumerate() {
             let n = i + 1;
             let Value::Object(mut m) = item else {
                 self.error(
                     key,
-                    format!("image {n} in `{key}` must be a table with `file` and `alt`"),
-                    "write { file = \"ct.png\", alt = \"Axial CT …\" }",
+                    format!("entry {n} in `{key}` must be a table with `{name_field}` and `alt`"),
+                    format!("write {example}"),
                 );
                 continue;
             };
-            let file = m
-                .remove("file")
+            let name = m
+                .remove(name_field)
                 .and_then(|v| v.as_str().map(str::to_string));
             let alt = m.remove("alt").and_then(|v| v.as_str().map(str::to_string));
             let caption = m
                 .remove("caption")
                 .and_then(|v| v.as_str().map(str::to_string));
             if let Some(unknown) = m.keys().next() {
-                let hint = closest(unknown, ["file", "alt", "caption"]).map_or_else(
-                    || "an image takes file, alt and caption".to_string(),
-                    |b| format!("did you mean `{b}`? An image takes file, alt and caption"),
+                let hint = closest(unknown, fields).map_or_else(
+                    || format!("an entry takes {}", fields.join(", ")),
+                    |b| format!("did you mean `{b}`? An entry takes {}", fields.join(", ")),
                 );
                 self.error(
                     key,
-                    format!("image {n} in `{key}` has an unknown key `{unknown}`"),
+                    format!("entry {n} in `{key}` has an unknown key `{unknown}`"),
                     hint,
                 );
                 continue;
             }
-            let Some(file) = file.filter(|f| !f.trim().is_empty()) else {
+            let Some(name) = name.filter(|f| !f.trim().is_empty()) else {
                 self.error(
                     key,
-                    format!("image {n} in `{key}` has no `file`"),
-                    "name the image file in the case folder: file = \"ct.png\"",
+                    format!("entry {n} in `{key}` has no `{name_field}`"),
+                    format!("write {example}"),
                 );
                 continue;
             };
             let Some(alt) = alt.filter(|a| !a.trim().is_empty()) else {
-                self.error(key, format!("image `{file}` in `{key}` has no alt text"),
+                self.error(key, format!("`{name}` in `{key}` has no alt text"),
                     "add alt = \"…\" describing what the image shows: screen readers and search engines only see the alt text");
                 continue;
             };
-            out.push(ImageRef { file, alt, caption });
+            out.push(ImageRef {
+                file: name,
+                alt,
+                caption,
+            });
         }
         out
     }
@@ -627,7 +638,17 @@ pub fn page(
             references: r.string_list("references"),
             license: r.string("license"),
             images_line: Some(r.line_of("images")),
-            images: r.images("images"),
+            images: r.media_list(
+                "images",
+                "file",
+                "{ file = \"ct.png\", alt = \"Axial CT …\", caption = \"…\" }",
+            ),
+            stacks_line: Some(r.line_of("stacks")),
+            stacks: r.media_list(
+                "stacks",
+                "dir",
+                "{ dir = \"axial\", alt = \"Axial CT, 48 slices\", caption = \"…\" }",
+            ),
         },
     };
     let known: Vec<&str> = PAGE_KEYS

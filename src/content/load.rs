@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::front_matter::{self, Kind, PageFront, SectionFront, SortBy};
-use super::{Asset, Library, Page, Section, taxonomy, walk};
+use super::{Asset, Library, Page, Picture, Section, Stack, bundle, taxonomy, walk};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Errors, Result};
-use crate::markdown::{self, ANSWER_MARKER, MORE_MARKER, PageRenderer, Reference};
+use crate::markdown::{self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -29,6 +29,15 @@ struct Parsed<F> {
     body: String,
     /// 1-based line of the first body line in the file.
     body_line: usize,
+}
+
+/// Shared, read-only context of the Markdown stage.
+struct Ctx<'a> {
+    config: &'a Config,
+    content_dir: &'a Path,
+    resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Drafts left out of this build, by path under `content/`.
+    drafts: &'a HashSet<String>,
 }
 
 /// Load `site_dir/content` into a library.
@@ -47,11 +56,7 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
     let sections: Vec<Result<Parsed<SectionFront>>> = sources
         .sections
         .par_iter()
-        .map(|rel| {
-            parse_file(&content_dir, rel, |path, split, map| {
-                front_matter::section(path, split, map)
-            })
-        })
+        .map(|rel| parse_file(&content_dir, rel, front_matter::section))
         .collect();
     let pages: Vec<Result<Parsed<PageFront>>> = sources
         .pages
@@ -76,8 +81,8 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
     pages.retain(|p| options.drafts || !p.front.draft);
 
     let mut library = Library::default();
-    let section_bodies = place_sections(&mut library, sections, config);
-    let page_bodies = place_pages(&mut library, pages, &sources, &content_dir, config);
+    let section_bodies = place_sections(&mut library, sections, config)?;
+    let page_bodies = place_pages(&mut library, pages, &sources, &content_dir, config)?;
 
     // Every @/ target: source path → URL.
     let targets: HashMap<String, String> = library
@@ -92,42 +97,33 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
         )
         .collect();
     let resolve = |t: &str| targets.get(t).cloned();
+    let ctx = Ctx {
+        config,
+        content_dir: &content_dir,
+        resolve: &resolve,
+        drafts: &drafts,
+    };
 
     let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = library
         .pages
         .par_iter()
         .zip(page_bodies.par_iter())
-        .map(|(page, (body, body_line))| {
-            render_page(page, body, *body_line, &resolve, &content_dir, &drafts)
-        })
+        .map(|(page, (body, body_line))| render_page(page, body, *body_line, &ctx))
         .collect();
-    let rendered_sections: Vec<(RenderedPage, Vec<Diagnostic>)> = library
+    let rendered_sections: Vec<(String, Vec<Diagnostic>)> = library
         .sections
         .par_iter()
         .zip(section_bodies.par_iter())
         .map(|(section, (body, body_line))| {
-            let mut r = PageRenderer::new(&section.url, false, &resolve);
+            let mut r =
+                PageRenderer::new(&section.url, false, &resolve).with_base_path(&config.base_path);
             let out = r.render(body);
             let file = section
                 .file
                 .clone()
                 .unwrap_or_else(|| content_dir.join("_index.md"));
-            let errs = check_references(
-                &out.references,
-                &resolve,
-                &file,
-                *body_line,
-                None,
-                &content_dir,
-                &drafts,
-            );
-            (
-                RenderedPage {
-                    content: out.html,
-                    ..Default::default()
-                },
-                errs,
-            )
+            let errs = check_references(&out.references, &file, *body_line, None, &ctx);
+            (out.html, errs)
         })
         .collect();
     for (page, (r, errs)) in library.pages.iter_mut().zip(rendered) {
@@ -138,13 +134,20 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
         page.headings = r.headings;
         page.word_count = r.word_count;
         page.reading_time = markdown::reading_time(r.word_count);
+        page.pictures = r.pictures;
+        page.gallery = r.gallery;
+        page.stacks = r.stacks;
+        if let Some(other) = r.other_assets {
+            page.assets.retain(|a| other.contains(&a.source));
+        }
     }
-    for (section, (r, errs)) in library.sections.iter_mut().zip(rendered_sections) {
+    for (section, (content, errs)) in library.sections.iter_mut().zip(rendered_sections) {
         errors.extend(errs);
-        section.content = r.content;
+        section.content = content;
     }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        errors.dedup();
         return Err(Errors(errors));
     }
     sort_sections(&mut library);
@@ -228,7 +231,7 @@ fn place_sections(
     library: &mut Library,
     parsed: Vec<Parsed<SectionFront>>,
     config: &Config,
-) -> Vec<(String, usize)> {
+) -> Result<Vec<(String, usize)>> {
     let mut bodies = Vec::new();
     let mut parsed = parsed;
     // Home first, then by depth, so parents precede children.
@@ -260,10 +263,20 @@ fn place_sections(
     }
     let mut by_dir: HashMap<String, usize> = HashMap::new();
     by_dir.insert(String::new(), 0);
+    let mut errors = Vec::new();
     for p in parsed {
         let dir = dir_of(&p.rel).to_string();
         let parent = (!dir.is_empty()).then(|| section_for(dir_of(&dir[..dir.len() - 1]), &by_dir));
-        let path = url_path(&dir);
+        let Some(path) = url_path(&dir) else {
+            errors.push(
+                Diagnostic::in_file(
+                    &p.file,
+                    "cannot make a web address from this section's folder name",
+                )
+                .with_hint("rename the folder with letters or digits, e.g. content/head-ct/"),
+            );
+            continue;
+        };
         let url = format!("{}{}", config.base_path, path);
         let index = library.sections.len();
         library.sections.push(Section {
@@ -285,14 +298,22 @@ fn place_sections(
         by_dir.insert(dir, index);
         bodies.push((p.body, p.body_line));
     }
-    bodies
+    if errors.is_empty() {
+        Ok(bodies)
+    } else {
+        Err(Errors(errors))
+    }
 }
 
 /// Lowercase, dash-separated URL segments for a folder path (`Cases/Head CT/` → `cases/head-ct/`).
-fn url_path(dir: &str) -> String {
+/// `None` when a folder name has nothing to make an address from (`!!!`).
+fn url_path(dir: &str) -> Option<String> {
     dir.split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| slug::slugify(s) + "/")
+        .map(|s| {
+            let slug = slug::slugify(s);
+            (!slug.is_empty()).then(|| slug + "/")
+        })
         .collect()
 }
 
@@ -302,7 +323,7 @@ fn place_pages(
     sources: &walk::Sources,
     content_dir: &Path,
     config: &Config,
-) -> Vec<(String, usize)> {
+) -> Result<Vec<(String, usize)>> {
     let by_dir: HashMap<String, usize> = library
         .sections
         .iter()
@@ -315,6 +336,7 @@ fn place_pages(
         .map(|(d, a)| (d.as_str(), a))
         .collect();
     let mut bodies = Vec::with_capacity(parsed.len());
+    let mut errors = Vec::new();
     for p in parsed {
         let (parent_dir, stem, bundle) = match p.rel.strip_suffix("/index.md") {
             Some(bundle) => {
@@ -327,14 +349,30 @@ fn place_pages(
             }
         };
         let section = section_for(parent_dir, &by_dir);
-        let slug = slug::slugify(p.front.slug.as_deref().unwrap_or(stem));
-        let path = format!("{}{}/", url_path(parent_dir), slug);
-        let url = format!("{}{}", config.base_path, path);
         let kind = p
             .front
             .kind
             .or(library.sections[section].front.page_kind)
             .unwrap_or(Kind::Page);
+        let is_quiz = kind == Kind::Case && p.front.case.quiz;
+        // A quiz's folder name often is its diagnosis: without an explicit slug, its URL is made
+        // from the neutral title instead, so links and previews do not give the answer away.
+        let wanted = match (&p.front.slug, is_quiz) {
+            (Some(s), _) => s.clone(),
+            (None, true) => neutral_title(&p.front),
+            (None, false) => stem.to_string(),
+        };
+        let slug = slug::slugify(&wanted);
+        let dir_path = url_path(parent_dir);
+        if slug.is_empty() || dir_path.is_none() {
+            errors.push(
+                Diagnostic::in_file(&p.file, format!("cannot make a web address from \"{wanted}\""))
+                    .with_hint("give the page a `slug` with letters or digits, e.g. slug = \"head-ct-case\", or rename its file or folder"),
+            );
+            continue;
+        }
+        let path = format!("{}{}/", dir_path.unwrap_or_default(), slug);
+        let url = format!("{}{}", config.base_path, path);
         let assets = bundle
             .as_deref()
             .and_then(|b| bundle_assets.get(b))
@@ -361,6 +399,9 @@ fn place_pages(
             url,
             bundle_dir: bundle.map(|b| content_dir.join(b)),
             assets,
+            pictures: Vec::new(),
+            gallery: Vec::new(),
+            stacks: Vec::new(),
             content: String::new(),
             answer: None,
             summary: None,
@@ -375,17 +416,36 @@ fn place_pages(
     }
     for rel in &sources.loose_assets {
         let section = section_for(dir_of(rel), &by_dir);
-        let output = format!(
-            "{}{}",
-            url_path(dir_of(rel)),
-            rel.rsplit('/').next().unwrap_or(rel)
-        );
+        let Some(dir_path) = url_path(dir_of(rel)) else {
+            errors.push(
+                Diagnostic::in_file(
+                    content_dir.join(rel),
+                    "cannot make a web address from this file's folder name",
+                )
+                .with_hint("rename the folder with letters or digits"),
+            );
+            continue;
+        };
+        let output = format!("{}{}", dir_path, rel.rsplit('/').next().unwrap_or(rel));
         library.sections[section].assets.push(Asset {
             source: content_dir.join(rel),
             output,
         });
     }
-    bodies
+    if errors.is_empty() {
+        Ok(bodies)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
+/// The title a quiz shows before its answer (the same rule as `Page::public_title`).
+fn neutral_title(front: &PageFront) -> String {
+    match (&front.case.quiz_title, &front.case.presentation) {
+        (Some(t), _) => t.clone(),
+        (None, Some(p)) => format!("case {p}"),
+        (None, None) => "quiz case".to_string(),
+    }
 }
 
 #[derive(Default)]
@@ -395,18 +455,42 @@ struct RenderedPage {
     summary: Option<String>,
     headings: Vec<markdown::Heading>,
     word_count: usize,
+    pictures: Vec<Picture>,
+    gallery: Vec<Picture>,
+    stacks: Vec<Stack>,
+    /// For a bundle: the sources of the files published as they are.
+    other_assets: Option<Vec<PathBuf>>,
 }
 
 fn render_page(
     page: &Page,
     body: &str,
     body_line: usize,
-    resolve: &dyn Fn(&str) -> Option<String>,
-    content_dir: &Path,
-    drafts: &HashSet<String>,
+    ctx: &Ctx<'_>,
 ) -> (RenderedPage, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let sorted = page.bundle_dir.as_deref().map(|dir| {
+        let rels: Vec<String> = page
+            .assets
+            .iter()
+            .filter_map(|a| a.source.strip_prefix(dir).ok())
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let (sorted, errs) = bundle::sort(page, dir, &rels, ctx.config);
+        errors.extend(errs);
+        sorted
+    });
+    let media = sorted.as_ref().map(|s| &s.media as &dyn LocalMedia);
     let bundle = page.bundle_dir.is_some();
-    let mut renderer = PageRenderer::new(&page.url, bundle, resolve);
+    let base = ctx.config.base_path.as_str();
+    let renderer = || {
+        let r = PageRenderer::new(&page.url, bundle, ctx.resolve).with_base_path(base);
+        match media {
+            Some(m) => r.with_media(m),
+            None => r,
+        }
+    };
+    let mut main_renderer = renderer();
     let (question, answer_src) = match page.is_quiz() {
         true => match markdown::split_at_marker(body, ANSWER_MARKER) {
             Some((q, a)) => (q, Some(a)),
@@ -414,7 +498,7 @@ fn render_page(
         },
         false => (body, None),
     };
-    let main = renderer.render(question);
+    let main = main_renderer.render(question);
     let mut references = main.references.clone();
     let mut out = RenderedPage {
         content: main.html,
@@ -423,52 +507,54 @@ fn render_page(
         ..Default::default()
     };
     if let Some(a) = answer_src {
-        let answer = renderer.render(a);
+        // Answer headings stay out of the table of contents: a theme showing it would give
+        // the answer away.
+        let answer = main_renderer.render(a);
         let offset = question.lines().count() + 1;
         references.extend(answer.references.into_iter().map(|r| shift(r, offset)));
         out.answer = Some(answer.html);
-        out.headings.extend(answer.headings);
         out.word_count += answer.word_count;
     }
     out.summary = match markdown::split_at_marker(question, MORE_MARKER) {
-        Some((before, _)) => Some(
-            PageRenderer::new(&page.url, bundle, resolve)
-                .render(before)
-                .html,
-        ),
+        Some((before, _)) => Some(renderer().for_summary().render(before).html),
         None => main.first_paragraph,
     };
-    let mut errors = check_references(
+    errors.extend(check_references(
         &references,
-        resolve,
         &page.file,
         body_line,
         page.bundle_dir.as_deref(),
-        content_dir,
-        drafts,
-    );
-    if let Some(dir) = &page.bundle_dir {
-        for img in &page.front.case.images {
-            if !dir.join(&img.file).is_file() {
-                errors.push(
-                    Diagnostic::in_file(
-                        &page.file,
-                        format!("image `{}` listed in `images` does not exist", img.file),
-                    )
-                    .at_line(page.front.case.images_line.unwrap_or(1))
-                    .with_hint(format!("put the file in {} or fix the name", dir.display())),
-                );
-            }
+        ctx,
+    ));
+    if let (Some(dir), Some(sorted)) = (page.bundle_dir.as_deref(), sorted) {
+        let inline: Vec<String> = references
+            .iter()
+            .filter_map(|r| match r {
+                Reference::LocalImage { file, .. } => Some(file.clone()),
+                Reference::Internal { .. } => None,
+            })
+            .collect();
+        if page.kind == Kind::Case {
+            let (gallery, errs) = bundle::gallery(page, dir, &sorted.media, &inline, ctx.config);
+            out.gallery = gallery;
+            errors.extend(errs);
         }
-    } else if let Some(img) = page.front.case.images.first() {
+        out.other_assets = Some(sorted.other.iter().map(|f| dir.join(f)).collect());
+        out.pictures = sorted.media.pictures;
+        out.stacks = sorted.stacks;
+    } else if let Some(img) = page
+        .front
+        .case
+        .images
+        .first()
+        .or(page.front.case.stacks.first())
+    {
         errors.push(
             Diagnostic::in_file(
                 &page.file,
-                format!(
-                    "image `{}` is listed, but this page is not a bundle",
-                    img.file
-                ),
+                format!("`{}` is listed, but this page is not a bundle", img.file),
             )
+            .at_line(page.front.case.images_line.unwrap_or(1))
             .with_hint(
                 "move the page to a folder of its own as index.md and put its images beside it",
             ),
@@ -492,52 +578,58 @@ fn shift(r: Reference, by: usize) -> Reference {
 
 fn check_references(
     references: &[Reference],
-    resolve: &dyn Fn(&str) -> Option<String>,
     file: &Path,
     body_line: usize,
     bundle_dir: Option<&Path>,
-    content_dir: &Path,
-    drafts: &HashSet<String>,
+    ctx: &Ctx<'_>,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for r in references {
         match r {
             Reference::Internal { target, line } => {
-                if resolve(target).is_some() {
+                if (ctx.resolve)(target).is_some() {
                     continue;
                 }
                 let line = body_line + line - 1;
-                let missing_target = content_dir.join(target);
-                let hint = if drafts.contains(target.as_str()) {
-                    "that page is a draft: publish it (remove draft = true) or build with --drafts"
-                        .to_string()
+                let target_file = ctx.content_dir.join(target);
+                let (what, hint) = if ctx.drafts.contains(target.as_str()) {
+                    (
+                        "is a draft",
+                        "publish it (remove draft = true) or build with --drafts".to_string(),
+                    )
+                } else if target_file.is_file() && !target.ends_with(".md") {
+                    ("is a file, not a page", "link to a file next to the page with a plain relative link, e.g. [handout](handout.pdf)".to_string())
                 } else {
-                    "link to a page by its path under content/, e.g. @/cases/2024-appendicitis/index.md".to_string()
+                    ("does not exist", "link to a page by its path under content/, e.g. @/cases/2024-appendicitis/index.md".to_string())
                 };
                 errors.push(
                     Diagnostic::in_file(
                         file,
-                        format!(
-                            "link to `@/{target}`, but {} does not exist",
-                            missing_target.display()
-                        ),
+                        format!("link to `@/{target}`, but {} {what}", target_file.display()),
                     )
                     .at_line(line)
                     .with_hint(hint),
                 );
             }
             Reference::LocalImage { file: img, line } => {
-                if let Some(dir) = bundle_dir
-                    && !dir.join(img).is_file()
-                {
-                    errors.push(
-                        Diagnostic::in_file(
-                            file,
-                            format!("image `{img}` does not exist in the page's folder"),
-                        )
-                        .at_line(body_line + line - 1)
-                        .with_hint(format!("put the file in {} or fix the name", dir.display())),
-                    );
+                let line = body_line + line - 1;
+                match bundle_dir {
+                    Some(_) if !bundle::is_inside(img) => errors.push(
+                        Diagnostic::in_file(file, format!("image `{img}` is outside the page's folder"))
+                            .at_line(line)
+                            .with_hint("copy the image into the page's folder and link it by its name"),
+                    ),
+                    Some(dir) if !dir.join(img).is_file() => errors.push(
+                        Diagnostic::in_file(file, format!("image `{img}` does not exist in the page's folder"))
+                            .at_line(line)
+                            .with_hint(format!("put the file in {} or fix the name", dir.display())),
+                    ),
+                    Some(_) => {}
+                    None => errors.push(
+                        Diagnostic::in_file(file, format!("image `{img}` is relative, but this page is not a bundle"))
+                            .at_line(line)
+                            .with_hint("move the page into a folder of its own as index.md and put the image beside it"),
+                    ),
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! `load` is the only place that reads Markdown files; everything after it works on the
 //! immutable [`Library`].
 
+mod bundle;
 pub mod front_matter;
 mod load;
 mod taxonomy;
@@ -15,6 +16,81 @@ pub use load::{LoadOptions, load};
 pub use taxonomy::{Taxonomy, Term};
 
 use crate::markdown::Heading;
+use crate::media::{Format, Variant};
+
+/// A published image: its sized variants, and how to describe it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    /// Path in the bundle (`ct.png`, `axial/001.png`).
+    pub file: String,
+    pub source: PathBuf,
+    /// Upright size of the source.
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub caption: Option<String>,
+    /// Every size in every format, ascending by width within a format.
+    pub variants: Vec<Variant>,
+}
+
+impl Picture {
+    /// The format every browser can show (the last configured one).
+    pub fn fallback_format(&self) -> Format {
+        self.variants.last().map_or(Format::Jpeg, |v| v.format)
+    }
+
+    pub fn formats(&self) -> Vec<Format> {
+        let mut f: Vec<Format> = Vec::new();
+        for v in &self.variants {
+            if !f.contains(&v.format) {
+                f.push(v.format);
+            }
+        }
+        f
+    }
+
+    pub fn of_format(&self, format: Format) -> impl Iterator<Item = &Variant> {
+        self.variants.iter().filter(move |v| v.format == format)
+    }
+
+    /// The smallest fallback variant at least `width` wide (else the largest).
+    pub fn at_least(&self, width: u32) -> Option<&Variant> {
+        let f = self.fallback_format();
+        self.of_format(f)
+            .find(|v| v.width >= width)
+            .or_else(|| self.of_format(f).last())
+    }
+
+    pub fn largest(&self) -> Option<&Variant> {
+        self.of_format(self.fallback_format()).last()
+    }
+
+    /// `url 480w, url 960w` for one format.
+    pub fn srcset(&self, format: Format) -> String {
+        self.of_format(format)
+            .map(|v| format!("{} {}w", v.url, v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A scrollable series of images (slices), shown one at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stack {
+    pub dir: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub frames: Vec<Picture>,
+}
+
+/// A relative path with `/` between its parts, whatever the platform. A `\\` inside a file name
+/// stays as it is (it is a legal character on Unix), so it can never act as a separator.
+pub fn slash_path(path: &std::path::Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
 
 /// A file that is published next to a page or section (an image, a PDF…).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +116,13 @@ pub struct Page {
     pub permalink: String,
     /// The folder of a page bundle (`foo/index.md`), which holds its assets.
     pub bundle_dir: Option<PathBuf>,
+    /// Files published as they are (not images).
     pub assets: Vec<Asset>,
+    /// Every image of the bundle's own folder, with its variants (gallery and inline images).
+    pub pictures: Vec<Picture>,
+    /// A case's gallery, in order, with alt text and captions.
+    pub gallery: Vec<Picture>,
+    pub stacks: Vec<Stack>,
     /// HTML of the body; for a quiz, only the part before the answer.
     pub content: String,
     /// HTML of the part of a quiz body after `<!-- answer -->`.

@@ -40,7 +40,12 @@ pub fn walk(content_dir: &Path) -> Result<Sources> {
             Ok(e) if e.file_type().is_file() => {
                 let rel = e.path().strip_prefix(content_dir).unwrap_or(e.path());
                 match rel.to_str() {
-                    Some(s) => files.push(s.replace('\\', "/")),
+                    Some(s) if s.contains('\\') && std::path::MAIN_SEPARATOR != '\\' => errors
+                        .push(
+                            Diagnostic::in_file(e.path(), "this file name contains a backslash")
+                                .with_hint("rename it using plain letters, digits and dashes"),
+                        ),
+                    Some(_) => files.push(super::slash_path(rel)),
                     None => errors.push(
                         Diagnostic::in_file(e.path(), "this file name is not valid UTF-8")
                             .with_hint("rename it using plain letters, digits and dashes"),

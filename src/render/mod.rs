@@ -57,7 +57,7 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, library: &'a Library, templates: &'a Templates) -> Result<Self> {
-        let views = Views::build(library)?;
+        let views = Views::build(library, config);
         let taxonomies = views::taxonomies(library);
         let mut base = Context::new();
         base.insert_value("config", views::config(config));

@@ -33,6 +33,8 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/partials/case_answer.html",
     "templates/partials/references.html",
     "static/css/radcase.css",
+    "static/css/viewer.css",
+    "static/js/radcase.js",
     "static/favicon.svg",
 );
 

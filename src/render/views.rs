@@ -11,8 +11,7 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::config::Config;
-use crate::content::{Kind, Library, Page, Section, Term};
-use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::content::{Kind, Library, Page, Picture, Section, Stack, Term};
 use crate::markdown::{Heading, render_inline};
 
 #[derive(Serialize)]
@@ -22,12 +21,93 @@ struct Link<'a> {
 }
 
 #[derive(Serialize)]
-struct ImageView {
-    url: String,
-    alt: String,
-    caption: Option<String>,
+struct SourceView {
+    #[serde(rename = "type")]
+    mime: &'static str,
+    srcset: String,
+}
+
+/// A gallery image: a small `src` for the grid, `srcset`/`sources` for sharper screens,
+/// and the largest size for the lightbox.
+#[derive(Serialize)]
+struct PictureView<'a> {
+    alt: &'a str,
+    caption: Option<&'a str>,
+    src: &'a str,
     width: u32,
     height: u32,
+    srcset: String,
+    sources: Vec<SourceView>,
+    large: &'a str,
+    large_width: u32,
+    large_height: u32,
+}
+
+fn picture_view<'a>(p: &'a Picture, thumbnail: u32) -> Option<PictureView<'a>> {
+    let small = p.at_least(thumbnail)?;
+    let large = p.largest()?;
+    let fallback = p.fallback_format();
+    Some(PictureView {
+        alt: &p.alt,
+        caption: p.caption.as_deref(),
+        src: &small.url,
+        width: small.width,
+        height: small.height,
+        srcset: p.srcset(fallback),
+        sources: p
+            .formats()
+            .into_iter()
+            .filter(|f| *f != fallback)
+            .map(|f| SourceView {
+                mime: f.mime(),
+                srcset: p.srcset(f),
+            })
+            .collect(),
+        large: &large.url,
+        large_width: large.width,
+        large_height: large.height,
+    })
+}
+
+#[derive(Serialize)]
+struct FrameView<'a> {
+    url: &'a str,
+    width: u32,
+    height: u32,
+    alt: &'a str,
+}
+
+#[derive(Serialize)]
+struct StackView<'a> {
+    alt: &'a str,
+    caption: Option<&'a str>,
+    count: usize,
+    /// The slice shown first (1-based): the middle of the series.
+    start: usize,
+    frames: Vec<FrameView<'a>>,
+}
+
+fn stack_view(s: &Stack) -> StackView<'_> {
+    let frames: Vec<FrameView<'_>> = s
+        .frames
+        .iter()
+        .filter_map(|f| {
+            let v = f.variants.first()?;
+            Some(FrameView {
+                url: &v.url,
+                width: v.width,
+                height: v.height,
+                alt: &f.alt,
+            })
+        })
+        .collect();
+    StackView {
+        alt: &s.alt,
+        caption: s.caption.as_deref(),
+        count: frames.len(),
+        start: frames.len().div_ceil(2).max(1),
+        frames,
+    }
 }
 
 #[derive(Serialize)]
@@ -41,7 +121,8 @@ struct CaseView<'a> {
     teaching_points: Vec<String>,
     references: Vec<String>,
     license: Option<&'a str>,
-    images: Vec<ImageView>,
+    images: Vec<PictureView<'a>>,
+    stacks: Vec<StackView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -87,29 +168,18 @@ pub struct Views {
 }
 
 impl Views {
-    pub fn build(library: &Library) -> Result<Views> {
-        let results: Vec<std::result::Result<Value, Diagnostic>> = library
+    pub fn build(library: &Library, config: &Config) -> Views {
+        let pages = library
             .pages
             .par_iter()
-            .map(|p| page_view(p, library))
+            .map(|p| page_view(p, library, config))
             .collect();
-        let mut pages = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok(v) => pages.push(v),
-                Err(e) => errors.push(e),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Errors(errors));
-        }
         let sections = library
             .sections
             .iter()
             .map(|s| section_view(s, library))
             .collect();
-        Ok(Views { pages, sections })
+        Views { pages, sections }
     }
 
     pub fn pages_of(&self, indices: &[usize]) -> Value {
@@ -126,24 +196,11 @@ fn date_string(d: &Option<chrono::DateTime<chrono::FixedOffset>>) -> Option<Stri
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-fn page_view(page: &Page, library: &Library) -> std::result::Result<Value, Diagnostic> {
+fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
     let front = &page.front;
-    let case = if page.kind == Kind::Case {
+    let case = (page.kind == Kind::Case).then(|| {
         let c = &front.case;
-        let mut images = Vec::with_capacity(c.images.len());
-        if let Some(dir) = &page.bundle_dir {
-            for img in &c.images {
-                let (width, height) = crate::media::dimensions(&dir.join(&img.file))?;
-                images.push(ImageView {
-                    url: format!("{}{}", page.url, img.file),
-                    alt: img.alt.clone(),
-                    caption: img.caption.clone(),
-                    width,
-                    height,
-                });
-            }
-        }
-        Some(CaseView {
+        CaseView {
             age: c.age.as_deref(),
             sex: c.sex.as_deref(),
             presentation: c.presentation.as_deref(),
@@ -153,11 +210,14 @@ fn page_view(page: &Page, library: &Library) -> std::result::Result<Value, Diagn
             teaching_points: c.teaching_points.iter().map(|t| render_inline(t)).collect(),
             references: c.references.iter().map(|r| render_inline(r)).collect(),
             license: c.license.as_deref(),
-            images,
-        })
-    } else {
-        None
-    };
+            images: page
+                .gallery
+                .iter()
+                .filter_map(|p| picture_view(p, config.images.thumbnail))
+                .collect(),
+            stacks: page.stacks.iter().map(stack_view).collect(),
+        }
+    });
     let title = page.public_title();
     let description = if page.is_quiz() {
         Some(format!(
@@ -217,7 +277,7 @@ fn page_view(page: &Page, library: &Library) -> std::result::Result<Value, Diagn
         higher: neighbour(page.higher),
         lower: neighbour(page.lower),
     };
-    Ok(Value::from_serializable(&view))
+    Value::from_serializable(&view)
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,138 @@
+//! The derivative cache: encoded image variants kept between builds, keyed by the content of
+//! the source and everything that shapes the output, so an unchanged image is never decoded
+//! again and a changed one never serves a stale copy.
+//!
+//! Layout: `DIR/ab/cdef….ext`, where the name is the BLAKE3 hash of (source hash, encoder
+//! version, size, format, quality). Entries not used by a successful build are pruned.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::encode::ENCODER_VERSION;
+use super::variants::Variant;
+use crate::diagnostic::{Diagnostic, io_error};
+
+pub struct Cache {
+    dir: PathBuf,
+    used: Mutex<HashSet<PathBuf>>,
+}
+
+/// Hash of a source file's bytes.
+pub fn source_key(bytes: &[u8]) -> blake3::Hash {
+    blake3::hash(bytes)
+}
+
+impl Cache {
+    pub fn open(dir: &Path) -> Result<Cache, Diagnostic> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| io_error(dir, "create the image cache folder", &e))?;
+        Ok(Cache {
+            dir: dir.to_path_buf(),
+            used: Mutex::new(HashSet::new()),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where the encoded `variant` of a source with hash `source` lives (whether or not it exists).
+    pub fn entry(&self, source: &blake3::Hash, variant: &Variant, quality: u8) -> PathBuf {
+        let mut h = blake3::Hasher::new();
+        h.update(source.as_bytes());
+        h.update(ENCODER_VERSION.as_bytes());
+        h.update(
+            format!(
+                ";{}x{};{:?};q{}",
+                variant.width, variant.height, variant.format, quality
+            )
+            .as_bytes(),
+        );
+        let hex = h.finalize().to_hex();
+        self.dir
+            .join(&hex[..2])
+            .join(format!("{}.{}", &hex[2..32], variant.format.extension()))
+    }
+
+    /// Store bytes atomically (a crash never leaves a half-written entry under the final name).
+    pub fn store(&self, entry: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some(parent) = entry.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| io_error(parent, "create a cache folder", &e))?;
+        }
+        let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, "write to the image cache", &e))?;
+        std::fs::rename(&tmp, entry).map_err(|e| io_error(entry, "write to the image cache", &e))
+    }
+
+    /// Put a cache entry at `dest` in the output: a hard link when possible (no copy), else a copy.
+    pub fn publish(&self, entry: &Path, dest: &Path) -> Result<(), Diagnostic> {
+        self.used
+            .lock()
+            .map(|mut u| u.insert(entry.to_path_buf()))
+            .ok();
+        if std::fs::hard_link(entry, dest).is_ok() {
+            return Ok(());
+        }
+        std::fs::copy(entry, dest)
+            .map(|_| ())
+            .map_err(|e| io_error(dest, "copy from the image cache", &e))
+    }
+
+    /// Delete entries no build step used this time. Returns how many were removed.
+    pub fn prune(&self) -> usize {
+        let used = match self.used.lock() {
+            Ok(u) => u.clone(),
+            Err(_) => return 0,
+        };
+        let mut removed = 0;
+        for entry in walkdir::WalkDir::new(&self.dir)
+            .min_depth(2)
+            .max_depth(2)
+            .into_iter()
+            .flatten()
+        {
+            let path = entry.path();
+            if entry.file_type().is_file()
+                && !used.contains(path)
+                && std::fs::remove_file(path).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::{Format, plan_variants};
+
+    #[test]
+    fn keys_change_with_source_size_and_quality() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let v = plan_variants("/", "", "a", (100, 100), &[50, 100], &[Format::Jpeg]);
+        let (a, b) = (source_key(b"one"), source_key(b"two"));
+        assert_ne!(cache.entry(&a, &v[0], 80), cache.entry(&b, &v[0], 80));
+        assert_ne!(cache.entry(&a, &v[0], 80), cache.entry(&a, &v[1], 80));
+        assert_ne!(cache.entry(&a, &v[0], 80), cache.entry(&a, &v[0], 81));
+        assert_eq!(cache.entry(&a, &v[0], 80), cache.entry(&a, &v[0], 80));
+    }
+
+    #[test]
+    fn prune_keeps_only_used_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let v = plan_variants("/", "", "a", (10, 10), &[10], &[Format::Png]);
+        let used = cache.entry(&source_key(b"used"), &v[0], 80);
+        let stale = cache.entry(&source_key(b"stale"), &v[0], 80);
+        cache.store(&used, b"x").unwrap();
+        cache.store(&stale, b"y").unwrap();
+        cache.publish(&used, &tmp.path().join("out.png")).unwrap();
+        assert_eq!(cache.prune(), 1);
+        assert!(used.exists() && !stale.exists());
+    }
+}

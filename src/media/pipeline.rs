@@ -1,0 +1,139 @@
+//! Running the image work of a build: hash every source, decode only those with a missing
+//! variant, encode in parallel, and place every variant in the output from the cache.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::cache::{Cache, source_key};
+use super::variants::Variant;
+use super::{encode, raster};
+use crate::diagnostic::{Diagnostic, Errors, io_error};
+
+/// One source image and the variants the site publishes of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageJob {
+    pub source: PathBuf,
+    pub variants: Vec<Variant>,
+}
+
+/// What the image stage did, for the build summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageStats {
+    pub sources: usize,
+    pub variants: usize,
+    /// Sources decoded this build (0 when everything came from the cache).
+    pub decoded: usize,
+}
+
+/// Produce every variant of every job at `dest(variant.output)`.
+pub fn process(
+    jobs: &[ImageJob],
+    quality: u8,
+    cache: &Cache,
+    dest: &(dyn Fn(&str) -> Result<PathBuf, Diagnostic> + Sync),
+    show_progress: bool,
+) -> Result<ImageStats, Errors> {
+    // Phase 1: which sources need work. Bytes are dropped here so memory stays flat.
+    let checked: Vec<Result<(blake3::Hash, bool), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let bytes = std::fs::read(&job.source)
+                .map_err(|e| io_error(&job.source, "read the image", &e))?;
+            let key = source_key(&bytes);
+            let complete = job
+                .variants
+                .iter()
+                .all(|v| cache.entry(&key, v, quality).is_file());
+            Ok((key, complete))
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut keys = Vec::with_capacity(jobs.len());
+    for c in checked {
+        match c {
+            Ok(k) => keys.push(k),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
+    let to_decode = keys.iter().filter(|(_, complete)| !complete).count();
+    let bar = progress_bar(show_progress && to_decode > 0, to_decode);
+
+    // Phase 2: decode what is missing, then publish every variant from the cache.
+    let results: Vec<Result<bool, Diagnostic>> = jobs
+        .par_iter()
+        .zip(keys.par_iter())
+        .map(|(job, (key, complete))| {
+            let decoded = !complete;
+            if decoded {
+                fill_cache(job, key, quality, cache)?;
+                bar.inc(1);
+            }
+            for v in &job.variants {
+                cache.publish(&cache.entry(key, v, quality), &dest(&v.output)?)?;
+            }
+            Ok(decoded)
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut stats = ImageStats {
+        sources: jobs.len(),
+        variants: jobs.iter().map(|j| j.variants.len()).sum(),
+        decoded: 0,
+    };
+    for r in results {
+        match r {
+            Ok(true) => stats.decoded += 1,
+            Ok(false) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(stats)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
+fn fill_cache(
+    job: &ImageJob,
+    key: &blake3::Hash,
+    quality: u8,
+    cache: &Cache,
+) -> Result<(), Diagnostic> {
+    let missing: Vec<(&Variant, PathBuf)> = job
+        .variants
+        .iter()
+        .map(|v| (v, cache.entry(key, v, quality)))
+        .filter(|(_, entry)| !entry.is_file())
+        .collect();
+    let img = raster::decode(&job.source)?;
+    let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
+    let encoded = encode::render_variants(img, &wanted, quality).map_err(|e| {
+        Diagnostic::in_file(
+            &job.source,
+            format!("could not make the image's sizes: {e}"),
+        )
+    })?;
+    for ((_, entry), bytes) in missing.iter().zip(encoded) {
+        cache.store(entry, &bytes)?;
+    }
+    Ok(())
+}
+
+fn progress_bar(show: bool, len: usize) -> indicatif::ProgressBar {
+    if !show || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} images ({eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("Processing images");
+    bar
+}

@@ -1,0 +1,239 @@
+//! Reading raster images safely: recognise them, read their size without decoding, decode with
+//! memory limits, and turn them upright (EXIF orientation) before anything else sees the pixels.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+
+use crate::diagnostic::{Diagnostic, io_error};
+
+/// Largest accepted image side, in pixels; larger headers are refused before decoding.
+pub const MAX_SIDE: u32 = 16_384;
+/// Largest decoder allocation: a refused image never eats the machine's memory.
+const MAX_ALLOC: u64 = 1 << 30;
+
+/// What a file is, judged by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RasterKind {
+    /// A format radcase decodes (JPEG, PNG, WebP, GIF first frame, TIFF).
+    Supported,
+    /// An image format radcase cannot read (HEIC, AVIF, BMP…): an error if published.
+    Unsupported(&'static str),
+    NotImage,
+}
+
+pub fn raster_kind(path: &Path) -> RasterKind {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("jpg" | "jpeg" | "png" | "webp" | "gif" | "tif" | "tiff") => RasterKind::Supported,
+        Some("heic" | "heif") => RasterKind::Unsupported("HEIC"),
+        Some("avif") => RasterKind::Unsupported("AVIF"),
+        Some("bmp") => RasterKind::Unsupported("BMP"),
+        Some("jxl") => RasterKind::Unsupported("JPEG XL"),
+        Some("jp2" | "j2k") => RasterKind::Unsupported("JPEG 2000"),
+        Some("psd") => RasterKind::Unsupported("Photoshop"),
+        _ => RasterKind::NotImage,
+    }
+}
+
+/// Size of an image as it will be shown (after EXIF orientation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageInfo {
+    pub width: u32,
+    pub height: u32,
+}
+
+fn limits() -> Limits {
+    let mut l = Limits::default();
+    l.max_image_width = Some(MAX_SIDE);
+    l.max_image_height = Some(MAX_SIDE);
+    l.max_alloc = Some(MAX_ALLOC);
+    l
+}
+
+fn reader(path: &Path, bytes: &[u8]) -> Result<ImageReader<Cursor<Vec<u8>>>, Diagnostic> {
+    if bytes.is_empty() {
+        return Err(
+            Diagnostic::in_file(path, "the image file is empty (0 bytes)")
+                .with_hint("export the image again, or remove it"),
+        );
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes.to_vec()))
+        .with_guessed_format()
+        .map_err(|e| io_error(path, "read the image", &e))?;
+    if reader.format().is_none() {
+        return Err(Diagnostic::in_file(path, "this file is not an image radcase can read (its content is not JPEG, PNG, WebP, GIF or TIFF)")
+            .with_hint("the file may be damaged, or its extension may be wrong; export it again as PNG or JPEG"));
+    }
+    reader.limits(limits());
+    Ok(reader)
+}
+
+/// Read the size (upright) from the header, without decoding pixels.
+pub fn probe(path: &Path) -> Result<ImageInfo, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the image", &e))?;
+    probe_bytes(path, &bytes)
+}
+
+pub fn probe_bytes(path: &Path, bytes: &[u8]) -> Result<ImageInfo, Diagnostic> {
+    let mut decoder = reader(path, bytes)?
+        .into_decoder()
+        .map_err(|e| image_error(path, &e))?;
+    let (w, h) = decoder.dimensions();
+    check_size(path, w, h)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    Ok(if swaps_sides(orientation) {
+        ImageInfo {
+            width: h,
+            height: w,
+        }
+    } else {
+        ImageInfo {
+            width: w,
+            height: h,
+        }
+    })
+}
+
+fn swaps_sides(o: image::metadata::Orientation) -> bool {
+    use image::metadata::Orientation as O;
+    matches!(
+        o,
+        O::Rotate90 | O::Rotate270 | O::Rotate90FlipH | O::Rotate270FlipH
+    )
+}
+
+fn check_size(path: &Path, w: u32, h: u32) -> Result<(), Diagnostic> {
+    if w == 0 || h == 0 {
+        return Err(
+            Diagnostic::in_file(path, format!("the image has no pixels ({w}×{h})"))
+                .with_hint("export the image again"),
+        );
+    }
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(Diagnostic::in_file(
+            path,
+            format!("the image is too large to process safely ({w}×{h} pixels)"),
+        )
+        .with_hint(format!(
+            "resize it to at most {MAX_SIDE}×{MAX_SIDE} pixels before adding it"
+        )));
+    }
+    Ok(())
+}
+
+/// Decode an image file, upright, with memory limits. Errors name the file and say what to do.
+pub fn decode(path: &Path) -> Result<DynamicImage, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the image", &e))?;
+    decode_bytes(path, &bytes)
+}
+
+pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<DynamicImage, Diagnostic> {
+    let mut decoder = reader(path, bytes)?
+        .into_decoder()
+        .map_err(|e| image_error(path, &e))?;
+    let (w, h) = decoder.dimensions();
+    check_size(path, w, h)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| image_error(path, &e))?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+fn image_error(path: &Path, e: &image::ImageError) -> Diagnostic {
+    use image::ImageError as E;
+    let (msg, hint) = match e {
+        E::Limits(_) => (
+            format!("the image is too large to process safely ({e})"),
+            format!("resize it to at most {MAX_SIDE}×{MAX_SIDE} pixels before adding it"),
+        ),
+        E::Unsupported(_) => (
+            format!("unsupported image: {e}"),
+            "save it as PNG or JPEG".to_string(),
+        ),
+        _ => (
+            format!("the image could not be decoded: {e}"),
+            "the file may be truncated or not really an image; export it again".to_string(),
+        ),
+    };
+    Diagnostic::in_file(path, msg).with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        image::GrayImage::new(w, h)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn probes_without_decoding_and_refuses_huge_headers() {
+        let p = Path::new("a.png");
+        assert_eq!(
+            probe_bytes(p, &png(30, 20)).unwrap(),
+            ImageInfo {
+                width: 30,
+                height: 20
+            }
+        );
+        // A PNG header claiming 30000×30000 pixels, with no pixel data behind it.
+        let mut huge = png(1, 1);
+        huge[16..20].copy_from_slice(&30000u32.to_be_bytes());
+        huge[20..24].copy_from_slice(&30000u32.to_be_bytes());
+        let crc = crc32(&huge[12..29]);
+        huge[29..33].copy_from_slice(&crc.to_be_bytes());
+        let e = probe_bytes(p, &huge).unwrap_err();
+        assert!(e.message.contains("too large"), "{}", e.message);
+    }
+
+    /// PNG chunk checksum (CRC-32, IEEE), so a forged header still parses.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn empty_and_non_image_files_are_errors() {
+        let p = Path::new("a.jpg");
+        assert!(probe_bytes(p, b"").unwrap_err().message.contains("empty"));
+        assert!(
+            probe_bytes(p, b"hello, not an image")
+                .unwrap_err()
+                .message
+                .contains("not an image")
+        );
+    }
+
+    #[test]
+    fn kinds_by_extension() {
+        assert_eq!(raster_kind(Path::new("a.JPG")), RasterKind::Supported);
+        assert_eq!(
+            raster_kind(Path::new("a.heic")),
+            RasterKind::Unsupported("HEIC")
+        );
+        assert_eq!(raster_kind(Path::new("a.pdf")), RasterKind::NotImage);
+    }
+}

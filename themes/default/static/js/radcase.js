@@ -1,0 +1,485 @@
+/* radcase: a lightbox for image galleries and a scrollable image stack.
+   Progressive enhancement: without JavaScript a gallery link opens the large image and a stack
+   shows every slice as a list. No dependencies, no network requests of its own. */
+(function () {
+  "use strict";
+
+  const doc = document;
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  const q = (root, sel) => root.querySelector(sel);
+
+  const ICONS = {
+    prev: '<path d="M15 5l-7 7 7 7"/>',
+    next: '<path d="M9 5l7 7-7 7"/>',
+    close: '<path d="M6 6l12 12M18 6L6 18"/>',
+    zoom: '<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5L20 20M7.5 10.5h6M10.5 7.5v6"/>',
+  };
+  const button = (cls, label, icon) =>
+    `<button type="button" class="lb-btn ${cls}" aria-label="${label}">` +
+    `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">${ICONS[icon]}</svg></button>`;
+
+  /* ---------------------------------------------------------------- lightbox */
+
+  let lb = null; // the <dialog> and its parts, built on first use
+  const S = { links: [], i: 0, scale: 1, tx: 0, ty: 0, fitW: 0, fitH: 0, natW: 0, natH: 0, max: 4, token: 0 };
+
+  function build() {
+    const d = doc.createElement("dialog");
+    d.className = "lightbox";
+    d.setAttribute("aria-label", "Image viewer");
+    d.innerHTML =
+      '<div class="lb-tools">' + button("lb-zoom", "Zoom in", "zoom") + button("lb-close", "Close", "close") + "</div>" +
+      '<div class="lb-stage"><div class="lb-frame"><img class="lb-image" alt="" draggable="false"></div>' +
+      button("lb-prev", "Previous image", "prev") + button("lb-next", "Next image", "next") + "</div>" +
+      '<div class="lb-bar"><p class="lb-caption"></p><p class="lb-count" aria-live="polite"></p></div>';
+    doc.body.appendChild(d);
+    const parts = { dialog: d };
+    for (const k of ["stage", "frame", "image", "caption", "count", "prev", "next", "zoom", "close"]) parts[k] = q(d, ".lb-" + k);
+    parts.prev.addEventListener("click", () => go(-1));
+    parts.next.addEventListener("click", () => go(1));
+    parts.zoom.addEventListener("click", () => toggleZoom(0, 0));
+    parts.close.addEventListener("click", () => d.close());
+    d.addEventListener("close", onClose);
+    d.addEventListener("keydown", onKey);
+    gestures(parts);
+    window.addEventListener("resize", () => { if (d.open) { reset(); layout(); } });
+    return parts;
+  }
+
+  function open(link) {
+    if (!lb) lb = build();
+    const group = link.getAttribute("data-lightbox");
+    S.links = Array.from(doc.querySelectorAll("a[data-lightbox]")).filter((a) => a.getAttribute("data-lightbox") === group);
+    const root = doc.documentElement;
+    root.style.setProperty("--lb-scrollbar", Math.max(0, window.innerWidth - root.clientWidth) + "px");
+    root.classList.add("lb-lock");
+    lb.dialog.showModal();
+    show(Math.max(0, S.links.indexOf(link)));
+    lb.close.focus();
+  }
+
+  function onClose() {
+    S.token++;
+    doc.documentElement.classList.remove("lb-lock");
+    const a = S.links[S.i];
+    if (a && a.isConnected) a.focus();
+  }
+
+  function go(step) {
+    if (S.links.length > 1) show(S.i + step);
+  }
+
+  function show(i) {
+    const n = S.links.length;
+    S.i = ((i % n) + n) % n;
+    const a = S.links[S.i];
+    const thumb = q(a, "img");
+    const fig = a.closest("figure");
+    const cap = fig && q(fig, "figcaption");
+    const alt = thumb ? thumb.alt : "";
+    const text = (cap && cap.textContent.trim()) || alt;
+    lb.caption.textContent = text;
+    lb.caption.hidden = !text;
+    lb.count.textContent = n > 1 ? `${S.i + 1} / ${n}` : "";
+    lb.prev.hidden = lb.next.hidden = n < 2;
+    const img = lb.image;
+    img.alt = alt;
+    S.natW = +a.dataset.width || 0;
+    S.natH = +a.dataset.height || 0;
+    if (!(S.natW && S.natH) && thumb) {
+      S.natW = thumb.naturalWidth || +thumb.getAttribute("width") || 0;
+      S.natH = thumb.naturalHeight || +thumb.getAttribute("height") || 0;
+    }
+    reset();
+    layout();
+
+    // Show the thumbnail, already loaded, stretched to the final size until the large image is ready.
+    const href = a.href;
+    const token = ++S.token;
+    if (img.src !== href) {
+      const ph = thumb && thumb.complete && thumb.naturalWidth ? thumb.currentSrc || thumb.src : "";
+      if (ph) img.src = ph;
+      else img.removeAttribute("src");
+      lb.dialog.classList.add("is-loading");
+      const full = new Image();
+      full.src = href;
+      const done = () => {
+        if (token !== S.token) return;
+        if (full.naturalWidth && !(a.dataset.width && a.dataset.height)) {
+          S.natW = full.naturalWidth;
+          S.natH = full.naturalHeight;
+          layout();
+        }
+        img.src = href;
+        lb.dialog.classList.remove("is-loading");
+      };
+      full.decode().then(done, done);
+    } else {
+      lb.dialog.classList.remove("is-loading");
+    }
+    if (n > 1) for (const k of [1, -1]) new Image().src = S.links[(S.i + k + n) % n].href;
+  }
+
+  // Fit the image into the frame (upscaling a small image at most 2x), then apply the zoom.
+  function layout() {
+    const f = lb.frame;
+    const w = S.natW || f.clientWidth;
+    const h = S.natH || f.clientHeight;
+    const k = Math.min(f.clientWidth / w, f.clientHeight / h, 2) || 1;
+    S.fitW = w * k;
+    S.fitH = h * k;
+    lb.image.style.width = S.fitW + "px";
+    lb.image.style.height = S.fitH + "px";
+    // "Actual size" zoom, kept between 2x and 4x; the wheel may go up to twice actual size.
+    S.actual = clamp(S.natW / S.fitW || 2, 2, 4);
+    S.max = Math.max(4, (2 * S.natW) / S.fitW || 0);
+    apply();
+  }
+
+  function apply() {
+    lb.image.style.transform = `translate(-50%, -50%) translate(${S.tx}px, ${S.ty}px) scale(${S.scale})`;
+    const zoomed = S.scale > 1.001;
+    lb.dialog.classList.toggle("is-zoomed", zoomed);
+    lb.zoom.setAttribute("aria-label", zoomed ? "Zoom out" : "Zoom in");
+    lb.zoom.setAttribute("aria-pressed", String(zoomed));
+  }
+
+  function reset() {
+    S.scale = 1;
+    S.tx = S.ty = 0;
+  }
+
+  function clampPan() {
+    const r = lb.stage.getBoundingClientRect();
+    const mx = Math.max(0, (S.fitW * S.scale - r.width) / 2);
+    const my = Math.max(0, (S.fitH * S.scale - r.height) / 2);
+    S.tx = clamp(S.tx, -mx, mx);
+    S.ty = clamp(S.ty, -my, my);
+  }
+
+  // Zoom to scale s keeping the point (x, y), in px from the stage's centre, where it is.
+  function zoomTo(s, x, y) {
+    s = clamp(s, 1, S.max);
+    const k = s / S.scale;
+    S.tx = x - k * (x - S.tx);
+    S.ty = y - k * (y - S.ty);
+    S.scale = s;
+    if (s === 1) S.tx = S.ty = 0;
+    clampPan();
+    apply();
+  }
+
+  function toggleZoom(x, y) {
+    zoomTo(S.scale > 1.001 ? 1 : S.actual, x, y);
+  }
+
+  // A point of the viewport, in px from the centre of the stage.
+  function fromCentre(px, py) {
+    const r = lb.stage.getBoundingClientRect();
+    return [px - r.left - r.width / 2, py - r.top - r.height / 2];
+  }
+
+  function onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const k = e.key;
+    if (k === "ArrowRight" || k === "ArrowLeft") go(k === "ArrowRight" ? 1 : -1);
+    else if (k === "Home" || k === "End") show(k === "Home" ? 0 : S.links.length - 1);
+    else if (k === "+" || k === "=") zoomTo(S.scale * 1.5, 0, 0);
+    else if (k === "-") zoomTo(S.scale / 1.5, 0, 0);
+    else if (k === "0") zoomTo(1, 0, 0);
+    else if (k === "Tab") {
+      // showModal() already keeps focus in the dialog; also wrap around instead of leaving for the browser's UI.
+      const f = Array.from(lb.dialog.querySelectorAll("button")).filter((b) => !b.hidden);
+      const at = f.indexOf(doc.activeElement);
+      if (e.shiftKey ? at <= 0 : at === f.length - 1) f[e.shiftKey ? f.length - 1 : 0].focus();
+      else return;
+    } else return;
+    e.preventDefault();
+  }
+
+  // Pointer gestures on the stage: drag pans when zoomed, swipes otherwise; pinch and double tap zoom;
+  // a click beside the image closes.
+  function gestures(p) {
+    const stage = p.stage;
+    const pts = new Map();
+    let g = null; // the gesture in progress
+    let lastTap = null;
+    let suppressClick = false;
+    let lastType = "mouse";
+
+    const startPan = (x, y) => ({ x0: x, y0: y, tx0: S.tx, ty0: S.ty, moved: false });
+    const spread = () => {
+      const [a, b] = Array.from(pts.values());
+      return { d: Math.hypot(a.x - b.x, a.y - b.y) || 1, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    };
+
+    stage.addEventListener("pointerdown", (e) => {
+      lastType = e.pointerType;
+      if ((e.pointerType === "mouse" && e.button !== 0) || e.target.closest("button")) return;
+      stage.setPointerCapture(e.pointerId);
+      pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (pts.size === 1) g = startPan(e.clientX, e.clientY);
+      else if (pts.size === 2) {
+        const s = spread();
+        g = { pinch: true, d0: s.d, s0: S.scale, moved: true };
+      }
+      p.dialog.classList.add("is-dragging");
+    });
+
+    stage.addEventListener("pointermove", (e) => {
+      if (!pts.has(e.pointerId) || !g) return;
+      pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (g.pinch) {
+        if (pts.size < 2) return;
+        const s = spread();
+        const [x, y] = fromCentre(s.x, s.y);
+        zoomTo((g.s0 * s.d) / g.d0, x, y);
+        return;
+      }
+      const dx = e.clientX - g.x0;
+      const dy = e.clientY - g.y0;
+      if (!g.moved && Math.hypot(dx, dy) < 6) return;
+      g.moved = true;
+      if (S.scale > 1.001) {
+        S.tx = g.tx0 + dx;
+        S.ty = g.ty0 + dy;
+        clampPan();
+      } else if (S.links.length > 1) {
+        S.tx = dx; // the image follows a horizontal swipe
+      }
+      apply();
+    });
+
+    const end = (e) => {
+      if (!pts.delete(e.pointerId) || !g) return;
+      if (pts.size) {
+        // Pinch ended with a finger still down: go on panning from there.
+        const [pt] = Array.from(pts.values());
+        g = startPan(pt.x, pt.y);
+        g.moved = true;
+        return;
+      }
+      p.dialog.classList.remove("is-dragging");
+      const done = g;
+      g = null;
+      if (done.moved) suppressClick = true;
+      if (done.pinch) {
+        if (S.scale < 1.05) zoomTo(1, 0, 0);
+        return;
+      }
+      const dx = e.clientX - done.x0;
+      const dy = e.clientY - done.y0;
+      if (done.moved && S.scale <= 1.001) {
+        S.tx = 0;
+        if (e.type === "pointerup" && Math.abs(dx) > 50 && Math.abs(dx) > Math.abs(dy)) go(dx < 0 ? 1 : -1);
+        else apply();
+      }
+      // Double tap on the image (touch and pen; the mouse has dblclick).
+      if (!done.moved && e.pointerType !== "mouse" && e.target === p.image) {
+        if (lastTap && e.timeStamp - lastTap.t < 320 && Math.hypot(e.clientX - lastTap.x, e.clientY - lastTap.y) < 30) {
+          toggleZoom(...fromCentre(e.clientX, e.clientY));
+          lastTap = null;
+        } else lastTap = { t: e.timeStamp, x: e.clientX, y: e.clientY };
+      }
+    };
+    stage.addEventListener("pointerup", end);
+    stage.addEventListener("pointercancel", end);
+
+    stage.addEventListener("click", (e) => {
+      if (suppressClick) {
+        suppressClick = false;
+        return;
+      }
+      if (e.target === stage || e.target === p.frame) p.dialog.close();
+    });
+
+    stage.addEventListener("dblclick", (e) => {
+      if (lastType === "mouse" && e.target === p.image) toggleZoom(...fromCentre(e.clientX, e.clientY));
+    });
+
+    stage.addEventListener(
+      "wheel",
+      (e) => {
+        e.preventDefault();
+        const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
+        if (e.ctrlKey) {
+          // ctrl + wheel, and a trackpad pinch, zoom around the pointer.
+          zoomTo(S.scale * Math.exp(-e.deltaY * unit * 0.004), ...fromCentre(e.clientX, e.clientY));
+        } else if (S.scale > 1.001) {
+          S.tx -= e.deltaX * unit;
+          S.ty -= e.deltaY * unit;
+          clampPan();
+          apply();
+        }
+      },
+      { passive: false }
+    );
+  }
+
+  function onDocClick(e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = e.target.closest && e.target.closest("a[data-lightbox]");
+    if (!a) return;
+    e.preventDefault();
+    open(a);
+  }
+
+  /* ------------------------------------------------------------- image stack */
+
+  function stack(fig) {
+    const viewer = q(fig, ".stack-viewer");
+    const vp = q(fig, ".stack-viewport");
+    const img = vp && q(vp, ".stack-image");
+    const list = q(fig, ".stack-fallback");
+    const slider = q(fig, ".stack-slider");
+    const counter = q(fig, ".stack-counter");
+    if (!viewer || !img || !list || fig.dataset.stackReady) return;
+    const frames = Array.from(list.querySelectorAll("img"), (i) => i.src).filter(Boolean);
+    const n = frames.length;
+    if (!n) return;
+    fig.dataset.stackReady = "";
+    viewer.hidden = false;
+    list.hidden = true; // kept: it holds the frame URLs, and is the no-JS view
+    img.draggable = false;
+    vp.setAttribute("aria-valuemin", "1");
+    vp.setAttribute("aria-valuemax", String(n));
+    if (slider) {
+      slider.min = "1";
+      slider.max = String(n);
+    }
+
+    const bar = doc.createElement("div");
+    bar.className = "stack-progress";
+    bar.setAttribute("aria-hidden", "true");
+    vp.appendChild(bar);
+
+    let cur = -1;
+    const cache = new Array(n);
+    let loaded = 0;
+    let active = 0;
+
+    function set(i) {
+      i = clamp(Math.round(i), 0, n - 1);
+      if (i === cur) return;
+      cur = i;
+      if (img.src !== frames[i]) img.src = frames[i];
+      if (counter) counter.textContent = `${i + 1} / ${n}`;
+      if (slider) slider.value = String(i + 1);
+      vp.setAttribute("aria-valuenow", String(i + 1));
+      vp.setAttribute("aria-valuetext", `Slice ${i + 1} of ${n}`);
+      if (started) pump();
+    }
+
+    // Preload every frame, nearest to the current slice first, four at a time.
+    let started = false;
+    function pump() {
+      started = true;
+      while (active < 4) {
+        let next = -1;
+        for (let d = 0; d < n && next < 0; d++) {
+          if (cur + d < n && !cache[cur + d]) next = cur + d;
+          else if (cur - d >= 0 && !cache[cur - d]) next = cur - d;
+        }
+        if (next < 0) return;
+        const im = (cache[next] = new Image());
+        active++;
+        im.onload = im.onerror = () => {
+          active--;
+          loaded++;
+          bar.style.transform = `scaleX(${loaded / n})`;
+          if (loaded === n) fig.classList.add("stack-loaded");
+          pump();
+        };
+        im.src = frames[next];
+      }
+    }
+
+    const start = slider ? +slider.value : +vp.getAttribute("aria-valuenow");
+    set((start || 1) - 1);
+    if ("IntersectionObserver" in window) {
+      const io = new IntersectionObserver(
+        (entries) => {
+          if (entries.some((en) => en.isIntersecting)) {
+            io.disconnect();
+            pump();
+          }
+        },
+        { rootMargin: "400px" }
+      );
+      io.observe(vp);
+    } else pump();
+
+    // Mouse wheel: one slice per notch; a trackpad's small deltas add up (one slice per 25 px).
+    let acc = 0;
+    vp.addEventListener(
+      "wheel",
+      (e) => {
+        if (e.ctrlKey) return; // leave browser zoom alone
+        const unit = e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? 800 : 1;
+        const d = (Math.abs(e.deltaY) >= Math.abs(e.deltaX) ? e.deltaY : e.deltaX) * unit;
+        if (!d) return;
+        e.preventDefault();
+        if (Math.abs(d) >= 50) {
+          acc = 0;
+          set(cur + Math.sign(d));
+        } else {
+          acc += d;
+          const steps = Math.trunc(acc / 25);
+          acc -= steps * 25;
+          if (steps) set(cur + steps);
+        }
+      },
+      { passive: false }
+    );
+
+    // Drag: with a mouse up/down or left/right; on touch left/right (up/down scrolls the page).
+    let drag = null;
+    vp.addEventListener("pointerdown", (e) => {
+      if (e.pointerType === "mouse" && e.button !== 0) return;
+      vp.focus({ preventScroll: true });
+      drag = { id: e.pointerId, x: e.clientX, y: e.clientY, i: cur, touch: e.pointerType !== "mouse" };
+      if (!drag.touch) vp.setPointerCapture(e.pointerId);
+      fig.classList.add("is-dragging");
+    });
+    vp.addEventListener("pointermove", (e) => {
+      if (!drag || e.pointerId !== drag.id) return;
+      const dx = e.clientX - drag.x;
+      const dy = e.clientY - drag.y;
+      const horizontal = drag.touch || Math.abs(dx) > Math.abs(dy);
+      const size = horizontal ? vp.clientWidth : vp.clientHeight;
+      const step = clamp(size / n, 4, 20); // px per slice: a long stack crosses the viewport in one drag
+      set(drag.i + Math.trunc((horizontal ? dx : dy) / step));
+    });
+    const stop = (e) => {
+      if (drag && e.pointerId === drag.id) {
+        drag = null;
+        fig.classList.remove("is-dragging");
+      }
+    };
+    vp.addEventListener("pointerup", stop);
+    vp.addEventListener("pointercancel", stop);
+
+    vp.addEventListener("keydown", (e) => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const page = Math.max(1, Math.round(n / 10));
+      const by = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, PageDown: page, PageUp: -page }[e.key];
+      if (by) set(cur + by);
+      else if (e.key === "Home") set(0);
+      else if (e.key === "End") set(n - 1);
+      else return;
+      e.preventDefault();
+    });
+
+    if (slider) slider.addEventListener("input", () => set(+slider.value - 1));
+  }
+
+  function init() {
+    if (typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype) {
+      doc.addEventListener("click", onDocClick);
+    }
+    doc.querySelectorAll("[data-stack]").forEach(stack);
+  }
+
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
