@@ -147,6 +147,15 @@ impl Config {
                 TaxonomyConfig::named("tags", "Tags"),
             ]
         });
+        if let Some(t) = taxonomies.iter().find(|t| t.paginate_by == Some(0)) {
+            return Err(Diagnostic::in_file(
+                path,
+                format!("taxonomy `{}` has paginate_by = 0", t.name),
+            )
+            .at_line(key_line(text, "paginate_by").unwrap_or(1))
+            .with_hint("use a number of pages per list page (at least 1), or leave paginate_by out")
+            .into());
+        }
         for (i, t) in taxonomies.iter().enumerate() {
             let clash = taxonomies[..i].iter().any(|o| o.name == t.name);
             let reserved = crate::content::front_matter::is_reserved_key(&t.name);
@@ -291,7 +300,14 @@ fn normalize_base_url(url: &str) -> std::result::Result<(String, String), String
             "base_url `{url}` must not contain a query or a fragment"
         ));
     }
-    let mut path = path.to_string();
+    // `https://x.org//` would make every link `//css/…`, a link to another host.
+    let mut path = format!(
+        "/{}",
+        path.split('/')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("/")
+    );
     if !path.ends_with('/') {
         path.push('/');
     }
@@ -325,6 +341,20 @@ mod tests {
         assert_eq!(c.base_path, "/");
         let names: Vec<_> = c.taxonomies.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["modality", "system", "tags"]);
+    }
+
+    #[test]
+    fn repeated_slashes_in_base_url_collapse() {
+        let c = parse("title = \"T\"\nbase_url = \"https://x.org//teach//\"\n").unwrap();
+        assert_eq!(c.base_path, "/teach/");
+        let c = parse("title = \"T\"\nbase_url = \"https://x.org//\"\n").unwrap();
+        assert_eq!(c.base_path, "/");
+    }
+
+    #[test]
+    fn zero_page_size_for_a_taxonomy_is_an_error() {
+        let e = parse("title = \"T\"\nbase_url = \"https://x.org\"\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 0\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(5));
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
     if out == site {
         return refuse("it is the site folder itself".into());
     }
+    if out.exists() && !out.is_dir() {
+        return refuse("it is a file, not a folder".into());
+    }
     if site.starts_with(&out) {
         return refuse("it contains the site folder".into());
     }
@@ -96,6 +99,9 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(target: &Path) -> Result<Staging> {
+        // Work on the resolved path: `public/..//public` must not be moved aside by its own name.
+        let resolved = resolve(target);
+        let target = resolved.as_path();
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())

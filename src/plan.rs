@@ -236,15 +236,16 @@ fn alias_path(alias: &str) -> Option<String> {
         return None;
     }
     let a = alias.trim_start_matches('/');
-    if a.is_empty() {
-        None
+    let path = if a.is_empty() {
+        return None;
     } else if a.ends_with(".html") || a.ends_with(".htm") {
-        Some(a.to_string())
+        a.to_string()
     } else if a.ends_with('/') {
-        Some(format!("{a}index.html"))
+        format!("{a}index.html")
     } else {
-        Some(format!("{a}/index.html"))
-    }
+        format!("{a}/index.html")
+    };
+    is_safe_output(&path).then_some(path)
 }
 
 /// An output path stays inside the output folder: relative, no `.`/`..`/empty segments, no `\`.
@@ -298,6 +299,7 @@ mod tests {
         assert_eq!(alias_path("/old.html").as_deref(), Some("old.html"));
         assert_eq!(alias_path("https://x.org/a"), None);
         assert_eq!(alias_path("/"), None);
+        assert_eq!(alias_path("../up/"), None);
     }
 
     #[test]

@@ -94,6 +94,13 @@ pub fn case(site: &Path, title: &str) -> Result<PathBuf> {
                 .into(),
         );
     }
+    if title.chars().any(char::is_control) {
+        return Err(Diagnostic::new(
+            "the title contains a line break or another control character",
+        )
+        .with_hint("give the title on one line, e.g. \"Acute appendicitis\"")
+        .into());
+    }
     let slug = slug::slugify(title);
     if slug.is_empty() {
         return Err(Diagnostic::new(format!(

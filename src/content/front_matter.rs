@@ -144,6 +144,8 @@ fn toml_to_json(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
+        // JSON has no NaN or infinity; keep them visible so type checks reject them.
+        toml::Value::Float(f) if !f.is_finite() => Value::String(f.to_string()),
         toml::Value::Float(f) => Value::from(f),
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
@@ -338,6 +340,7 @@ impl<'a> Reader<'a> {
                     Format::Yaml => r.starts_with(':'),
                 }
             }) || line.trim() == format!("[{key}]")
+                || line.trim() == format!("[[{key}]]")
         });
         self.split.front_line + found.unwrap_or(0)
     }

@@ -28,7 +28,7 @@ pub fn render(library: &Library) -> String {
             .map(|d| d.format("%Y-%m-%d").to_string());
         entry(&p.permalink, date);
     }
-    for t in &library.taxonomies {
+    for t in library.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
         entry(&t.permalink, None);
         for term in &t.terms {
             entry(&term.permalink, None);
