@@ -135,9 +135,17 @@ pub fn decode(path: &Path) -> Result<DynamicImage, Diagnostic> {
 }
 
 pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<DynamicImage, Diagnostic> {
-    let mut decoder = reader(path, bytes)?
-        .into_decoder()
-        .map_err(|e| image_error(path, &e))?;
+    let reader = reader(path, bytes)?;
+    // The JPEG decoder fills a cut-off file with grey rather than failing; a half image must
+    // not be published as if it were the case.
+    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
+        return Err(Diagnostic::in_file(
+            path,
+            "the image is truncated: the file ends before the end of the picture",
+        )
+        .with_hint("copy or export the image again; the file was cut off"));
+    }
+    let mut decoder = reader.into_decoder().map_err(|e| image_error(path, &e))?;
     let (w, h) = decoder.dimensions();
     check_size(path, w, h)?;
     let orientation = decoder
@@ -146,6 +154,16 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<DynamicImage, Diagnosti
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| image_error(path, &e))?;
     img.apply_orientation(orientation);
     Ok(img)
+}
+
+/// Whether a JPEG has its end-of-image marker after the last start-of-scan (an embedded EXIF
+/// thumbnail has its own markers earlier in the file, so only what follows the scan counts).
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xff, 0xda]);
+    match last_scan {
+        Some(sos) => bytes[sos..].windows(2).any(|w| w == [0xff, 0xd9]),
+        None => false,
+    }
 }
 
 fn image_error(path: &Path, e: &image::ImageError) -> Diagnostic {
@@ -213,6 +231,25 @@ mod tests {
             }
         }
         !crc
+    }
+
+    #[test]
+    fn truncated_jpeg_is_detected() {
+        let mut out = Cursor::new(Vec::new());
+        let img = image::RgbImage::from_fn(64, 64, |x, y| {
+            image::Rgb([(x * 4) as u8, (y * 4) as u8, (x ^ y) as u8])
+        });
+        img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+        let full = out.into_inner();
+        let p = Path::new("a.jpg");
+        assert!(decode_bytes(p, &full).is_ok());
+        let message = decode_bytes(p, &full[..full.len() / 2])
+            .err()
+            .map(|e| e.message);
+        assert!(
+            message.as_deref().is_some_and(|m| m.contains("truncated")),
+            "{message:?}"
+        );
     }
 
     #[test]
