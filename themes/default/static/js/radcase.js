@@ -12,7 +12,7 @@
     prev: '<path d="M15 5l-7 7 7 7"/>',
     next: '<path d="M9 5l7 7-7 7"/>',
     close: '<path d="M6 6l12 12M18 6L6 18"/>',
-    zoom: '<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5L20 20M7.5 10.5h6M10.5 7.5v6"/>',
+    zoom: '<circle cx="10.5" cy="10.5" r="6.5"/><path d="M15.5 15.5L20 20M7.5 10.5h6"/><path class="lb-plus" d="M10.5 7.5v6"/>',
   };
   const button = (cls, label, icon) =>
     `<button type="button" class="lb-btn ${cls}" aria-label="${label}">` +
@@ -59,6 +59,7 @@
   }
 
   function onClose() {
+    if (lb.dialog.open) return; // opened again before this event came
     S.token++;
     doc.documentElement.classList.remove("lb-lock");
     const a = S.links[S.i];
@@ -205,6 +206,7 @@
     let g = null; // the gesture in progress
     let lastTap = null;
     let suppressClick = false;
+    let downOn = null; // where the last press began: with the pointer captured, later events target the stage
     let lastType = "mouse";
 
     const startPan = (x, y) => ({ x0: x, y0: y, tx0: S.tx, ty0: S.ty, moved: false });
@@ -215,6 +217,8 @@
 
     stage.addEventListener("pointerdown", (e) => {
       lastType = e.pointerType;
+      downOn = e.target;
+      suppressClick = false; // a touch drag ends without a click
       if ((e.pointerType === "mouse" && e.button !== 0) || e.target.closest("button")) return;
       stage.setPointerCapture(e.pointerId);
       pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
@@ -275,7 +279,7 @@
         else apply();
       }
       // Double tap on the image (touch and pen; the mouse has dblclick).
-      if (!done.moved && e.pointerType !== "mouse" && e.target === p.image) {
+      if (!done.moved && e.pointerType !== "mouse" && downOn === p.image) {
         if (lastTap && e.timeStamp - lastTap.t < 320 && Math.hypot(e.clientX - lastTap.x, e.clientY - lastTap.y) < 30) {
           toggleZoom(...fromCentre(e.clientX, e.clientY));
           lastTap = null;
@@ -290,11 +294,11 @@
         suppressClick = false;
         return;
       }
-      if (e.target === stage || e.target === p.frame) p.dialog.close();
+      if (downOn === stage || downOn === p.frame) p.dialog.close(); // beside the image
     });
 
     stage.addEventListener("dblclick", (e) => {
-      if (lastType === "mouse" && e.target === p.image) toggleZoom(...fromCentre(e.clientX, e.clientY));
+      if (lastType === "mouse" && downOn === p.image) toggleZoom(...fromCentre(e.clientX, e.clientY));
     });
 
     stage.addEventListener(
@@ -358,22 +362,25 @@
     let loaded = 0;
     let active = 0;
 
-    function set(i) {
+    function set(i, user = true) {
       i = clamp(Math.round(i), 0, n - 1);
       if (i === cur) return;
       cur = i;
       if (img.src !== frames[i]) img.src = frames[i];
       if (counter) counter.textContent = `${i + 1} / ${n}`;
-      if (slider) slider.value = String(i + 1);
+      const text = `Slice ${i + 1} of ${n}`;
+      if (slider) {
+        slider.value = String(i + 1);
+        slider.setAttribute("aria-valuetext", text);
+      }
       vp.setAttribute("aria-valuenow", String(i + 1));
-      vp.setAttribute("aria-valuetext", `Slice ${i + 1} of ${n}`);
-      if (started) pump();
+      vp.setAttribute("aria-valuetext", text);
+      if (user) pump();
     }
 
-    // Preload every frame, nearest to the current slice first, four at a time.
-    let started = false;
+    // Preload every frame, nearest to the current slice first, four at a time: once the stack is
+    // near the viewport and the page has loaded, or as soon as someone scrolls it.
     function pump() {
-      started = true;
       while (active < 4) {
         let next = -1;
         for (let d = 0; d < n && next < 0; d++) {
@@ -395,19 +402,23 @@
     }
 
     const start = slider ? +slider.value : +vp.getAttribute("aria-valuenow");
-    set((start || 1) - 1);
+    set((start || 1) - 1, false);
+    const later = () => {
+      if (doc.readyState === "complete") pump();
+      else window.addEventListener("load", pump, { once: true });
+    };
     if ("IntersectionObserver" in window) {
       const io = new IntersectionObserver(
         (entries) => {
           if (entries.some((en) => en.isIntersecting)) {
             io.disconnect();
-            pump();
+            later();
           }
         },
         { rootMargin: "400px" }
       );
       io.observe(vp);
-    } else pump();
+    } else later();
 
     // Mouse wheel: one slice per notch; a trackpad's small deltas add up (one slice per 25 px).
     let acc = 0;
@@ -419,7 +430,7 @@
         const d = (Math.abs(e.deltaY) >= Math.abs(e.deltaX) ? e.deltaY : e.deltaX) * unit;
         if (!d) return;
         e.preventDefault();
-        if (Math.abs(d) >= 50) {
+        if (Math.abs(d) >= 40) {
           acc = 0;
           set(cur + Math.sign(d));
         } else {
