@@ -780,6 +780,377 @@ fn glioma_flair() -> Canvas {
 }
 
 // ------------------------------------------------------------------------------------
+// Head CT series (a scrollable stack)
+//
+// A 3-D head built from ellipsoids and cut into axial slices from the skull base to the
+// vertex. The third coordinate, z, uses the same normalised units as x and y and grows
+// towards the vertex. Every structure is a solid, so each slice is a consistent section of
+// the same head: the ventricles, the skull base and the infarct grow and shrink smoothly
+// through the series.
+
+/// The case bundle and the folder of the series inside it.
+const SERIES_BUNDLE: &str = "2024-left-mca-infarct";
+const SERIES_DIR: &str = "ct-axial";
+/// Number of slices and their side in pixels.
+const SERIES_SLICES: usize = 48;
+const SERIES_SIZE: usize = 384;
+/// Heights of the first (skull base) and last (vertex) slices.
+const SERIES_Z: (f32, f32) = (-0.62, 1.0);
+/// Slices (0-based) that show the infarct: 15 in the middle of the series.
+const INFARCT_SLICES: Range<usize> = 17..32;
+/// Below this height the skull base fills the front of the cranium.
+const SKULL_BASE_TOP: f32 = -0.1;
+/// Height of the M1 segment of the middle cerebral arteries.
+const MCA_Z: f32 = -0.05;
+
+/// Non-contrast CT in a brain window. Bone is far above the window, so it stays white
+/// under the mottle.
+const SERIES_CT: HeadContrast = HeadContrast {
+    bone: 1.15,
+    ..HEAD_CT
+};
+
+type Pt3 = (f32, f32, f32);
+
+/// An ellipsoid centred at `c` with semi-axes `r`, turned about the z axis by `rot` degrees
+/// (clockwise on screen).
+#[derive(Clone, Copy)]
+struct Ellipsoid {
+    c: Pt3,
+    r: Pt3,
+    rot: f32,
+}
+
+const fn ellipsoid(c: Pt3, r: Pt3, rot: f32) -> Ellipsoid {
+    Ellipsoid { c, r, rot }
+}
+
+impl Ellipsoid {
+    /// In-plane semi-axes of the axial section at height `z`, if the ellipsoid reaches it.
+    fn radii_at(&self, z: f32) -> Option<Pt> {
+        let t = (z - self.c.2) / self.r.2;
+        let f = (1.0 - t * t).sqrt();
+        (t.abs() < 1.0).then_some((self.r.0 * f, self.r.1 * f))
+    }
+
+    /// The axial section at height `z`, if the ellipsoid reaches it.
+    fn section(&self, z: f32) -> Option<Shape> {
+        let (rx, ry) = self.radii_at(z)?;
+        Some(ellipse(self.c.0, self.c.1, rx, ry).rot(self.rot))
+    }
+
+    /// The same ellipsoid on `side`: `1` as defined, `-1` mirrored to the other side.
+    const fn side(self, s: f32) -> Self {
+        Self {
+            c: (self.c.0 * s, self.c.1, self.c.2),
+            rot: self.rot * s,
+            ..self
+        }
+    }
+
+    /// The ellipsoid grown by `d` along every axis.
+    fn grown(self, d: f32) -> Self {
+        let r = (self.r.0 + d, self.r.1 + d, self.r.2 + d);
+        Self { r, ..self }
+    }
+}
+
+/// Paint the section of `e` at height `z` (nothing if it does not reach that high).
+fn paint_section(c: &mut Canvas, e: Ellipsoid, z: f32, paint: Paint) {
+    if let Some(s) = e.section(z) {
+        c.paint(&s, paint);
+    }
+}
+
+/// Paint an image-right structure and its mirror image on the left.
+fn paint_pair(c: &mut Canvas, e: Ellipsoid, z: f32, paint: Paint) {
+    for s in [-1.0, 1.0] {
+        paint_section(c, e.side(s), z, paint);
+    }
+}
+
+const HEAD_CENTRE: Pt3 = (0.0, 0.0, 0.05);
+const SCALP: Ellipsoid = ellipsoid(HEAD_CENTRE, (0.8, 0.97, 1.02), 0.0);
+const SKULL: Ellipsoid = ellipsoid(HEAD_CENTRE, (0.75, 0.92, 0.97), 0.0);
+const CRANIUM: Ellipsoid = ellipsoid(HEAD_CENTRE, (0.69, 0.86, 0.91), 0.0);
+const BRAIN: Ellipsoid = ellipsoid(HEAD_CENTRE, (0.67, 0.84, 0.89), 0.0);
+const WHITE_MATTER: Ellipsoid = ellipsoid((0.0, 0.03, 0.3), (0.53, 0.68, 0.45), 0.0);
+
+// Paired structures are given on image right (the patient's left).
+const CAUDATE: Ellipsoid = ellipsoid((0.14, -0.2, 0.22), (0.06, 0.09, 0.16), 0.0);
+const LENTIFORM: Ellipsoid = ellipsoid((0.27, 0.0, 0.1), (0.06, 0.14, 0.14), -15.0);
+const THALAMUS: Ellipsoid = ellipsoid((0.11, 0.15, 0.1), (0.085, 0.12, 0.13), 0.0);
+const FRONTAL_HORN: Ellipsoid = ellipsoid((0.08, -0.22, 0.2), (0.05, 0.17, 0.2), 18.0);
+const VENTRICLE_BODY: Ellipsoid = ellipsoid((0.1, 0.02, 0.38), (0.045, 0.32, 0.14), 5.0);
+const ATRIUM: Ellipsoid = ellipsoid((0.2, 0.4, 0.15), (0.045, 0.13, 0.15), -25.0);
+const TEMPORAL_HORN: Ellipsoid = ellipsoid((0.36, -0.05, -0.22), (0.025, 0.1, 0.1), 10.0);
+const THIRD_VENTRICLE: Ellipsoid = ellipsoid((0.0, 0.1, 0.05), (0.014, 0.09, 0.12), 0.0);
+const SUPRASELLAR_CISTERN: Ellipsoid = ellipsoid((0.0, -0.08, -0.08), (0.12, 0.08, 0.07), 0.0);
+
+// The skull base: bones, then the air and the orbits they hold.
+const ANTERIOR_BASE: Ellipsoid = ellipsoid((0.0, -0.78, -0.62), (0.6, 0.45, 0.5), 0.0);
+const SPHENOID_BODY: Ellipsoid = ellipsoid((0.0, -0.14, -0.64), (0.12, 0.22, 0.3), 0.0);
+const PETROUS_BONE: Ellipsoid = ellipsoid((0.42, 0.16, -0.45), (0.06, 0.3, 0.13), -50.0);
+const SKULL_BASE_BONES: [Ellipsoid; 4] = [
+    ANTERIOR_BASE,
+    SPHENOID_BODY,
+    PETROUS_BONE,
+    PETROUS_BONE.side(-1.0),
+];
+const SPHENOID_SINUS: Ellipsoid = ellipsoid((0.0, -0.2, -0.52), (0.11, 0.14, 0.14), 0.0);
+const ETHMOID_CELLS: [Ellipsoid; 3] = [
+    ellipsoid((0.05, -0.66, -0.52), (0.03, 0.04, 0.1), 20.0),
+    ellipsoid((0.07, -0.57, -0.5), (0.045, 0.05, 0.12), -10.0),
+    ellipsoid((0.05, -0.47, -0.53), (0.035, 0.045, 0.1), 30.0),
+];
+const ORBIT: Ellipsoid = ellipsoid((0.27, -0.45, -0.62), (0.13, 0.2, 0.13), 20.0);
+const OPTIC_NERVE: Ellipsoid = ellipsoid((0.22, -0.42, -0.62), (0.025, 0.14, 0.05), 28.0);
+const GLOBE: Ellipsoid = ellipsoid((0.28, -0.6, -0.62), (0.105, 0.105, 0.1), 0.0);
+const LENS: Ellipsoid = ellipsoid((0.28, -0.69, -0.62), (0.04, 0.015, 0.03), 0.0);
+
+// The posterior fossa: brainstem in front of the fourth ventricle, cerebellum around.
+const BRAINSTEM: Ellipsoid = ellipsoid((0.0, 0.2, -0.35), (0.13, 0.11, 0.42), 0.0);
+const PREPONTINE_CISTERN: Ellipsoid = ellipsoid((0.0, 0.185, -0.35), (0.145, 0.125, 0.45), 0.0);
+const FOURTH_VENTRICLE: Ellipsoid = ellipsoid((0.0, 0.37, -0.4), (0.06, 0.04, 0.12), 0.0);
+
+/// Outline of the infarct on its largest slice: from its apex at the lentiform nucleus
+/// out to the cortex of the frontal, temporal and parietal lobes (clipped to the brain).
+const INFARCT_OUTLINE: [Pt; 8] = [
+    (0.14, 0.0),
+    (0.28, -0.2),
+    (0.47, -0.4),
+    (0.75, -0.42),
+    (0.82, 0.0),
+    (0.75, 0.42),
+    (0.48, 0.38),
+    (0.28, 0.2),
+];
+
+/// Height of slice `i` (0-based).
+fn slice_z(i: usize) -> f32 {
+    let (lo, hi) = SERIES_Z;
+    lo + (hi - lo) * i as f32 / (SERIES_SLICES - 1) as f32
+}
+
+/// A cortical sulcus: where it sits around the brain, and its shape.
+struct Sulcus {
+    angle: f32,
+    phase: f32,
+    len: f32,
+    bend: f32,
+    width: f32,
+    fork: bool,
+}
+
+/// The sulci of the series, the same for every slice so that they run on smoothly.
+fn series_sulci() -> Vec<Sulcus> {
+    let mut rng = Rng::new(300);
+    let n = 46;
+    (0..n)
+        .map(|i| Sulcus {
+            angle: (i as f32 + rng.range(-0.3, 0.3)) / n as f32 * TAU,
+            phase: rng.range(0.0, TAU),
+            len: rng.range(0.05, 0.12),
+            bend: rng.range(-0.025, 0.025),
+            width: rng.range(0.008, 0.013),
+            fork: i % 3 == 0,
+        })
+        .collect()
+}
+
+/// Scalp, skull and the CSF space inside it.
+fn series_skull(c: &mut Canvas, z: f32, k: &HeadContrast) {
+    use Paint::Set;
+    paint_section(c, SCALP, z, Set(k.scalp));
+    paint_section(c, SKULL, z, Set(k.bone));
+    paint_section(c, CRANIUM, z, Set(k.csf));
+}
+
+/// Cortex with gyri, white matter and the deep gray nuclei.
+fn series_parenchyma(c: &mut Canvas, z: f32, brain: &Shape, k: &HeadContrast) {
+    use Paint::Set;
+    c.paint(brain, Set(k.gray));
+    if let Some(white) = WHITE_MATTER.section(z) {
+        // The gyri turn a little from slice to slice.
+        let white = white
+            .wobble(9.0, 0.035, 0.3 + 2.0 * z)
+            .wobble(14.0, 0.03, 1.1 - 3.0 * z)
+            .wobble(23.0, 0.02, 2.0 + 5.0 * z);
+        c.paint(&white, Set(k.white));
+    }
+    for nucleus in [CAUDATE, LENTIFORM, THALAMUS] {
+        paint_pair(c, nucleus, z, Set(k.deep));
+    }
+}
+
+/// Sulci, the interhemispheric fissure and the Sylvian fissures.
+fn series_fissures(c: &mut Canvas, z: f32, (rx, ry): Pt, sulci: &[Sulcus], k: &HeadContrast) {
+    use Paint::Set;
+    let sulcus = Set(0.45 * k.gray + 0.55 * k.csf);
+    let scale = (rx / 0.5).min(1.0);
+    for s in sulci {
+        let th = s.angle + 0.12 * (4.0 * z + s.phase).sin();
+        let len = s.len * scale * (0.8 + 0.2 * (5.0 * z + s.phase).sin());
+        let (cs, sn) = (th.cos(), th.sin());
+        let at = |d: f32, off: f32| {
+            (
+                (rx + 0.02 - d) * cs - off * sn,
+                (ry + 0.02 - d) * sn + off * cs,
+            )
+        };
+        let pts = vec![at(0.0, 0.0), at(len * 0.5, s.bend), at(len, s.bend * 0.3)];
+        if s.fork {
+            c.paint(
+                &stroke(vec![pts[1], at(len * 0.9, s.bend + 0.03)], 0.008),
+                sulcus,
+            );
+        }
+        c.paint(&stroke(pts, s.width), sulcus);
+    }
+    if z > SKULL_BASE_TOP {
+        // Below the corpus callosum the fissure is interrupted by the ventricles.
+        let (front, back) = if z > 0.5 { (0.0, 0.0) } else { (-0.3, 0.38) };
+        c.paint(&line((0.0, -ry - 0.02), (0.0, front), 0.018), Set(k.csf));
+        c.paint(&line((0.0, back), (0.0, ry + 0.02), 0.018), Set(k.csf));
+    }
+    if (SKULL_BASE_TOP..0.15).contains(&z) {
+        for s in [-1.0, 1.0] {
+            let pts = [(rx + 0.02, 0.03), (rx - 0.13, -0.01), (rx - 0.23, 0.03)];
+            c.paint(&stroke(mirrored(&pts, s), 0.026), Set(k.csf));
+        }
+    }
+}
+
+/// Lateral, third and fourth ventricles, temporal horns and the basal cisterns.
+fn series_csf_spaces(c: &mut Canvas, z: f32, k: &HeadContrast) {
+    let csf = Paint::Set(k.csf);
+    for part in [FRONTAL_HORN, VENTRICLE_BODY, ATRIUM, TEMPORAL_HORN] {
+        paint_pair(c, part, z, csf);
+    }
+    for space in [THIRD_VENTRICLE, SUPRASELLAR_CISTERN] {
+        paint_section(c, space, z, csf);
+    }
+}
+
+/// The floor of the anterior and middle cranial fossae (with a thin layer of CSF over
+/// it), the sinuses and orbits in front, and the petrous bones behind the temporal lobes.
+fn series_skull_base(c: &mut Canvas, z: f32, k: &HeadContrast) {
+    use Paint::Set;
+    let (Some(skull), Some(cranium)) = (SKULL.section(z), CRANIUM.section(z)) else {
+        return;
+    };
+    for (d, paint, within) in [(0.015, Set(k.csf), &cranium), (0.0, Set(k.bone), &skull)] {
+        for bone in SKULL_BASE_BONES
+            .iter()
+            .filter_map(|b| b.grown(d).section(z))
+        {
+            c.paint(&bone.and(within.clone()), paint);
+        }
+    }
+    paint_section(c, SPHENOID_SINUS, z, Set(0.0));
+    for cell in ETHMOID_CELLS {
+        paint_pair(c, cell, z, Set(0.0));
+    }
+    paint_pair(c, ORBIT, z, Set(0.03));
+    paint_pair(c, OPTIC_NERVE, z, Set(0.45));
+    paint_pair(c, GLOBE, z, Set(0.35));
+    paint_pair(c, LENS, z, Set(0.85));
+}
+
+/// The brainstem with the cistern in front of it, and the fourth ventricle behind it.
+fn series_posterior_fossa(c: &mut Canvas, z: f32, k: &HeadContrast) {
+    if z < SKULL_BASE_TOP + 0.05 {
+        paint_section(c, PREPONTINE_CISTERN, z, Paint::Set(k.csf));
+        paint_section(c, BRAINSTEM, z, Paint::Set(0.55));
+        paint_section(c, FOURTH_VENTRICLE, z, Paint::Set(k.csf));
+    }
+}
+
+/// The infarct at height `z`: a hypodense wedge of the left MCA territory (image right),
+/// largest in the middle of its slices and shrinking towards the cortex above and below.
+fn series_infarct(z: f32, brain: &Shape) -> Option<Shape> {
+    let step = slice_z(1) - slice_z(0);
+    let mid = (INFARCT_SLICES.start + INFARCT_SLICES.end - 1) as f32 / 2.0;
+    let half = INFARCT_SLICES.len() as f32 / 2.0 * step;
+    let t = (z - slice_z(0) - mid * step) / half;
+    if t.abs() >= 1.0 {
+        return None;
+    }
+    let f = (1.0 - t * t).powf(0.35);
+    let anchor = (0.7, 0.0);
+    let ctrl: Vec<Pt> = INFARCT_OUTLINE
+        .iter()
+        .enumerate()
+        .map(|(j, &(x, y))| {
+            let s = f * (1.0 + 0.08 * (6.0 * z + 1.7 * j as f32).sin());
+            (anchor.0 + (x - anchor.0) * s, anchor.1 + (y - anchor.1) * s)
+        })
+        .collect();
+    Some(poly(&smooth_closed(&ctrl, 6)).and(brain.clone()))
+}
+
+/// Darken what lies inside `shape` by the fraction `amount`, with soft edges.
+fn darken_soft(c: &mut Canvas, shape: &Shape, amount: f32) {
+    let mut mask = Canvas::new(c.w, c.h, 0.0);
+    mask.paint(shape, Paint::Set(1.0));
+    mask.blur(1.5, 1.5);
+    c.modulate(&mask, -amount);
+}
+
+/// Slice `i` of the axial non-contrast head CT series.
+fn head_ct_slice(i: usize, sulci: &[Sulcus]) -> Canvas {
+    let (z, k) = (slice_z(i), &SERIES_CT);
+    let mut rng = Rng::new(300 + i as u64);
+    let mut c = Canvas::new(SERIES_SIZE, SERIES_SIZE, 0.0);
+    series_skull(&mut c, z, k);
+    if let (Some(brain), Some(radii)) = (BRAIN.section(z), BRAIN.radii_at(z)) {
+        series_parenchyma(&mut c, z, &brain, k);
+        if let Some(infarct) = series_infarct(z, &brain) {
+            darken_soft(&mut c, &infarct, 0.15);
+        }
+        series_fissures(&mut c, z, radii, sulci, k);
+        series_csf_spaces(&mut c, z, k);
+    }
+    series_skull_base(&mut c, z, k);
+    series_posterior_fossa(&mut c, z, k);
+    if (z - MCA_Z).abs() < 0.035 {
+        // Hyperdense left MCA; the normal right MCA is only faintly visible.
+        let mca = [(0.12, -0.03), (0.25, -0.03), (0.4, 0.01)];
+        c.paint(&stroke(mca.to_vec(), 0.022), Paint::Set(0.86));
+        c.paint(&stroke(mirrored(&mca, -1.0), 0.014), Paint::Set(0.63));
+    }
+    finish_series(&mut c, &mut rng);
+    c
+}
+
+/// CT look for the series: a little partial-volume blur and a coarse mottle, then 64 gray
+/// levels, which is finer than the mottle and keeps every PNG small.
+fn finish_series(c: &mut Canvas, rng: &mut Rng) {
+    c.blur(0.5, 0.5);
+    let mottle = noise_field(c.w, c.h, rng, 5.0, 5.0);
+    c.modulate(&mottle, 0.02);
+    for v in &mut c.px {
+        *v = (*v * 63.0).round() / 63.0;
+    }
+}
+
+/// Write the series as `001.png`, `002.png`… into its folder; return the bytes written.
+fn write_series(cases: &Path) -> Result<u64> {
+    let dir = cases.join(SERIES_BUNDLE).join(SERIES_DIR);
+    std::fs::create_dir_all(&dir)?;
+    let sulci = series_sulci();
+    let mut total = 0;
+    for i in 0..SERIES_SLICES {
+        total += head_ct_slice(i, &sulci).save(&dir.join(format!("{:03}.png", i + 1)))?;
+    }
+    println!(
+        "{total:>7} bytes  {} ({SERIES_SLICES} slices)",
+        dir.display()
+    );
+    Ok(total)
+}
+
+// ------------------------------------------------------------------------------------
 // Chest radiograph
 
 /// One branch of the pulmonary vascular tree.
@@ -1893,6 +2264,10 @@ fn main() -> Result<()> {
         println!("{:>7} bytes  {}", bytes, path.display());
         total += bytes;
     }
-    println!("{total:>7} bytes  total ({} images)", OUTPUTS.len());
+    total += write_series(&cases)?;
+    println!(
+        "{total:>7} bytes  total ({} images and {SERIES_SLICES} slices)",
+        OUTPUTS.len()
+    );
     Ok(())
 }

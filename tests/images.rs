@@ -61,7 +61,7 @@ fn exif_payload() -> Vec<u8> {
     let mut data_off = 8 + ifd0_len as u32;
     let mut entries = Vec::new();
     let mut data = Vec::new();
-    let mut ascii_entry = |tag: u16, s: &[u8], data: &mut Vec<u8>, data_off: &mut u32| {
+    let ascii_entry = |tag: u16, s: &[u8], data: &mut Vec<u8>, data_off: &mut u32| {
         let mut e = tag.to_be_bytes().to_vec();
         e.extend_from_slice(&2u16.to_be_bytes());
         e.extend_from_slice(&(s.len() as u32).to_be_bytes());

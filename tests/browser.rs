@@ -1,0 +1,1099 @@
+//! Browser tests of the default theme's viewer (`themes/default/static/js/radcase.js` and
+//! `css/viewer.css`): real headless Chromium, driven through chromedriver with the W3C WebDriver
+//! protocol over HTTP, against pages served by a tiny static file server in a thread.
+//!
+//! - `viewer_on_fixture`: the hand-written page in `tests/fixtures/viewer/` (gallery + stack).
+//! - `viewer_on_example_site`: the example site built by the real binary; it opens the first
+//!   page with a `data-lightbox` gallery and the first with a `data-stack`.
+//! - `screenshots` (ignored): writes PNGs of the lightbox and the stack in light and dark mode, on
+//!   a desktop and a 390 px phone, to `$RADCASE_SCREENSHOTS` (default `/tmp/radcase-screenshots`):
+//!   `cargo test --test browser -- --ignored screenshots`.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian: `apt-get install chromium
+//! chromium-driver`). Without them the tests print why and pass, except under CI (`CI` set),
+//! where they fail: .ci/run must install them.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// How long to wait for something to happen in the page before failing.
+const WAIT: Duration = Duration::from_secs(10);
+/// The W3C WebDriver key of an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+// WebDriver key codes.
+const KEY_ESCAPE: &str = "\u{E00C}";
+const KEY_TAB: &str = "\u{E004}";
+const KEY_END: &str = "\u{E010}";
+const KEY_HOME: &str = "\u{E011}";
+const KEY_LEFT: &str = "\u{E012}";
+const KEY_RIGHT: &str = "\u{E014}";
+const KEY_DOWN: &str = "\u{E015}";
+
+/// True when Chromium and chromedriver are installed; otherwise skip (or fail under CI).
+fn browser_available() -> bool {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|p| !Path::new(p).exists())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "browser tests need {}: .ci/run must install them (apt-get install -y chromium chromium-driver)",
+            missing.join(" and ")
+        );
+    }
+    // Straight to stderr, past the test harness's capture, so it shows in a passing run.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipping browser tests: install chromium and chromium-driver (apt-get install chromium chromium-driver)"
+    );
+    false
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ------------------------------------------------------------------------------------------
+// A static file server
+
+/// Serve the files under `root` on 127.0.0.1 (a free port) from a background thread; returns
+/// the base URL, without a trailing slash.
+fn serve(root: &Path) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the test file server");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _ = answer(stream, &root);
+            });
+        }
+    });
+    base
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Answer one request (GET or HEAD) and close the connection.
+fn answer(stream: TcpStream, root: &Path) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
+            break;
+        }
+    }
+    let mut words = request.split_whitespace();
+    let method = words.next().unwrap_or("");
+    let target = words.next().unwrap_or("/");
+    let url_path = target.split(['?', '#']).next().unwrap_or("/");
+    let rel = percent_decode(url_path);
+    let mut out = stream;
+    let (status, ctype, body, location) = if rel.split('/').any(|s| s == "..") {
+        ("403 Forbidden", "text/plain", b"forbidden".to_vec(), None)
+    } else {
+        let mut file = root.join(rel.trim_start_matches('/'));
+        if file.is_dir() && !url_path.ends_with('/') {
+            (
+                "301 Moved Permanently",
+                "text/plain",
+                Vec::new(),
+                Some(format!("{url_path}/")),
+            )
+        } else {
+            if file.is_dir() {
+                file = file.join("index.html");
+            }
+            match std::fs::read(&file) {
+                Ok(bytes) => ("200 OK", content_type(&file), bytes, None),
+                Err(_) => ("404 Not Found", "text/plain", b"not found".to_vec(), None),
+            }
+        }
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if let Some(location) = location {
+        head.push_str(&format!("Location: {location}\r\n"));
+    }
+    head.push_str("\r\n");
+    out.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        out.write_all(&body)?;
+    }
+    out.flush()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// A tiny WebDriver client
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+/// One WebDriver command; returns its `value`, or the error WebDriver reported.
+fn wd(agent: &ureq::Agent, method: &str, url: &str, body: Option<Value>) -> Result<Value, String> {
+    let response = match method {
+        "GET" => agent.get(url).call(),
+        "DELETE" => agent.delete(url).call(),
+        _ => agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body.unwrap_or_else(|| json!({})).to_string()),
+    }
+    .map_err(|e| format!("{method} {url}: {e}"))?;
+    let status = response.status().as_u16();
+    let text = response
+        .into_body()
+        .with_config()
+        .limit(256 << 20)
+        .read_to_string()
+        .map_err(|e| format!("{method} {url}: reading the answer: {e}"))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{method} {url}: {e}: {text}"))?;
+    if status >= 400 {
+        let err = &v["value"];
+        return Err(format!(
+            "{method} {url}: {status} {}: {}",
+            err["error"], err["message"]
+        ));
+    }
+    Ok(v["value"].clone())
+}
+
+/// chromedriver as a child process, killed when this is dropped (also on a panic).
+struct Driver {
+    child: Child,
+    url: String,
+    agent: ureq::Agent,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            agent: agent(),
+        };
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let status = wd(
+                &driver.agent,
+                "GET",
+                &format!("{}/status", driver.url),
+                None,
+            );
+            if status.is_ok_and(|v| v["ready"] == json!(true)) {
+                return driver;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Device {
+    Desktop,
+    /// 390 × 844 CSS px, touch, device pixel ratio 2.
+    Phone,
+}
+
+/// A browser session; deleted (closing Chromium) when dropped, before its Driver is.
+struct Session<'a> {
+    driver: &'a Driver,
+    id: String,
+    _profile: tempfile::TempDir,
+}
+
+impl<'a> Session<'a> {
+    fn new(driver: &'a Driver, device: Device) -> Session<'a> {
+        let profile = tempfile::tempdir().unwrap();
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-proxy-server",
+            "--hide-scrollbars",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let mut options = json!({ "binary": CHROMIUM });
+        match device {
+            Device::Desktop => args.push("--window-size=1280,900".into()),
+            Device::Phone => {
+                options["mobileEmulation"] = json!({ "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 2.0, "touch": true } });
+            }
+        }
+        options["args"] = json!(args);
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": options,
+            "timeouts": { "script": 10000, "pageLoad": 20000 },
+        } } });
+        let v = wd(
+            &driver.agent,
+            "POST",
+            &format!("{}/session", driver.url),
+            Some(caps),
+        )
+        .unwrap_or_else(|e| panic!("could not start Chromium through chromedriver: {e}"));
+        let id = v["sessionId"].as_str().expect("a session id").to_string();
+        Session {
+            driver,
+            id,
+            _profile: profile,
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{}", self.driver.url, self.id, path);
+        wd(&self.driver.agent, method, &url, body).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn goto(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// The first element matching `css`, as an element reference (usable as a script argument).
+    fn find(&self, css: &str) -> Value {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        );
+        json!({ ELEMENT: v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}: {v}")) })
+    }
+
+    fn el_path(&self, el: &Value, rest: &str) -> String {
+        format!("/element/{}{rest}", el[ELEMENT].as_str().unwrap())
+    }
+
+    fn click(&self, el: &Value) {
+        self.cmd("POST", &self.el_path(el, "/click"), Some(json!({})));
+    }
+
+    /// Focus `el` and type `text` into it (WebDriver key codes allowed).
+    fn send_keys(&self, el: &Value, text: &str) {
+        self.cmd(
+            "POST",
+            &self.el_path(el, "/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn text(&self, el: &Value) -> String {
+        self.cmd("GET", &self.el_path(el, "/text"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Run `script` (a function body; `arguments` holds `args`) and return its result.
+    fn exec(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    fn actions(&self, actions: Value) {
+        self.cmd("POST", "/actions", Some(json!({ "actions": actions })));
+        self.cmd("DELETE", "/actions", None);
+    }
+
+    /// Press and release one key, sent to whatever has the focus.
+    fn press(&self, key: &str) {
+        self.actions(json!([{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key } ] }]));
+    }
+
+    /// Wait until `script` returns something truthy; returns it. Fails with `what` and the
+    /// value of `debug` (a script) after WAIT.
+    fn wait_for(&self, what: &str, script: &str, args: Value, debug: &str) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let v = self.exec(script, args.clone());
+            if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
+                return v;
+            }
+            if Instant::now() > deadline {
+                let seen = self.exec(debug, args.clone());
+                panic!("timed out waiting for: {what}; page state: {seen}");
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn screenshot(&self, path: &Path) {
+        let png = self.cmd("GET", "/screenshot", None);
+        std::fs::write(path, base64_decode(png.as_str().unwrap())).unwrap();
+    }
+
+    fn dark_mode(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setEmulatedMedia",
+                "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] } })),
+        );
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        let url = format!("{}/session/{}", self.driver.url, self.id);
+        let _ = wd(&self.driver.agent, "DELETE", &url, None);
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => continue,
+        } as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------------------------------------
+// The checks, shared by the fixture and the example site
+
+/// What the page says about the first lightbox group.
+const GROUP_JS: &str = r#"
+const first = document.querySelector('a[data-lightbox]');
+const links = Array.from(document.querySelectorAll('a[data-lightbox]'))
+  .filter(a => a.getAttribute('data-lightbox') === first.getAttribute('data-lightbox'));
+return links.map(a => {
+  const cap = a.closest('figure') && a.closest('figure').querySelector('figcaption');
+  const img = a.querySelector('img');
+  return { href: a.href, caption: ((cap && cap.textContent) || (img && img.alt) || '').replace(/\s+/g, ' ').trim() };
+});"#;
+
+const LIGHTBOX_STATE: &str = r#"
+const d = document.querySelector('dialog.lightbox');
+const i = d && d.querySelector('.lb-image');
+const a = document.activeElement;
+return { open: !!(d && d.open), src: i && i.src, complete: !!(i && i.complete), caption: d && d.querySelector('.lb-caption').textContent,
+  count: d && d.querySelector('.lb-count').textContent, transform: i && i.style.transform,
+  active: a && (a.className || a.tagName), htmlOverflow: getComputedStyle(document.documentElement).overflow };"#;
+
+/// Opens the first gallery image, steps to the next, zooms, traps Tab, closes with Esc (focus
+/// back on the thumbnail), then closes again by clicking beside the image.
+fn check_lightbox(s: &Session, page: &str) {
+    s.goto(page);
+    let group = s.exec(GROUP_JS, json!([]));
+    let group = group
+        .as_array()
+        .expect("a gallery with a[data-lightbox] links");
+    let n = group.len();
+    assert!(n >= 1, "{page}: no a[data-lightbox]");
+
+    let first = s.find("a[data-lightbox]");
+    s.click(&first);
+    s.wait_for(
+        "the lightbox opens",
+        "return !!document.querySelector('dialog.lightbox[open]')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+    let shows = |i: usize| {
+        s.wait_for(
+            &format!("the lightbox shows image {} ({})", i + 1, group[i]["href"]),
+            "const img = document.querySelector('dialog.lightbox[open] .lb-image');
+             return !!img && img.src === arguments[0] && img.complete && img.naturalWidth > 0;",
+            json!([group[i]["href"]]),
+            LIGHTBOX_STATE,
+        );
+        let caption = s.text(&s.find("dialog.lightbox .lb-caption"));
+        assert_eq!(
+            caption.split_whitespace().collect::<Vec<_>>().join(" "),
+            group[i]["caption"].as_str().unwrap()
+        );
+        if n > 1 {
+            assert_eq!(
+                s.text(&s.find("dialog.lightbox .lb-count")),
+                format!("{} / {n}", i + 1)
+            );
+        }
+    };
+    shows(0);
+    let state = s.exec(LIGHTBOX_STATE, json!([]));
+    assert_eq!(
+        state["htmlOverflow"], "hidden",
+        "the page behind the lightbox must not scroll: {state}"
+    );
+    let alt = s.exec("return document.querySelector('dialog.lightbox .lb-image').alt === document.querySelector('a[data-lightbox] img').alt", json!([]));
+    assert_eq!(
+        alt,
+        json!(true),
+        "the lightbox image has the thumbnail's alt"
+    );
+
+    let mut current = 0;
+    if n > 1 {
+        s.press(KEY_RIGHT);
+        shows(1);
+        s.press(KEY_LEFT);
+        shows(0);
+        s.click(&s.find("dialog.lightbox .lb-next"));
+        shows(1);
+        current = 1;
+    }
+
+    // The zoom button toggles 2x or more, and back.
+    let zoom = s.find("dialog.lightbox .lb-zoom");
+    s.click(&zoom);
+    s.wait_for(
+        "the zoom button zooms in",
+        r"const d = document.querySelector('dialog.lightbox');
+         const m = /scale\(([\d.]+)\)/.exec(d.querySelector('.lb-image').style.transform);
+         return d.classList.contains('is-zoomed') && m && +m[1] >= 2 && d.querySelector('.lb-zoom').getAttribute('aria-pressed') === 'true';",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+    s.click(&zoom);
+    s.wait_for(
+        "the zoom button zooms out",
+        "return !document.querySelector('dialog.lightbox').classList.contains('is-zoomed')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+
+    // Double click zooms in at the pointer, a drag pans, ctrl + wheel zooms out.
+    let image = s.find("dialog.lightbox .lb-image");
+    s.actions(json!([{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+        { "type": "pointerMove", "duration": 0, "origin": image, "x": 0, "y": 0 },
+        { "type": "pointerDown", "button": 0 }, { "type": "pointerUp", "button": 0 },
+        { "type": "pointerDown", "button": 0 }, { "type": "pointerUp", "button": 0 } ] }]));
+    s.wait_for(
+        "double click zooms in",
+        "return document.querySelector('dialog.lightbox').classList.contains('is-zoomed')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+    let before = s.exec(LIGHTBOX_STATE, json!([]));
+    s.actions(json!([{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+        { "type": "pointerMove", "duration": 0, "origin": image, "x": 0, "y": 0 },
+        { "type": "pointerDown", "button": 0 },
+        { "type": "pointerMove", "duration": 150, "origin": "pointer", "x": -80, "y": -60 },
+        { "type": "pointerUp", "button": 0 } ] }]));
+    let after = s.exec(LIGHTBOX_STATE, json!([]));
+    assert_eq!(
+        after["open"],
+        json!(true),
+        "a drag on the zoomed image keeps the lightbox open"
+    );
+    assert_eq!(
+        before["src"], after["src"],
+        "a drag on the zoomed image pans, it does not change image"
+    );
+    assert_ne!(
+        before["transform"], after["transform"],
+        "a drag on the zoomed image pans it"
+    );
+    s.exec(
+        "const i = document.querySelector('dialog.lightbox .lb-image');
+         const r = i.getBoundingClientRect();
+         for (let k = 0; k < 5; k++) i.dispatchEvent(new WheelEvent('wheel', { deltaY: 200, ctrlKey: true,
+           clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));",
+        json!([]),
+    );
+    s.wait_for(
+        "ctrl + wheel zooms out",
+        "return !document.querySelector('dialog.lightbox').classList.contains('is-zoomed')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+
+    // Tab never leaves the dialog.
+    for _ in 0..6 {
+        s.press(KEY_TAB);
+        let inside = s.exec(
+            "return !!document.activeElement.closest('dialog.lightbox')",
+            json!([]),
+        );
+        assert_eq!(
+            inside,
+            json!(true),
+            "Tab moved the focus out of the open lightbox"
+        );
+    }
+
+    s.press(KEY_ESCAPE);
+    s.wait_for(
+        "Esc closes the lightbox",
+        "return !document.querySelector('dialog.lightbox[open]')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+    s.wait_for(
+        "the focus returns to the thumbnail of the image last shown",
+        "return document.activeElement === arguments[0]",
+        json!([Value::clone(&s.exec(
+            "return document.querySelectorAll('a[data-lightbox]')[arguments[0]]",
+            json!([current])
+        ))]),
+        LIGHTBOX_STATE,
+    );
+    let state = s.exec(LIGHTBOX_STATE, json!([]));
+    assert_ne!(
+        state["htmlOverflow"], "hidden",
+        "the page scrolls again after closing: {state}"
+    );
+
+    // A click beside the image (the top-left corner of the stage) closes it too.
+    s.click(&first);
+    s.wait_for(
+        "the lightbox opens again",
+        "return !!document.querySelector('dialog.lightbox[open]')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+    let stage = s.find("dialog.lightbox .lb-stage");
+    let size = s.exec(
+        "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]",
+        json!([stage]),
+    );
+    let (w, h) = (size[0].as_f64().unwrap(), size[1].as_f64().unwrap());
+    s.actions(json!([{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+        { "type": "pointerMove", "duration": 0, "origin": stage, "x": (-w / 2.0 + 8.0) as i64, "y": (-h / 2.0 + 8.0) as i64 },
+        { "type": "pointerDown", "button": 0 }, { "type": "pointerUp", "button": 0 } ] }]));
+    s.wait_for(
+        "a click beside the image closes the lightbox",
+        "return !document.querySelector('dialog.lightbox[open]')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+}
+
+const STACK_STATE: &str = r#"
+const f = document.querySelector('[data-stack]');
+const vp = f.querySelector('.stack-viewport');
+const slider = f.querySelector('.stack-slider');
+return { ready: f.dataset.stackReady !== undefined, counter: f.querySelector('.stack-counter').textContent.trim(),
+  slider: slider ? +slider.value : null, now: +vp.getAttribute('aria-valuenow'), text: vp.getAttribute('aria-valuetext'),
+  src: f.querySelector('.stack-image').src, viewerHidden: f.querySelector('.stack-viewer').hidden,
+  fallbackShown: f.querySelector('.stack-fallback').getClientRects().length > 0, loaded: f.classList.contains('stack-loaded'),
+  scrollY: window.scrollY };"#;
+
+/// The first `[data-stack]` on the page: wheel, keys, drag and the slider all move through the
+/// slices and keep the image, counter, slider and ARIA values in step.
+fn check_stack(s: &Session, page: &str) {
+    s.goto(page);
+    let info = s.exec(
+        "const f = document.querySelector('[data-stack]');
+         const frames = Array.from(f.querySelectorAll('.stack-fallback img'), i => i.src);
+         const slider = f.querySelector('.stack-slider');
+         return { frames, start: +(slider ? slider.getAttribute('value') : f.querySelector('.stack-viewport').getAttribute('aria-valuenow')) };",
+        json!([]),
+    );
+    let frames: Vec<String> = info["frames"]
+        .as_array()
+        .expect("stack frames")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let n = frames.len();
+    assert!(
+        n >= 2,
+        "{page}: a stack needs at least two slices, found {n}"
+    );
+    let start = info["start"].as_u64().unwrap() as usize;
+
+    let state = || s.exec(STACK_STATE, json!([]));
+    let at = |what: &str, slice: usize| {
+        // Waits until everything shows `slice` (1-based).
+        s.wait_for(
+            &format!("{what}: the stack shows slice {slice} / {n}"),
+            "const [slice, n, src] = arguments;
+             const f = document.querySelector('[data-stack]');
+             const vp = f.querySelector('.stack-viewport');
+             const slider = f.querySelector('.stack-slider');
+             return f.querySelector('.stack-counter').textContent.trim() === `${slice} / ${n}`
+               && (!slider || +slider.value === slice)
+               && vp.getAttribute('aria-valuenow') === String(slice)
+               && vp.getAttribute('aria-valuetext') === `Slice ${slice} of ${n}`
+               && f.querySelector('.stack-image').src === src;",
+            json!([slice, n, frames[slice - 1]]),
+            STACK_STATE,
+        );
+    };
+
+    let st = state();
+    assert_eq!(
+        st["ready"],
+        json!(true),
+        "radcase.js did not set up the stack: {st}"
+    );
+    assert_eq!(
+        st["viewerHidden"],
+        json!(false),
+        "the viewer is shown: {st}"
+    );
+    assert_eq!(
+        st["fallbackShown"],
+        json!(false),
+        "the fallback list is hidden: {st}"
+    );
+    at("at first", start);
+
+    let vp = s.find("[data-stack] .stack-viewport");
+    s.exec(
+        "arguments[0].scrollIntoView({ block: 'center' })",
+        json!([vp]),
+    );
+    let scroll_y = state()["scrollY"].clone();
+
+    // One wheel notch over the viewport: one slice, and the page does not scroll.
+    let (delta, after_wheel) = if start < n {
+        (120, start + 1)
+    } else {
+        (-120, start - 1)
+    };
+    s.actions(json!([{ "type": "wheel", "id": "wheel", "actions": [
+        { "type": "scroll", "x": 0, "y": 0, "deltaX": 0, "deltaY": delta, "duration": 0, "origin": vp } ] }]));
+    at("after one wheel notch", after_wheel);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        state()["scrollY"],
+        scroll_y,
+        "the wheel over the stack must not scroll the page"
+    );
+
+    // A synthetic wheel event too (what a trackpad sends: small deltas add up).
+    s.exec(
+        "for (let k = 0; k < 2; k++) arguments[0].dispatchEvent(new WheelEvent('wheel', { deltaY: -13, bubbles: true, cancelable: true }));",
+        json!([vp]),
+    );
+    at("after 26 px of trackpad scrolling back", after_wheel - 1);
+
+    // Keys, with the viewport focused.
+    s.send_keys(&vp, KEY_HOME);
+    at("Home", 1);
+    s.send_keys(&vp, KEY_DOWN);
+    at("ArrowDown", 2);
+    s.send_keys(&vp, KEY_END);
+    at("End", n);
+    s.send_keys(&vp, "\u{E00E}"); // PageUp
+    at("PageUp", n - (n as f64 / 10.0).round().max(1.0) as usize);
+    s.send_keys(&vp, KEY_HOME);
+    at("Home again", 1);
+
+    // Drag down with the mouse: later slices.
+    s.actions(json!([{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+        { "type": "pointerMove", "duration": 0, "origin": vp, "x": 0, "y": -20 },
+        { "type": "pointerDown", "button": 0 },
+        { "type": "pointerMove", "duration": 150, "origin": "pointer", "x": 0, "y": 45 },
+        { "type": "pointerUp", "button": 0 } ] }]));
+    let dragged = s.exec(STACK_STATE, json!([]))["now"].as_u64().unwrap() as usize;
+    assert!(
+        dragged > 1,
+        "dragging down over the viewport moves to a later slice: {}",
+        state()
+    );
+    at("after the drag", dragged);
+
+    // The range slider, by keyboard.
+    let slider = s.find("[data-stack] .stack-slider");
+    s.send_keys(&slider, KEY_HOME);
+    at("slider Home", 1);
+    s.send_keys(&slider, KEY_RIGHT);
+    at("slider ArrowRight", 2);
+
+    s.wait_for(
+        "every slice preloaded",
+        "return document.querySelector('[data-stack]').classList.contains('stack-loaded')",
+        json!([]),
+        STACK_STATE,
+    );
+}
+
+/// A touch pointer gesture: press at (x, y) from the centre of `el`, move by (dx, dy), lift.
+fn touch_drag(s: &Session, el: &Value, (x, y): (i64, i64), (dx, dy): (i64, i64)) {
+    s.actions(json!([{ "type": "pointer", "id": "finger", "parameters": { "pointerType": "touch" }, "actions": [
+        { "type": "pointerMove", "duration": 0, "origin": el, "x": x, "y": y },
+        { "type": "pointerDown", "button": 0 },
+        { "type": "pointerMove", "duration": 120, "origin": "pointer", "x": dx / 2, "y": dy / 2 },
+        { "type": "pointerMove", "duration": 120, "origin": "pointer", "x": dx - dx / 2, "y": dy - dy / 2 },
+        { "type": "pointerUp", "button": 0 } ] }]));
+}
+
+/// On a phone: swipe between images, double tap to zoom, and drag the stack sideways.
+fn check_touch(s: &Session, page: &str) {
+    s.goto(page);
+    let group = s.exec(GROUP_JS, json!([]));
+    let group = group.as_array().expect("a gallery");
+    s.click(&s.find("a[data-lightbox]"));
+    let shows = |i: usize, what: &str| {
+        s.wait_for(
+            &format!("{what}: the lightbox shows image {}", i + 1),
+            "const img = document.querySelector('dialog.lightbox[open] .lb-image');
+             return !!img && img.src === arguments[0] && img.complete;",
+            json!([group[i]["href"]]),
+            LIGHTBOX_STATE,
+        );
+    };
+    shows(0, "tap on the thumbnail");
+    let stage = s.find("dialog.lightbox .lb-stage");
+    if group.len() > 1 {
+        touch_drag(s, &stage, (60, 0), (-160, 10));
+        shows(1, "swipe left");
+        touch_drag(s, &stage, (-60, 0), (160, -10));
+        shows(0, "swipe right");
+    }
+    // Double tap on the image zooms in, again zooms out.
+    let image = s.find("dialog.lightbox .lb-image");
+    let tap = json!({ "type": "pointer", "id": "finger", "parameters": { "pointerType": "touch" }, "actions": [
+        { "type": "pointerMove", "duration": 0, "origin": image, "x": 0, "y": 0 },
+        { "type": "pointerDown", "button": 0 }, { "type": "pointerUp", "button": 0 },
+        { "type": "pause", "duration": 60 },
+        { "type": "pointerDown", "button": 0 }, { "type": "pointerUp", "button": 0 } ] });
+    s.actions(json!([tap]));
+    s.wait_for(
+        "double tap zooms in",
+        "return document.querySelector('dialog.lightbox').classList.contains('is-zoomed')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+    // A one-finger drag pans the zoomed image instead of changing it.
+    let before = s.exec(LIGHTBOX_STATE, json!([]));
+    touch_drag(s, &stage, (0, 0), (-120, -80));
+    let after = s.exec(LIGHTBOX_STATE, json!([]));
+    assert_eq!(
+        before["src"], after["src"],
+        "a drag on a zoomed image pans, it does not swipe"
+    );
+    assert_ne!(
+        before["transform"], after["transform"],
+        "a drag on a zoomed image pans it"
+    );
+    std::thread::sleep(Duration::from_millis(350)); // no double tap with the drag's lift
+    s.actions(json!([tap]));
+    s.wait_for(
+        "double tap zooms out",
+        "return !document.querySelector('dialog.lightbox').classList.contains('is-zoomed')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+    s.click(&s.find("dialog.lightbox .lb-close"));
+    s.wait_for(
+        "the close button closes the lightbox",
+        "return !document.querySelector('dialog.lightbox[open]')",
+        json!([]),
+        LIGHTBOX_STATE,
+    );
+
+    // The stack: a sideways drag changes slices.
+    let vp = s.find("[data-stack] .stack-viewport");
+    s.exec(
+        "arguments[0].scrollIntoView({ block: 'center' })",
+        json!([vp]),
+    );
+    let before = s.exec(STACK_STATE, json!([]));
+    let n = s.exec(
+        "return document.querySelectorAll('[data-stack] .stack-fallback img').length",
+        json!([]),
+    );
+    let start = before["now"].as_i64().unwrap();
+    let dx = if start < n.as_i64().unwrap() { 60 } else { -60 };
+    touch_drag(s, &vp, (0, 0), (dx, 0));
+    let now = s.exec(STACK_STATE, json!([]))["now"].as_i64().unwrap();
+    assert!(
+        (now - start).signum() == dx.signum(),
+        "a sideways touch drag over the stack changes the slice: from {start}, now {now}"
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// The tests
+
+/// The fixture page with the theme's static files beside it, as the site would have them.
+fn fixture_root() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/viewer"), dir.path());
+    copy_dir(&repo().join("themes/default/static"), dir.path());
+    dir
+}
+
+#[test]
+fn viewer_on_fixture() {
+    if !browser_available() {
+        return;
+    }
+    let root = fixture_root();
+    let base = serve(root.path());
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    check_lightbox(&s, &format!("{base}/"));
+    check_stack(&s, &format!("{base}/"));
+}
+
+#[test]
+fn viewer_on_fixture_by_touch() {
+    if !browser_available() {
+        return;
+    }
+    let root = fixture_root();
+    let base = serve(root.path());
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Phone);
+    check_touch(&s, &format!("{base}/"));
+}
+
+/// The first HTML file under `root` (in path order) whose text contains `needle`, as a URL path.
+fn first_page_with(root: &Path, needle: &str) -> Option<String> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    let file = files
+        .into_iter()
+        .find(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(needle)))?;
+    let rel = file
+        .strip_prefix(root)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/");
+    Some(format!(
+        "/{}",
+        rel.strip_suffix("index.html").unwrap_or(&rel)
+    ))
+}
+
+#[test]
+fn viewer_on_example_site() {
+    if !browser_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    // Serve first, to know the address to build for.
+    let base = serve(&out);
+    std::fs::remove_dir(&out).unwrap();
+    let status = Command::new(assert_cmd::cargo::cargo_bin("radcase"))
+        .args(["-q", "build", "--base-url", &format!("{base}/"), "--output"])
+        .arg(&out)
+        .arg("--cache-dir")
+        .arg(tmp.path().join("cache"))
+        .arg(repo().join("example-site"))
+        .status()
+        .expect("run radcase");
+    assert!(status.success(), "radcase build example-site failed");
+
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    let gallery = first_page_with(&out, "data-lightbox")
+        .expect("no page of the example site has a[data-lightbox]: the case template must produce the gallery markup");
+    check_lightbox(&s, &format!("{base}{gallery}"));
+    let stack = first_page_with(&out, "data-stack")
+        .expect("no page of the example site has a [data-stack] figure: the case template must produce the stack markup");
+    check_stack(&s, &format!("{base}{stack}"));
+}
+
+/// Not a check: pictures to look at. `cargo test --test browser -- --ignored screenshots`
+#[test]
+#[ignore = "not a check: writes screenshots for a person to look at, run on demand"]
+fn screenshots() {
+    if !browser_available() {
+        return;
+    }
+    let dir = PathBuf::from(
+        std::env::var("RADCASE_SCREENSHOTS").unwrap_or_else(|_| "/tmp/radcase-screenshots".into()),
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = fixture_root();
+    let base = serve(root.path());
+    // The same page without radcase.js: the no-JavaScript view.
+    let nojs = tempfile::tempdir().unwrap();
+    copy_dir(root.path(), nojs.path());
+    std::fs::remove_file(nojs.path().join("js/radcase.js")).unwrap();
+    let nojs_base = serve(nojs.path());
+
+    let driver = Driver::start();
+    for device in [Device::Desktop, Device::Phone] {
+        let s = Session::new(&driver, device);
+        let d = if device == Device::Phone {
+            "phone"
+        } else {
+            "desktop"
+        };
+        for dark in [false, true] {
+            let m = if dark { "dark" } else { "light" };
+            s.dark_mode(dark);
+            s.goto(&format!("{base}/"));
+            s.exec(
+                "document.querySelector('.gallery').scrollIntoView()",
+                json!([]),
+            );
+            s.screenshot(&dir.join(format!("gallery-{d}-{m}.png")));
+            s.click(&s.find("a[data-lightbox]"));
+            s.wait_for(
+                "the large image",
+                "const i = document.querySelector('dialog.lightbox[open] .lb-image'); return i && i.src === document.querySelector('a[data-lightbox]').href && i.complete",
+                json!([]),
+                LIGHTBOX_STATE,
+            );
+            std::thread::sleep(Duration::from_millis(300));
+            s.screenshot(&dir.join(format!("lightbox-{d}-{m}.png")));
+            s.press(KEY_RIGHT);
+            std::thread::sleep(Duration::from_millis(500));
+            s.screenshot(&dir.join(format!("lightbox2-{d}-{m}.png")));
+            s.click(&s.find("dialog.lightbox .lb-zoom"));
+            std::thread::sleep(Duration::from_millis(400));
+            s.screenshot(&dir.join(format!("lightbox-zoomed-{d}-{m}.png")));
+            s.press(KEY_ESCAPE);
+            let vp = s.find("[data-stack] .stack-viewport");
+            s.exec(
+                "arguments[0].closest('figure').scrollIntoView({ block: 'center' })",
+                json!([vp]),
+            );
+            s.send_keys(&vp, KEY_DOWN);
+            std::thread::sleep(Duration::from_millis(300));
+            s.screenshot(&dir.join(format!("stack-{d}-{m}.png")));
+            s.goto(&format!("{nojs_base}/"));
+            s.exec(
+                "document.querySelector('[data-stack]').scrollIntoView()",
+                json!([]),
+            );
+            s.wait_for(
+                "the fallback images",
+                "const l = Array.from(document.querySelectorAll('.stack-fallback img'));
+                 l.forEach(i => { i.loading = 'eager'; });
+                 return l.every(i => i.complete);",
+                json!([]),
+                STACK_STATE,
+            );
+            s.screenshot(&dir.join(format!("stack-nojs-{d}-{m}.png")));
+        }
+    }
+    eprintln!("screenshots in {}", dir.display());
+}
