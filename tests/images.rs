@@ -15,19 +15,6 @@ fn case_site(front: &str, body: &str) -> TestSite {
     ])
 }
 
-fn build_fails(site: &TestSite) -> String {
-    let out = site.build_cmd(&[]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "expected a failed build:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(stderr.contains("hint:"), "{stderr}");
-    stderr
-}
-
 fn jpeg_bytes(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
     let mut out = std::io::Cursor::new(Vec::new());
@@ -371,7 +358,7 @@ fn broken_image_fails(bytes: &[u8], name: &str, expect: &str) {
     site.build_ok(&[]);
     let before = site.read_out("cases/a/index.html");
     site.write(&format!("content/cases/a/{name}"), bytes);
-    let stderr = build_fails(&site);
+    let stderr = build_fails(&site, &[]);
     assert!(stderr.contains(name), "{stderr}");
     assert!(stderr.contains(expect), "expected {expect:?} in:\n{stderr}");
     assert_eq!(site.read_out("cases/a/index.html"), before);
@@ -402,22 +389,7 @@ fn file_that_is_not_an_image_is_an_error() {
 
 #[test]
 fn huge_image_header_is_refused_before_decoding() {
-    // A valid PNG header claiming 30000×30000 pixels.
-    let mut png = png_bytes(1, 1);
-    png[16..20].copy_from_slice(&30000u32.to_be_bytes());
-    png[20..24].copy_from_slice(&30000u32.to_be_bytes());
-    let mut crc = 0xffff_ffffu32;
-    for &b in &png[12..29] {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    png[29..33].copy_from_slice(&(!crc).to_be_bytes());
+    let png = png_claiming(30000, 30000);
     broken_image_fails(&png, "ct.png", "too large");
 }
 
@@ -436,13 +408,13 @@ fn empty_or_missing_stack_folder_is_an_error() {
         "stacks = [{ dir = \"axial\", alt = \"Axial CT\" }]",
         "Body.",
     );
-    let stderr = build_fails(&site);
+    let stderr = build_fails(&site, &[]);
     assert!(
         stderr.contains("index.md:4") && stderr.contains("`axial` does not exist"),
         "{stderr}"
     );
     site.write("content/cases/a/axial/notes.txt", "no images here");
-    let stderr = build_fails(&site);
+    let stderr = build_fails(&site, &[]);
     assert!(stderr.contains("`axial` has no images"), "{stderr}");
 }
 
@@ -450,7 +422,7 @@ fn empty_or_missing_stack_folder_is_an_error() {
 fn unlisted_case_image_needs_alt_text() {
     let site = case_site("", "Body.");
     site.write("content/cases/a/extra.png", png_bytes(10, 10));
-    let stderr = build_fails(&site);
+    let stderr = build_fails(&site, &[]);
     assert!(
         stderr.contains("`extra.png`") && stderr.contains("alt"),
         "{stderr}"

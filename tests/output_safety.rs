@@ -14,19 +14,6 @@ fn files_outside_site(site: &TestSite) -> Vec<String> {
         .collect()
 }
 
-fn build_fails(site: &TestSite, extra: &[&str]) -> String {
-    let out = site.build_cmd(extra).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "expected a failed build:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(stderr.contains("hint:"), "{stderr}");
-    stderr
-}
-
 fn case_with(front: &str) -> String {
     format!("+++\ntitle = \"A\"\ndate = 2024-05-02\n{front}\n+++\nBody.\n")
 }
@@ -108,40 +95,9 @@ fn backslashes_in_file_names_are_not_separators() {
     assert_eq!(files_outside_site(&site), Vec::<String>::new());
 }
 
-/// A PNG carrying a text chunk with a patient's name, under a name of its own choosing.
-fn png_with_secret() -> Vec<u8> {
-    let png = png_bytes(4, 4);
-    // Insert a tEXt chunk right after IHDR (8-byte signature + 25-byte IHDR chunk).
-    let data = b"Comment\0PATIENT Jane Doe MRN 123456";
-    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
-    chunk.extend_from_slice(b"tEXt");
-    chunk.extend_from_slice(data);
-    let crc = crc32(&chunk[4..]);
-    chunk.extend_from_slice(&crc.to_be_bytes());
-    let mut out = png[..33].to_vec();
-    out.extend_from_slice(&chunk);
-    out.extend_from_slice(&png[33..]);
-    out
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 #[test]
 fn images_under_other_names_and_in_static_are_reencoded_and_dicom_withheld() {
-    let secret = png_with_secret();
+    let secret = png_with_text(b"Comment\0PATIENT Jane Doe MRN 123456");
     assert!(image::load_from_memory(&secret).is_ok());
     let site = TestSite::minimal();
     for name in ["scan.apng", "scan.jfif", "scan.dat"] {

@@ -238,3 +238,78 @@ pub fn png_bytes(w: u32, h: u32) -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
+
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc_input = kind.to_vec();
+    crc_input.extend_from_slice(data);
+    out.extend_from_slice(&crc32(&crc_input).to_be_bytes());
+    out
+}
+
+/// The chunk types of a PNG file, in order.
+pub fn png_chunk_types(bytes: &[u8]) -> Vec<String> {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let mut types = Vec::new();
+    let mut i = 8;
+    while i + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+        types.push(String::from_utf8_lossy(&bytes[i + 4..i + 8]).to_string());
+        i += 12 + len;
+    }
+    types
+}
+
+/// A valid 8×8 PNG with a `tEXt` chunk (`keyword\0text`) right after `IHDR`.
+pub fn png_with_text(text: &[u8]) -> Vec<u8> {
+    let plain = png_bytes(8, 8);
+    let ihdr_end = 8 + 4 + 4 + 13 + 4;
+    assert_eq!(&plain[12..16], b"IHDR");
+    let mut out = plain[..ihdr_end].to_vec();
+    out.extend(png_chunk(b"tEXt", text));
+    out.extend_from_slice(&plain[ihdr_end..]);
+    out
+}
+
+/// A valid PNG header that claims `w`×`h` pixels, with no pixels behind it.
+pub fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+    let plain = png_bytes(1, 1);
+    let mut ihdr = plain[16..29].to_vec();
+    ihdr[..4].copy_from_slice(&w.to_be_bytes());
+    ihdr[4..8].copy_from_slice(&h.to_be_bytes());
+    let mut out = plain[..8].to_vec();
+    out.extend(png_chunk(b"IHDR", &ihdr));
+    out.extend_from_slice(&plain[33..]);
+    out
+}
+
+/// Run a build that must fail cleanly: exit 1, a hint, no panic. Returns stderr.
+pub fn build_fails(site: &TestSite, extra: &[&str]) -> String {
+    let out = site.build_cmd(extra).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected a failed build:\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("hint:"), "{stderr}");
+    stderr
+}
