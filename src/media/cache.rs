@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::encode::ENCODER_VERSION;
 use super::variants::Variant;
@@ -16,6 +17,15 @@ use crate::diagnostic::{Diagnostic, io_error};
 pub struct Cache {
     dir: PathBuf,
     used: Mutex<HashSet<PathBuf>>,
+}
+
+/// A temporary name for writing `entry`, unique to this call. Two sources with the same bytes
+/// (one image used by two cases) store the same entry at the same moment: with a shared
+/// temporary name, one writer's rename found the file already moved and the build failed.
+fn temp_path(entry: &Path) -> PathBuf {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
+    entry.with_extension(format!("tmp{}-{n}", std::process::id()))
 }
 
 /// Hash of a source file's bytes.
@@ -61,7 +71,7 @@ impl Cache {
             std::fs::create_dir_all(parent)
                 .map_err(|e| io_error(parent, "create a cache folder", &e))?;
         }
-        let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
+        let tmp = temp_path(entry);
         std::fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, "write to the image cache", &e))?;
         std::fs::rename(&tmp, entry).map_err(|e| io_error(entry, "write to the image cache", &e))
     }
@@ -120,6 +130,12 @@ mod tests {
         assert_ne!(cache.entry(&a, &v[0], 80), cache.entry(&a, &v[1], 80));
         assert_ne!(cache.entry(&a, &v[0], 80), cache.entry(&a, &v[0], 81));
         assert_eq!(cache.entry(&a, &v[0], 80), cache.entry(&a, &v[0], 80));
+    }
+
+    #[test]
+    fn concurrent_writers_of_one_entry_use_their_own_temporary_files() {
+        let entry = Path::new("cache/ab/cdef.jpg");
+        assert_ne!(temp_path(entry), temp_path(entry));
     }
 
     #[test]
