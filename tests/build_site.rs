@@ -865,3 +865,34 @@ fn list_cards_show_the_summary_before_more_or_the_first_paragraph() {
     let marked = site.html("posts/marked/index.html");
     assert!(text(&marked, ".prose").contains("Hidden rest."));
 }
+
+#[test]
+fn verbose_prints_stage_timings_and_quiet_prints_nothing() {
+    let site = TestSite::minimal();
+    let verbose = site.build_ok(&["-v"]);
+    for stage in [
+        "load content and templates",
+        "plan",
+        "images",
+        "render and write",
+        "commit",
+    ] {
+        assert!(verbose.contains(stage), "{stage} missing from:\n{verbose}");
+    }
+    let quiet = site.build_ok(&["-q"]);
+    assert_eq!(quiet, "");
+}
+
+#[test]
+fn new_case_refuses_a_title_with_a_line_break() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("teaching");
+    radcase().args(["new", "site"]).arg(&dir).assert().success();
+    let out = radcase()
+        .args(["new", "case", "Two\nlines", "--site"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line break"));
+}
