@@ -48,6 +48,15 @@ impl TaxonomyConfig {
     }
 }
 
+/// `feed_content`: what a feed entry carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    #[default]
+    Full,
+    Summary,
+}
+
 /// An entry of the site navigation.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +98,10 @@ struct RawConfig {
     #[serde(default)]
     images: RawImages,
     #[serde(default)]
+    feed_content: FeedContent,
+    #[serde(default)]
+    feed_limit: Option<usize>,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -107,6 +120,10 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub menu: Option<Vec<MenuItem>>,
     pub images: ImageSettings,
+    /// Whether feed entries carry the whole body or only the summary.
+    pub feed_content: FeedContent,
+    /// Entries per feed, newest first.
+    pub feed_limit: usize,
     /// Where processed images are cached, relative to the site folder unless absolute.
     pub cache_dir: PathBuf,
     pub extra: toml::Table,
@@ -190,8 +207,16 @@ impl Config {
                 )
                 .with_hint("see the [images] settings in the README")
         })?;
+        if raw.feed_limit == Some(0) {
+            return Err(Diagnostic::in_file(path, "feed_limit must be at least 1")
+                .at_line(key_line(text, "feed_limit").unwrap_or(1))
+                .with_hint("leave it out for the default of 20 entries per feed")
+                .into());
+        }
         Ok(Config {
             images,
+            feed_content: raw.feed_content,
+            feed_limit: raw.feed_limit.unwrap_or(20),
             cache_dir: raw
                 .images
                 .cache_dir

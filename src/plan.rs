@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::content::{Library, Picture};
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::media::{self, ImageJob, Treatment};
+use crate::render::feeds::{FeedFormat, FeedSource};
 use crate::render::{Pager, theme};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +35,7 @@ pub enum Job {
     Static(PathBuf),
     /// One variant of an image; the work is done by the image job at this index of `Plan::images`.
     ImageVariant(usize),
+    Feed(FeedSource, FeedFormat),
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +116,7 @@ impl Planner<'_> {
             Job::Asset(p) | Job::Static(p) => p.display().to_string(),
             Job::ThemeStatic(_) => "the built-in theme".into(),
             Job::ImageVariant(i) => self.images[*i].source.display().to_string(),
+            Job::Feed(..) => "a feed".into(),
         }
     }
 }
@@ -206,6 +209,40 @@ pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Resu
                         term: term_index,
                         pager: Pager { number, per_page },
                     },
+                );
+            }
+        }
+    }
+    for format in [FeedFormat::Rss, FeedFormat::Atom] {
+        p.add(
+            format.file_name().to_string(),
+            Job::Feed(FeedSource::Site, format),
+        );
+        for (i, section) in library
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_home())
+        {
+            p.add(
+                format!("{}{}", section.path, format.file_name()),
+                Job::Feed(FeedSource::Section(i), format),
+            );
+        }
+        for (t, tax) in library
+            .taxonomies
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.config.feed)
+        {
+            for (term_index, term) in tax.terms.iter().enumerate() {
+                let source = FeedSource::Term {
+                    taxonomy: t,
+                    term: term_index,
+                };
+                p.add(
+                    format!("{}{}", term.path, format.file_name()),
+                    Job::Feed(source, format),
                 );
             }
         }

@@ -3,6 +3,7 @@
 //! Takes a loaded [`Library`] and a job of the plan, returns the bytes of one output file.
 //! Does no I/O apart from reading image headers while building views.
 
+pub mod feeds;
 mod filters;
 mod sitemap;
 pub mod templates;
@@ -75,8 +76,38 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The feed of a section a page is listed in (none for the home section: the site feed is it).
+    fn section_feed(&self, section: usize) -> Option<(String, String)> {
+        let s = &self.library.sections[section];
+        (!s.is_home()).then(|| (s.front.title.clone().unwrap_or_default(), s.url.clone()))
+    }
+
+    /// `<link rel="alternate">` targets: the site's feeds, then those of the page's own list.
+    fn feed_links(&self, own: Option<(String, String)>) -> Value {
+        let mut links = Vec::new();
+        let lists =
+            std::iter::once((self.config.title.clone(), self.config.base_path.clone())).chain(own);
+        for (title, dir) in lists {
+            for (format, mime) in [
+                (feeds::FeedFormat::Rss, "application/rss+xml"),
+                (feeds::FeedFormat::Atom, "application/atom+xml"),
+            ] {
+                let mut m = tera::Map::new();
+                m.insert("title".into(), Value::from(title.clone()));
+                m.insert("type".into(), Value::from(mime));
+                m.insert(
+                    "url".into(),
+                    Value::from(format!("{dir}{}", format.file_name())),
+                );
+                links.push(Value::from(m));
+            }
+        }
+        Value::from(links)
+    }
+
     fn context(&self, url: &str) -> Context {
         let mut c = self.base.clone();
+        c.insert_value("feeds", self.feed_links(None));
         c.insert("current_url", url);
         c.insert("current_permalink", &self.config.permalink(url));
         c
@@ -99,6 +130,7 @@ impl<'a> Renderer<'a> {
                 }
             });
         let mut c = self.context(&page.url);
+        c.insert_value("feeds", self.feed_links(self.section_feed(page.section)));
         c.insert_value("page", self.views.pages[index].clone());
         c.insert_value("section", self.views.sections[page.section].clone());
         self.templates.render(&template, &c, Some(&page.file))
@@ -118,6 +150,7 @@ impl<'a> Renderer<'a> {
             .unwrap_or_else(|| default.to_string());
         let url = Pager::path(&section.url, pager.number);
         let mut c = self.context(&url);
+        c.insert_value("feeds", self.feed_links(self.section_feed(index)));
         c.insert_value("section", self.views.sections[index].clone());
         c.insert_value(
             "paginator",
@@ -145,6 +178,13 @@ impl<'a> Renderer<'a> {
         let tax = &self.library.taxonomies[index];
         let t = &tax.terms[term];
         let mut c = self.context(&Pager::path(&t.url, pager.number));
+        let own = tax.config.feed.then(|| {
+            (
+                format!("{}: {}", tax.config.display_title(), t.name),
+                t.url.clone(),
+            )
+        });
+        c.insert_value("feeds", self.feed_links(own));
         c.insert_value("taxonomy", self.taxonomies[index].clone());
         c.insert_value("term", views::term(t));
         c.insert_value("paginator", self.paginator(&t.pages, &t.url, pager));
@@ -154,6 +194,10 @@ impl<'a> Renderer<'a> {
     pub fn not_found(&self) -> Result<String> {
         let c = self.context(&format!("{}404.html", self.config.base_path));
         self.templates.render("404.html", &c, None)
+    }
+
+    pub fn feed(&self, source: feeds::FeedSource, format: feeds::FeedFormat) -> String {
+        feeds::render(source, format, self.config, self.library)
     }
 
     pub fn sitemap(&self) -> String {

@@ -1,0 +1,238 @@
+//! RSS and Atom feeds, read back with the feed crates: entries, links, dates, categories, and
+//! quiz cases that never give their answer away.
+
+mod common;
+
+use common::*;
+
+const DIAGNOSIS: &str = "Perforated appendicitis";
+const DIFFERENTIAL: &str = "Mesenteric adenitis";
+const ANSWER_TEXT: &str = "The appendicolith sits at the base";
+const REAL_TITLE: &str = "Appendicitis with appendicolith";
+
+fn feed_site(extra_config: &str) -> TestSite {
+    let config = format!(
+        "title = \"Teaching\"\nbase_url = \"https://teach.example.org/rad/\"\nauthor = \"Dept\"\n{extra_config}\n\
+         [[taxonomies]]\nname = \"modality\"\nfeed = true\n[[taxonomies]]\nname = \"tags\"\n"
+    );
+    let site = TestSite::with(&[
+        ("config.toml", config),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/older/index.md",
+            "+++\ntitle = \"Older case\"\ndate = 2024-01-10\nauthors = [\"Dr. A\"]\nmodality = [\"CT\"]\ntags = [\"liver\"]\nimages = [{ file = \"ct.png\", alt = \"CT\" }]\n+++\nOlder body with ![inline](ct.png).\n".to_string(),
+        ),
+        (
+            "content/cases/quiz/index.md",
+            format!(
+                "+++\ntitle = \"{REAL_TITLE}\"\ndate = 2024-03-01\nquiz = true\nquiz_title = \"Case: right lower quadrant pain\"\nmodality = [\"CT\"]\ntags = [\"{DIAGNOSIS}\", \"abdomen\"]\ndiagnosis = \"{DIAGNOSIS}\"\ndifferential = [\"{DIFFERENTIAL}\"]\n+++\nWhat do you see?\n\n<!-- answer -->\n\n{ANSWER_TEXT}.\n"
+            ),
+        ),
+        ("content/cases/newest.md", "+++\ntitle = \"Newest case\"\ndate = 2024-05-02T10:30:00+02:00\nmodality = \"MRI\"\n+++\nNewest body.\n".to_string()),
+        ("content/about.md", ABOUT.to_string()),
+    ]);
+    site.write("content/cases/older/ct.png", png_bytes(600, 400));
+    site
+}
+
+fn rss(site: &TestSite, rel: &str) -> rss::Channel {
+    rss::Channel::read_from(site.read_out(rel).as_bytes()).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn atom(site: &TestSite, rel: &str) -> atom_syndication::Feed {
+    atom_syndication::Feed::read_from(site.read_out(rel).as_bytes())
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn site_feeds_list_dated_pages_newest_first_with_absolute_links() {
+    let site = feed_site("");
+    site.build_ok(&[]);
+    let channel = rss(&site, "rss.xml");
+    assert_eq!(channel.title(), "Teaching");
+    assert_eq!(channel.link(), "https://teach.example.org/rad/");
+    let titles: Vec<&str> = channel.items().iter().filter_map(|i| i.title()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Newest case",
+            "Case: right lower quadrant pain",
+            "Older case"
+        ],
+        "undated pages are left out"
+    );
+    for item in channel.items() {
+        let link = item.link().unwrap();
+        assert!(
+            link.starts_with("https://teach.example.org/rad/cases/"),
+            "{link}"
+        );
+        assert_eq!(item.guid().unwrap().value(), link, "a stable id");
+        chrono::DateTime::parse_from_rfc2822(item.pub_date().unwrap()).unwrap();
+    }
+    let newest = &channel.items()[0];
+    assert_eq!(newest.pub_date(), Some("Thu, 2 May 2024 10:30:00 +0200"));
+    let older = &channel.items()[2];
+    let cats: Vec<&str> = older.categories().iter().map(|c| c.name()).collect();
+    assert_eq!(cats, ["CT", "liver"]);
+    assert_eq!(older.dublin_core_ext().unwrap().creators(), ["Dr. A"]);
+    // Full content, with image URLs made absolute for feed readers.
+    let content = older.content().unwrap();
+    assert!(content.contains("Older body"));
+    assert!(
+        content.contains("src=\"https://teach.example.org/rad/cases/older/ct-"),
+        "{content}"
+    );
+    assert!(!content.contains("src=\"/"), "{content}");
+
+    let feed = atom(&site, "atom.xml");
+    assert_eq!(feed.id(), "https://teach.example.org/rad/atom.xml");
+    assert_eq!(feed.entries().len(), 3);
+    let first = &feed.entries()[0];
+    assert_eq!(first.title().as_str(), "Newest case");
+    assert_eq!(
+        first.published().unwrap().to_rfc3339(),
+        "2024-05-02T10:30:00+02:00"
+    );
+    assert_eq!(
+        first.links()[0].href(),
+        "https://teach.example.org/rad/cases/newest/"
+    );
+    assert_eq!(feed.entries()[2].authors()[0].name(), "Dr. A");
+}
+
+#[test]
+fn quiz_entries_never_give_the_answer_away() {
+    let site = feed_site("");
+    site.build_ok(&[]);
+    let mut texts = Vec::new();
+    for rel in ["rss.xml", "cases/rss.xml", "modality/ct/rss.xml"] {
+        let channel = rss(&site, rel);
+        let quiz = channel
+            .items()
+            .iter()
+            .find(|i| i.title() == Some("Case: right lower quadrant pain"))
+            .expect("quiz listed");
+        texts.push(quiz.title().unwrap_or_default().to_string());
+        texts.push(quiz.description().unwrap_or_default().to_string());
+        texts.push(quiz.content().unwrap_or_default().to_string());
+        texts.push(quiz.link().unwrap_or_default().to_string());
+        texts.extend(quiz.categories().iter().map(|c| c.name().to_string()));
+        assert!(
+            quiz.content()
+                .unwrap_or_default()
+                .contains("What do you see?")
+        );
+    }
+    for rel in ["atom.xml", "cases/atom.xml", "modality/ct/atom.xml"] {
+        let feed = atom(&site, rel);
+        let quiz = feed
+            .entries()
+            .iter()
+            .find(|e| e.title().as_str() == "Case: right lower quadrant pain")
+            .expect("quiz listed");
+        texts.push(
+            quiz.summary()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+        );
+        texts.push(
+            quiz.content()
+                .and_then(|c| c.value())
+                .unwrap_or_default()
+                .to_string(),
+        );
+        texts.extend(quiz.categories().iter().map(|c| c.term().to_string()));
+        let cats: Vec<&str> = quiz.categories().iter().map(|c| c.term()).collect();
+        assert_eq!(
+            cats,
+            ["CT", "abdomen"],
+            "the tag naming the diagnosis is left out"
+        );
+    }
+    for text in &texts {
+        for secret in [DIAGNOSIS, DIFFERENTIAL, ANSWER_TEXT, REAL_TITLE] {
+            assert!(
+                !text.to_lowercase().contains(&secret.to_lowercase()),
+                "{secret:?} in feed text {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn section_and_term_feeds_exist_where_configured() {
+    let site = feed_site("");
+    site.build_ok(&[]);
+    assert_eq!(rss(&site, "cases/rss.xml").items().len(), 3);
+    let ct = rss(&site, "modality/ct/rss.xml");
+    let titles: Vec<&str> = ct.items().iter().filter_map(|i| i.title()).collect();
+    assert_eq!(titles, ["Case: right lower quadrant pain", "Older case"]);
+    assert_eq!(atom(&site, "modality/mri/atom.xml").entries().len(), 1);
+    // `tags` has no `feed = true`.
+    assert!(!site.out("tags/liver/rss.xml").exists());
+
+    // Every page's head points to the site feeds; list pages and their pages to their own.
+    let alternates = |rel: &str| attrs(&site.html(rel), "head link[rel=alternate]", "href");
+    assert_eq!(
+        alternates("about/index.html"),
+        ["/rad/rss.xml", "/rad/atom.xml"]
+    );
+    assert_eq!(
+        alternates("cases/index.html"),
+        [
+            "/rad/rss.xml",
+            "/rad/atom.xml",
+            "/rad/cases/rss.xml",
+            "/rad/cases/atom.xml"
+        ]
+    );
+    assert_eq!(
+        alternates("cases/older/index.html")[2],
+        "/rad/cases/rss.xml"
+    );
+    assert_eq!(
+        alternates("modality/ct/index.html")[2],
+        "/rad/modality/ct/rss.xml"
+    );
+    assert_eq!(alternates("tags/liver/index.html").len(), 2);
+    let types = attrs(
+        &site.html("cases/index.html"),
+        "head link[rel=alternate]",
+        "type",
+    );
+    assert_eq!(types[..2], ["application/rss+xml", "application/atom+xml"]);
+}
+
+#[test]
+fn feed_content_summary_and_feed_limit() {
+    let site = feed_site("feed_content = \"summary\"\nfeed_limit = 2");
+    site.build_ok(&[]);
+    let channel = rss(&site, "rss.xml");
+    assert_eq!(channel.items().len(), 2);
+    for item in channel.items() {
+        assert!(item.content().is_none(), "summary only");
+        assert!(item.description().is_some());
+    }
+    let feed = atom(&site, "atom.xml");
+    assert!(
+        feed.entries()
+            .iter()
+            .all(|e| e.content().is_none() && e.summary().is_some())
+    );
+}
+
+#[test]
+fn bad_feed_settings_are_errors() {
+    for (line, why) in [
+        ("feed_limit = 0", "feed_limit"),
+        ("feed_content = \"everything\"", "everything"),
+    ] {
+        let site = feed_site(line);
+        let stderr = build_fails(&site, &[]);
+        assert!(
+            stderr.contains("config.toml:4") && stderr.contains(why),
+            "{stderr}"
+        );
+    }
+}
