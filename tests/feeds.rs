@@ -236,3 +236,75 @@ fn bad_feed_settings_are_errors() {
         );
     }
 }
+
+/// `content` of `<meta property=NAME>` or `<meta name=NAME>` in a page's head.
+fn meta(doc: &scraper::Html, name: &str) -> Vec<String> {
+    let mut out = attrs(doc, &format!("head meta[property='{name}']"), "content");
+    out.extend(attrs(doc, &format!("head meta[name='{name}']"), "content"));
+    out
+}
+
+#[test]
+fn pages_carry_open_graph_and_x_card_tags() {
+    let site = feed_site("");
+    site.build_ok(&[]);
+    let doc = site.html("cases/older/index.html");
+    assert_eq!(meta(&doc, "og:type"), ["article"]);
+    assert_eq!(meta(&doc, "og:title"), ["Older case"]);
+    assert_eq!(
+        meta(&doc, "og:url"),
+        ["https://teach.example.org/rad/cases/older/"]
+    );
+    assert_eq!(meta(&doc, "og:site_name"), ["Teaching"]);
+    assert_eq!(
+        meta(&doc, "og:image"),
+        ["https://teach.example.org/rad/cases/older/ct-600.jpg"]
+    );
+    assert_eq!(meta(&doc, "og:image:width"), ["600"]);
+    assert_eq!(meta(&doc, "og:image:height"), ["400"]);
+    assert_eq!(meta(&doc, "og:image:alt"), ["CT"]);
+    assert_eq!(
+        meta(&doc, "article:published_time"),
+        ["2024-01-10T00:00:00+00:00"]
+    );
+    assert_eq!(meta(&doc, "article:tag"), ["CT", "liver"]);
+    assert_eq!(meta(&doc, "twitter:card"), ["summary_large_image"]);
+    assert_eq!(meta(&doc, "twitter:image"), meta(&doc, "og:image"));
+    assert_eq!(
+        attrs(&doc, "head link[rel=canonical]", "href"),
+        ["https://teach.example.org/rad/cases/older/"]
+    );
+
+    let list = site.html("cases/index.html");
+    assert_eq!(meta(&list, "og:type"), ["website"]);
+    assert_eq!(meta(&list, "twitter:card"), ["summary"]);
+
+    // A quiz's card says nothing of its answer.
+    let quiz_url = site
+        .html("cases/index.html")
+        .select(&sel(".card-title a"))
+        .find(|a| {
+            a.text()
+                .collect::<String>()
+                .contains("right lower quadrant")
+        })
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .unwrap();
+    let quiz = site.html(&format!(
+        "{}index.html",
+        quiz_url.trim_start_matches("/rad/")
+    ));
+    let head: Vec<String> = quiz
+        .select(&sel("head meta"))
+        .filter_map(|m| m.value().attr("content").map(str::to_string))
+        .collect();
+    assert!(head.iter().any(|c| c == "Case: right lower quadrant pain"));
+    for content in head {
+        for secret in [DIAGNOSIS, DIFFERENTIAL, REAL_TITLE] {
+            assert!(
+                !content.to_lowercase().contains(&secret.to_lowercase()),
+                "{secret:?} in <meta content={content:?}>"
+            );
+        }
+    }
+}

@@ -83,6 +83,35 @@ pub struct Stack {
     pub frames: Vec<Picture>,
 }
 
+/// Lowercase words of a text, for matching whole words ("US" is not in "intussusception").
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `needle` appears as consecutive words in `hay`.
+fn contains_run(hay: &[String], needle: &[String]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_match_whole_words() {
+        let secret = words("Ileocolic intussusception");
+        assert!(contains_run(&secret, &words("intussusception")));
+        assert!(!contains_run(&secret, &words("US")));
+        assert!(contains_run(
+            &words("acute ileocolic intussusception in infants"),
+            &secret
+        ));
+    }
+}
+
 /// A relative path with `/` between its parts, whatever the platform. A `\\` inside a file name
 /// stays as it is (it is a legal character on Unix), so it can never act as a separator.
 pub fn slash_path(path: &std::path::Path) -> String {
@@ -141,6 +170,32 @@ pub struct Page {
 impl Page {
     pub fn is_quiz(&self) -> bool {
         self.kind == Kind::Case && self.front.case.quiz
+    }
+
+    /// The page's taxonomy terms, in the order of `taxonomies`, that may be shown before a
+    /// quiz's answer: a term naming the diagnosis or a differential (as whole words) is left out.
+    pub fn public_terms<'t>(&self, taxonomies: impl Iterator<Item = &'t str>) -> Vec<&String> {
+        let secrets: Vec<Vec<String>> = if self.is_quiz() {
+            let c = &self.front.case;
+            c.diagnosis
+                .iter()
+                .chain(&c.differential)
+                .map(|s| words(s))
+                .filter(|w| !w.is_empty())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        taxonomies
+            .flat_map(|t| self.front.taxonomies.get(t).into_iter().flatten())
+            .filter(|term| {
+                let t = words(term);
+                t.is_empty()
+                    || !secrets
+                        .iter()
+                        .any(|s| contains_run(s, &t) || contains_run(&t, s))
+            })
+            .collect()
     }
 
     /// The title that may be shown before a quiz's answer is revealed.

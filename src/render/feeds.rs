@@ -152,29 +152,9 @@ struct Entry {
 fn entry(page: &Page, config: &Config, library: &Library) -> Entry {
     let origin = origin(config);
     let date = page.front.date.unwrap_or_default();
-    let secrets: Vec<&String> = if page.is_quiz() {
-        let c = &page.front.case;
-        c.diagnosis.iter().chain(&c.differential).collect()
-    } else {
-        Vec::new()
-    };
-    let names_a_secret = |term: &str| {
-        let t = words(term);
-        secrets.iter().map(|s| words(s)).any(|s| {
-            !s.is_empty() && !t.is_empty() && (contains_run(&s, &t) || contains_run(&t, &s))
-        })
-    };
-    let categories = library
-        .taxonomies
-        .iter()
-        .flat_map(|t| {
-            page.front
-                .taxonomies
-                .get(&t.config.name)
-                .into_iter()
-                .flatten()
-        })
-        .filter(|term| !names_a_secret(term))
+    let categories = page
+        .public_terms(library.taxonomies.iter().map(|t| t.config.name.as_str()))
+        .into_iter()
         .cloned()
         .collect();
     let summary = page
@@ -196,19 +176,6 @@ fn entry(page: &Page, config: &Config, library: &Library) -> Entry {
         summary,
         content,
     }
-}
-
-/// Lowercase words of a text, for matching whole words ("US" is not in "intussusception").
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Whether `needle` appears as consecutive words in `hay`.
-fn contains_run(hay: &[String], needle: &[String]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// The feed document of `source` in `format`, and the path of the page it belongs to.
@@ -405,17 +372,6 @@ fn atom_feed(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_match_whole_words() {
-        let secret = words("Ileocolic intussusception");
-        assert!(contains_run(&secret, &words("intussusception")));
-        assert!(!contains_run(&secret, &words("US")));
-        assert!(contains_run(
-            &words("acute ileocolic intussusception in infants"),
-            &secret
-        ));
-    }
 
     #[test]
     fn urls_become_absolute() {

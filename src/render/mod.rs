@@ -76,6 +76,80 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// Open Graph and X card values of a page. A quiz shows its neutral title and description
+    /// and no tag naming its answer.
+    fn page_social(&self, page: &crate::content::Page) -> Value {
+        let description = if page.is_quiz() {
+            format!(
+                "{}. A quiz case: look at the images, make your diagnosis, then reveal the answer.",
+                page.public_title()
+            )
+        } else {
+            page.front
+                .description
+                .clone()
+                .or_else(|| page.front.case.presentation.clone())
+                .or_else(|| page.summary.as_deref().map(filters::strip_tags))
+                .unwrap_or_else(|| self.config.description.clone().unwrap_or_default())
+        };
+        let image = page.gallery.first().and_then(|p| {
+            let v = p.largest()?;
+            let mut m = tera::Map::new();
+            m.insert("url".into(), Value::from(self.config.permalink(&v.url)));
+            m.insert("width".into(), Value::from(v.width));
+            m.insert("height".into(), Value::from(v.height));
+            m.insert("alt".into(), Value::from(p.alt.clone()));
+            Some(Value::from(m))
+        });
+        let tags: Vec<Value> = page
+            .public_terms(
+                self.library
+                    .taxonomies
+                    .iter()
+                    .map(|t| t.config.name.as_str()),
+            )
+            .into_iter()
+            .map(|t| Value::from(t.clone()))
+            .collect();
+        let mut m = tera::Map::new();
+        m.insert("title".into(), Value::from(page.public_title()));
+        m.insert("description".into(), Value::from(description));
+        m.insert(
+            "kind".into(),
+            Value::from(if page.front.date.is_some() {
+                "article"
+            } else {
+                "website"
+            }),
+        );
+        m.insert("url".into(), Value::from(page.permalink.clone()));
+        m.insert("image".into(), image.unwrap_or_else(Value::none));
+        m.insert(
+            "published".into(),
+            page.front
+                .date
+                .map_or_else(Value::none, |d| Value::from(d.to_rfc3339())),
+        );
+        m.insert("tags".into(), Value::from(tags));
+        Value::from(m)
+    }
+
+    /// Open Graph and X card values of a list page.
+    fn list_social(&self, title: &str, description: Option<&str>, url: &str) -> Value {
+        let mut m = tera::Map::new();
+        m.insert("title".into(), Value::from(title));
+        let description = description
+            .or(self.config.description.as_deref())
+            .unwrap_or_default();
+        m.insert("description".into(), Value::from(description));
+        m.insert("kind".into(), Value::from("website"));
+        m.insert("url".into(), Value::from(self.config.permalink(url)));
+        m.insert("image".into(), Value::none());
+        m.insert("published".into(), Value::none());
+        m.insert("tags".into(), Value::from(Vec::<Value>::new()));
+        Value::from(m)
+    }
+
     /// The feed of a section a page is listed in (none for the home section: the site feed is it).
     fn section_feed(&self, section: usize) -> Option<(String, String)> {
         let s = &self.library.sections[section];
@@ -108,6 +182,7 @@ impl<'a> Renderer<'a> {
     fn context(&self, url: &str) -> Context {
         let mut c = self.base.clone();
         c.insert_value("feeds", self.feed_links(None));
+        c.insert_value("social", self.list_social(&self.config.title, None, url));
         c.insert("current_url", url);
         c.insert("current_permalink", &self.config.permalink(url));
         c
@@ -131,6 +206,7 @@ impl<'a> Renderer<'a> {
             });
         let mut c = self.context(&page.url);
         c.insert_value("feeds", self.feed_links(self.section_feed(page.section)));
+        c.insert_value("social", self.page_social(page));
         c.insert_value("page", self.views.pages[index].clone());
         c.insert_value("section", self.views.sections[page.section].clone());
         self.templates.render(&template, &c, Some(&page.file))
@@ -151,6 +227,15 @@ impl<'a> Renderer<'a> {
         let url = Pager::path(&section.url, pager.number);
         let mut c = self.context(&url);
         c.insert_value("feeds", self.feed_links(self.section_feed(index)));
+        let title = section
+            .front
+            .title
+            .clone()
+            .unwrap_or_else(|| self.config.title.clone());
+        c.insert_value(
+            "social",
+            self.list_social(&title, section.front.description.as_deref(), &url),
+        );
         c.insert_value("section", self.views.sections[index].clone());
         c.insert_value(
             "paginator",
