@@ -36,6 +36,8 @@ pub enum Job {
     /// One variant of an image; the work is done by the image job at this index of `Plan::images`.
     ImageVariant(usize),
     Feed(FeedSource, FeedFormat),
+    /// `robots.txt` pointing crawlers to the sitemap (a site's `static/robots.txt` replaces it).
+    Robots,
 }
 
 #[derive(Debug, Clone)]
@@ -76,7 +78,7 @@ impl Planner<'_> {
             );
             return;
         }
-        let overridable = |j: &Job| matches!(j, Job::ThemeStatic(_) | Job::Static(_));
+        let overridable = |j: &Job| matches!(j, Job::ThemeStatic(_) | Job::Static(_) | Job::Robots);
         match self.taken.get(&path) {
             Some(&i) if overridable(&self.outputs[i].job) && overridable(&job) => {
                 self.outputs[i].job = job;
@@ -117,6 +119,7 @@ impl Planner<'_> {
             Job::ThemeStatic(_) => "the built-in theme".into(),
             Job::ImageVariant(i) => self.images[*i].source.display().to_string(),
             Job::Feed(..) => "a feed".into(),
+            Job::Robots => "robots.txt".into(),
         }
     }
 }
@@ -130,6 +133,7 @@ pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Resu
         taken: HashMap::new(),
         errors: Vec::new(),
     };
+    p.add("robots.txt".into(), Job::Robots);
     for (path, bytes) in theme::static_files() {
         p.add(path.to_string(), Job::ThemeStatic(bytes));
     }

@@ -308,3 +308,16 @@ fn pages_carry_open_graph_and_x_card_tags() {
         }
     }
 }
+
+#[test]
+fn robots_txt_points_to_the_sitemap_unless_the_site_has_its_own() {
+    let site = feed_site("");
+    site.build_ok(&[]);
+    assert_eq!(
+        site.read_out("robots.txt"),
+        "User-agent: *\nAllow: /\nSitemap: https://teach.example.org/rad/sitemap.xml\n"
+    );
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build_ok(&[]);
+    assert_eq!(site.read_out("robots.txt"), "User-agent: *\nDisallow: /\n");
+}

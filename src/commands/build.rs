@@ -157,6 +157,7 @@ fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Res
         Job::NotFound => renderer.not_found()?,
         Job::Sitemap => renderer.sitemap(),
         Job::Feed(source, format) => renderer.feed(*source, *format),
+        Job::Robots => renderer.robots(),
         Job::ThemeStatic(bytes) => return Ok(staging.write(path, bytes)?),
         Job::ImageVariant(_) => return Ok(()),
         Job::Static(src) | Job::Asset(src) => {

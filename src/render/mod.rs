@@ -285,6 +285,13 @@ impl<'a> Renderer<'a> {
         feeds::render(source, format, self.config, self.library)
     }
 
+    pub fn robots(&self) -> String {
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            self.config.base_url
+        )
+    }
+
     pub fn sitemap(&self) -> String {
         sitemap::render(self.library)
     }
