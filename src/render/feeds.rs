@@ -187,41 +187,39 @@ pub fn render(
 ) -> String {
     let (title, url, pages) = select(source, config, library);
     let entries: Vec<Entry> = pages.iter().map(|p| entry(p, config, library)).collect();
-    let page_link = config.permalink(&url);
-    let self_link = format!("{page_link}{}", format.file_name());
-    let updated = entries.iter().map(|e| e.updated).max().unwrap_or_default();
-    let description = config.description.clone().unwrap_or_else(|| title.clone());
+    let link = config.permalink(&url);
+    let head = Head {
+        self_link: format!("{link}{}", format.file_name()),
+        link,
+        updated: entries.iter().map(|e| e.updated).max().unwrap_or_default(),
+        description: config.description.clone().unwrap_or_else(|| title.clone()),
+        title,
+    };
     match format {
-        FeedFormat::Rss => rss_feed(
-            &title,
-            &page_link,
-            &self_link,
-            &description,
-            config,
-            updated,
-            entries,
-        ),
-        FeedFormat::Atom => atom_feed(
-            &title,
-            &page_link,
-            &self_link,
-            &description,
-            config,
-            updated,
-            entries,
-        ),
+        FeedFormat::Rss => rss_feed(&head, config, entries),
+        FeedFormat::Atom => atom_feed(&head, config, entries),
     }
 }
 
-fn rss_feed(
-    title: &str,
-    link: &str,
-    self_link: &str,
-    description: &str,
-    config: &Config,
+/// What both formats say about the feed itself.
+struct Head {
+    title: String,
+    /// The page the feed belongs to.
+    link: String,
+    self_link: String,
+    description: String,
     updated: DateTime<FixedOffset>,
-    entries: Vec<Entry>,
-) -> String {
+}
+
+fn rss_feed(head: &Head, config: &Config, entries: Vec<Entry>) -> String {
+    let Head {
+        title,
+        link,
+        self_link,
+        description,
+        updated,
+    } = head;
+    let updated = *updated;
     let items: Vec<rss::Item> = entries
         .into_iter()
         .map(|e| {
@@ -286,15 +284,15 @@ fn rss_feed(
     channel.to_string()
 }
 
-fn atom_feed(
-    title: &str,
-    link: &str,
-    self_link: &str,
-    description: &str,
-    config: &Config,
-    updated: DateTime<FixedOffset>,
-    entries: Vec<Entry>,
-) -> String {
+fn atom_feed(head: &Head, config: &Config, entries: Vec<Entry>) -> String {
+    let Head {
+        title,
+        link,
+        self_link,
+        description,
+        updated,
+    } = head;
+    let updated = *updated;
     use atom_syndication::{Category, Content, Feed, Link, Person, Text};
     let fallback_author = config
         .author
