@@ -321,3 +321,78 @@ fn robots_txt_points_to_the_sitemap_unless_the_site_has_its_own() {
     site.build_ok(&[]);
     assert_eq!(site.read_out("robots.txt"), "User-agent: *\nDisallow: /\n");
 }
+
+/// The JSON-LD of a page, parsed.
+fn jsonld(doc: &scraper::Html) -> serde_json::Value {
+    let text = text(doc, "head script[type='application/ld+json']");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{text}"))
+}
+
+#[test]
+fn structured_data_parses_and_keeps_quiz_answers_out() {
+    let site = feed_site("");
+    site.build_ok(&[]);
+    let older = jsonld(&site.html("cases/older/index.html"));
+    let graph = older["@graph"].as_array().unwrap();
+    assert_eq!(graph[0]["@type"], "MedicalWebPage");
+    assert_eq!(
+        graph[0]["url"],
+        "https://teach.example.org/rad/cases/older/"
+    );
+    assert_eq!(graph[0]["datePublished"], "2024-01-10T00:00:00+00:00");
+    assert_eq!(graph[0]["author"][0]["name"], "Dr. A");
+    assert_eq!(
+        graph[0]["primaryImageOfPage"]["url"],
+        "https://teach.example.org/rad/cases/older/ct-600.jpg"
+    );
+    assert_eq!(graph[1]["@type"], "BreadcrumbList");
+    let crumbs: Vec<&str> = graph[1]["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(crumbs, ["Teaching", "Cases", "Older case"]);
+
+    let quiz_url = "cases/case-right-lower-quadrant-pain/index.html";
+    let quiz = jsonld(&site.html(quiz_url)).to_string().to_lowercase();
+    for secret in [DIAGNOSIS, DIFFERENTIAL, REAL_TITLE] {
+        assert!(
+            !quiz.contains(&secret.to_lowercase()),
+            "{secret:?} in the quiz's JSON-LD: {quiz}"
+        );
+    }
+    assert!(
+        site.html("about/index.html")
+            .select(&sel("script[type='application/ld+json']"))
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn share_links_are_plain_links_with_the_encoded_address() {
+    let site = feed_site("");
+    site.build_ok(&[]);
+    let doc = site.html("cases/older/index.html");
+    let hrefs = attrs(&doc, "nav.share a", "href");
+    let u = "https%3A%2F%2Fteach.example.org%2Frad%2Fcases%2Folder%2F";
+    assert_eq!(hrefs.len(), 5, "{hrefs:?}");
+    assert!(hrefs.iter().all(|h| h.contains(u)), "{hrefs:?}");
+    assert!(hrefs[0].starts_with("https://x.com/intent/post?url="));
+    assert!(hrefs[4].starts_with("mailto:?subject=Older%20case"));
+    // The copy button waits for the script (no clipboard without it).
+    assert_eq!(
+        attr(&doc, "nav.share button[data-copy]", "data-copy"),
+        "https://teach.example.org/rad/cases/older/"
+    );
+    assert!(
+        doc.select(&sel("nav.share button[hidden]"))
+            .next()
+            .is_some()
+    );
+    // No third-party script anywhere.
+    for src in attrs(&doc, "script[src]", "src") {
+        assert!(src.starts_with("/rad/"), "external script {src}");
+    }
+}

@@ -10,6 +10,7 @@ pub fn register(tera: &mut Tera, config: &crate::config::Config) {
     tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| slug::slugify(s));
     tera.register_filter("markdown", markdown);
     tera.register_filter("striptags", |s: &str, _: Kwargs, _: &State| strip_tags(s));
+    tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urlencode(s));
     let base_path = config.base_path.clone();
     tera.register_function(
         "url",
@@ -48,6 +49,19 @@ fn markdown(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         out
     };
     Ok(Value::safe_string(&html))
+}
+
+/// Percent-encode everything but unreserved characters (RFC 3986), for share-link parameters.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Text of an HTML fragment: tags removed, whitespace collapsed (for meta descriptions).
@@ -97,6 +111,14 @@ mod tests {
     #[test]
     fn striptags_keeps_text() {
         assert_eq!(strip_tags("<p>A <em>b</em>.</p>\n"), "A b.");
+    }
+
+    #[test]
+    fn urlencode_escapes_reserved_characters() {
+        assert_eq!(
+            urlencode("https://x.org/a b?c=1&d=é"),
+            "https%3A%2F%2Fx.org%2Fa%20b%3Fc%3D1%26d%3D%C3%A9"
+        );
     }
 
     #[test]

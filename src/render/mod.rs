@@ -5,6 +5,7 @@
 
 pub mod feeds;
 mod filters;
+mod jsonld;
 mod sitemap;
 pub mod templates;
 pub mod theme;
@@ -183,6 +184,7 @@ impl<'a> Renderer<'a> {
         let mut c = self.base.clone();
         c.insert_value("feeds", self.feed_links(None));
         c.insert_value("social", self.list_social(&self.config.title, None, url));
+        c.insert_value("jsonld", Value::none());
         c.insert("current_url", url);
         c.insert("current_permalink", &self.config.permalink(url));
         c
@@ -207,6 +209,10 @@ impl<'a> Renderer<'a> {
         let mut c = self.context(&page.url);
         c.insert_value("feeds", self.feed_links(self.section_feed(page.section)));
         c.insert_value("social", self.page_social(page));
+        c.insert_value(
+            "jsonld",
+            Value::safe_string(&jsonld::page(page, self.config, self.library)),
+        );
         c.insert_value("page", self.views.pages[index].clone());
         c.insert_value("section", self.views.sections[page.section].clone());
         self.templates.render(&template, &c, Some(&page.file))

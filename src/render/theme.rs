@@ -32,6 +32,7 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/partials/terms.html",
     "templates/partials/case_answer.html",
     "templates/partials/references.html",
+    "templates/partials/share.html",
     "static/css/radcase.css",
     "static/css/viewer.css",
     "static/js/radcase.js",

@@ -484,11 +484,26 @@
     if (slider) slider.addEventListener("input", () => set(+slider.value - 1));
   }
 
+  /* ---------------------------------------------------------------- share: copy link */
+
+  // The button is hidden in the page: it only appears where the clipboard can be written.
+  function copyButton(btn) {
+    if (!navigator.clipboard) return;
+    btn.hidden = false;
+    btn.addEventListener("click", () => {
+      navigator.clipboard.writeText(btn.dataset.copy).then(
+        () => { btn.textContent = "Link copied"; setTimeout(() => { btn.textContent = "Copy link"; }, 2000); },
+        () => { btn.textContent = "Copy failed"; }
+      );
+    });
+  }
+
   function init() {
     if (typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype) {
       doc.addEventListener("click", onDocClick);
     }
     doc.querySelectorAll("[data-stack]").forEach(stack);
+    doc.querySelectorAll("[data-copy]").forEach(copyButton);
   }
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
