@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
 use crate::content::{Library, Picture};
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::media::{self, ImageJob, Treatment};
@@ -125,7 +124,7 @@ impl Planner<'_> {
 }
 
 /// Decide every output of a build.
-pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
+pub fn plan(library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
     let mut p = Planner {
         library,
         outputs: Vec::new(),
@@ -253,7 +252,6 @@ pub fn plan(config: &Config, library: &Library, static_dirs: &[PathBuf]) -> Resu
     }
     p.add("404.html".into(), Job::NotFound);
     p.add("sitemap.xml".into(), Job::Sitemap);
-    let _ = config;
     if p.errors.is_empty() {
         Ok(Plan {
             outputs: p.outputs,

@@ -85,7 +85,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (templates, library) = merge(templates, library)?;
     mark("load content and templates");
     let static_dirs = render::templates::static_dirs(site, &config)?;
-    let plan = plan::plan(&config, &library, &static_dirs)?;
+    let plan = plan::plan(&library, &static_dirs)?;
     mark("plan");
     let renderer = Renderer::new(&config, &library, &templates)?;
 
