@@ -49,33 +49,10 @@ done
 SOURCES=$((CASES * IMAGES))
 EXPECTED=$((SOURCES * 2))
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 
-# --- tools ------------------------------------------------------------------------------
-SUDO=()
-if ((EUID != 0)) && command -v sudo >/dev/null; then SUDO=(sudo); fi
-APT_UPDATED=0
-apt_install() {
-    if ((APT_UPDATED == 0)); then
-        "${SUDO[@]}" apt-get update -qq
-        APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq "$@" >/dev/null
-}
-
-if ! command -v hugo >/dev/null; then
-    log "installing hugo (Debian package)"
-    apt_install hugo
-fi
-if [[ ! -x /usr/bin/time ]]; then
-    log "installing GNU time (Debian package)"
-    apt_install time
-fi
-command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
-
-HUGO_VERSION=$(hugo version | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n1 | tr -d v)
-log "hugo $HUGO_VERSION"
+# shellcheck source=bench/tools.sh
+source "$REPO/bench/tools.sh"
 
 log "cargo build --release (radcase and examples/gen_image_site.rs)"
 (cd "$REPO" && cargo build --release --quiet --bin radcase --example gen_image_site)
