@@ -1,12 +1,12 @@
 //! `radcase build`: load → plan → run → commit, for one site folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, LoadOptions};
+use crate::content::{self, Library, LoadOptions};
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::media::{self, Cache, ImageStats};
 use crate::output::{self, Staging};
@@ -51,38 +51,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         lap = Instant::now();
     };
     let site = &options.site;
-    if !site.is_dir() {
-        return Err(Diagnostic::in_file(site, "the site folder does not exist")
-            .with_hint("pass the folder that holds config.toml, or create a site with `radcase new site DIR`")
-            .into());
-    }
-    let mut config = Config::load(&site.join("config.toml"))?;
-    if let Some(url) = &options.base_url {
-        config.set_base_url(url).map_err(|msg| {
-            Diagnostic::new(format!("--base-url: {msg}"))
-                .with_hint("write a full URL such as https://teaching.example.org/")
-        })?;
-    }
+    let config = load_config(site, options.base_url.as_deref())?;
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| site.join("public"));
     output::check_output_dir(site, &output)?;
-    let cache_dir = match &options.cache_dir {
-        Some(dir) => dir.clone(),
-        None if config.cache_dir.is_absolute() => config.cache_dir.clone(),
-        None => site.join(&config.cache_dir),
-    };
+    let cache_dir = cache_dir(site, &config, options.cache_dir.as_deref());
     output::check_cache_dir(site, &output, &cache_dir)?;
 
-    let load = LoadOptions {
-        drafts: options.drafts,
-    };
-    let (templates, library) = rayon::join(
-        || Templates::load(site, &config),
-        || content::load(site, &config, load),
-    );
-    let (templates, library) = merge(templates, library)?;
+    let (templates, library) = load_sources(site, &config, options.drafts)?;
     mark("load content and templates");
     let static_dirs = render::templates::static_dirs(site, &config)?;
     let plan = plan::plan(&library, &static_dirs)?;
@@ -124,6 +102,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
+/// Read `SITE/config.toml`, with `base_url` replaced when one is given.
+pub fn load_config(site: &Path, base_url: Option<&str>) -> Result<Config> {
+    if !site.is_dir() {
+        return Err(Diagnostic::in_file(site, "the site folder does not exist")
+            .with_hint("pass the folder that holds config.toml, or create a site with `radcase new site DIR`")
+            .into());
+    }
+    let mut config = Config::load(&site.join("config.toml"))?;
+    if let Some(url) = base_url {
+        config.set_base_url(url).map_err(|msg| {
+            Diagnostic::new(format!("--base-url: {msg}"))
+                .with_hint("write a full URL such as https://teaching.example.org/")
+        })?;
+    }
+    Ok(config)
+}
+
+/// Where processed images are cached: the command line's choice, else `[images] cache_dir`.
+pub fn cache_dir(site: &Path, config: &Config, chosen: Option<&Path>) -> PathBuf {
+    match chosen {
+        Some(dir) => dir.to_path_buf(),
+        None if config.cache_dir.is_absolute() => config.cache_dir.clone(),
+        None => site.join(&config.cache_dir),
+    }
+}
+
+/// Load templates and content side by side; errors of both are reported together.
+pub fn load_sources(site: &Path, config: &Config, drafts: bool) -> Result<(Templates, Library)> {
+    let (templates, library) = rayon::join(
+        || Templates::load(site, config),
+        || content::load(site, config, LoadOptions { drafts }),
+    );
+    merge(templates, library)
+}
+
 fn merge<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
     match (a, b) {
         (Ok(a), Ok(b)) => Ok((a, b)),
@@ -142,9 +155,21 @@ fn dedup(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errors
 }
 
-/// Execute one job of the plan into the staging folder.
-fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Result<()> {
-    let html = match job {
+/// What one job of the plan yields.
+pub enum Product<'j> {
+    /// A rendered page, list, feed or site file.
+    Text(String),
+    /// A file of the built-in theme.
+    Bytes(&'static [u8]),
+    /// A source file published as it is.
+    File(&'j Path),
+    /// An image variant, written by the image stage.
+    Image,
+}
+
+/// Run one job of the plan: render it, or say which file it publishes.
+pub fn produce<'j>(renderer: &Renderer<'_>, job: &'j Job) -> Result<Product<'j>> {
+    let text = match job {
         Job::Page(i) => renderer.page(*i)?,
         Job::Section(i, pager) => renderer.section(*i, *pager)?,
         Job::TaxonomyList(t) => renderer.taxonomy_list(*t)?,
@@ -158,12 +183,20 @@ fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Res
         Job::Sitemap => renderer.sitemap(),
         Job::Feed(source, format) => renderer.feed(*source, *format),
         Job::Robots => renderer.robots(),
-        Job::ThemeStatic(bytes) => return Ok(staging.write(path, bytes)?),
-        Job::ImageVariant(_) => return Ok(()),
-        Job::Static(src) | Job::Asset(src) => {
-            let dest = staging.prepare(path)?;
-            return Ok(crate::media::publish(src, &dest)?);
-        }
+        Job::ThemeStatic(bytes) => return Ok(Product::Bytes(bytes)),
+        Job::ImageVariant(_) => return Ok(Product::Image),
+        Job::Static(src) | Job::Asset(src) => return Ok(Product::File(src)),
     };
-    Ok(staging.write(path, html.as_bytes())?)
+    Ok(Product::Text(text))
+}
+
+/// Execute one job of the plan into the staging folder.
+fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Result<()> {
+    match produce(renderer, job)? {
+        Product::Text(text) => staging.write(path, text.as_bytes())?,
+        Product::Bytes(bytes) => staging.write(path, bytes)?,
+        Product::File(src) => crate::media::publish(src, &staging.prepare(path)?)?,
+        Product::Image => {}
+    }
+    Ok(())
 }

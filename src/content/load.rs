@@ -80,28 +80,20 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
         .collect();
     pages.retain(|p| options.drafts || !p.front.draft);
 
-    let mut library = Library::default();
+    let mut library = Library {
+        drafts,
+        ..Library::default()
+    };
     let section_bodies = place_sections(&mut library, sections, config)?;
     let page_bodies = place_pages(&mut library, pages, &sources, &content_dir, config)?;
 
-    // Every @/ target: source path → URL.
-    let targets: HashMap<String, String> = library
-        .pages
-        .iter()
-        .map(|p| (p.rel.clone(), p.url.clone()))
-        .chain(
-            library
-                .sections
-                .iter()
-                .map(|s| (s.rel.clone(), s.url.clone())),
-        )
-        .collect();
+    let targets = link_targets(&library);
     let resolve = |t: &str| targets.get(t).cloned();
     let ctx = Ctx {
         config,
         content_dir: &content_dir,
         resolve: &resolve,
-        drafts: &drafts,
+        drafts: &library.drafts,
     };
 
     let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = library
@@ -128,18 +120,7 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
         .collect();
     for (page, (r, errs)) in library.pages.iter_mut().zip(rendered) {
         errors.extend(errs);
-        page.content = r.content;
-        page.answer = r.answer;
-        page.summary = r.summary;
-        page.headings = r.headings;
-        page.word_count = r.word_count;
-        page.reading_time = markdown::reading_time(r.word_count);
-        page.pictures = r.pictures;
-        page.gallery = r.gallery;
-        page.stacks = r.stacks;
-        if let Some(other) = r.other_assets {
-            page.assets.retain(|a| other.contains(&a.source));
-        }
+        r.apply_to(page);
     }
     for (section, (content, errs)) in library.sections.iter_mut().zip(rendered_sections) {
         errors.extend(errs);
@@ -153,6 +134,93 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
     sort_sections(&mut library);
     library.taxonomies = taxonomy::build(&library.pages, config);
     Ok(library)
+}
+
+/// Every `@/` link target: source path under `content/` → URL.
+fn link_targets(library: &Library) -> HashMap<String, String> {
+    library
+        .pages
+        .iter()
+        .map(|p| (p.rel.clone(), p.url.clone()))
+        .chain(
+            library
+                .sections
+                .iter()
+                .map(|s| (s.rel.clone(), s.url.clone())),
+        )
+        .collect()
+}
+
+/// Re-read the page files `rels` (paths under `content/`) into a copy of `library`.
+///
+/// `Ok(None)` means the edit changed the site's shape, so only a full [`load`] is right: a page
+/// is new, became a draft, or got another kind or address (every link to it would change).
+/// Otherwise only these pages are parsed and rendered again; sections are re-sorted and
+/// taxonomies rebuilt, which is cheap.
+pub fn reload_pages(
+    site_dir: &Path,
+    config: &Config,
+    library: &Library,
+    rels: &[String],
+    options: LoadOptions,
+) -> Result<Option<Library>> {
+    let content_dir = site_dir.join("content");
+    let taxonomy_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let mut parsed = Vec::with_capacity(rels.len());
+    let mut errors = Vec::new();
+    for rel in rels {
+        let Some(index) = library.pages.iter().position(|p| &p.rel == rel) else {
+            return Ok(None);
+        };
+        match parse_file(&content_dir, rel, |path, split, map| {
+            front_matter::page(path, split, map, &taxonomy_names)
+        }) {
+            Ok(p) => parsed.push((index, p)),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
+    let mut library = library.clone();
+    for (index, p) in &parsed {
+        let page = &library.pages[*index];
+        let section = &library.sections[page.section].front;
+        let (kind, slug) = kind_and_slug(&p.front, section, rel_parts(&p.rel).1);
+        if (p.front.draft && !options.drafts)
+            || kind != page.kind
+            || slug::slugify(slug) != page.slug
+        {
+            return Ok(None);
+        }
+    }
+    let targets = link_targets(&library);
+    let resolve = |t: &str| targets.get(t).cloned();
+    let ctx = Ctx {
+        config,
+        content_dir: &content_dir,
+        resolve: &resolve,
+        drafts: &library.drafts,
+    };
+    let mut updated = Vec::with_capacity(parsed.len());
+    for (index, p) in parsed {
+        let mut page = library.pages[index].clone();
+        page.front = p.front;
+        page.assets = page.bundle_files.clone();
+        let (r, errs) = render_page(&page, &p.body, p.body_line, &ctx);
+        errors.extend(errs);
+        r.apply_to(&mut page);
+        updated.push((index, page));
+    }
+    if !errors.is_empty() {
+        return Err(Errors(errors));
+    }
+    for (index, page) in updated {
+        library.pages[index] = page;
+    }
+    sort_sections(&mut library);
+    library.taxonomies = taxonomy::build(&library.pages, config);
+    Ok(Some(library))
 }
 
 fn collect_ok<T>(results: Vec<Result<T>>, errors: &mut Vec<Diagnostic>) -> Vec<T> {
@@ -338,30 +406,9 @@ fn place_pages(
     let mut bodies = Vec::with_capacity(parsed.len());
     let mut errors = Vec::new();
     for p in parsed {
-        let (parent_dir, stem, bundle) = match p.rel.strip_suffix("/index.md") {
-            Some(bundle) => {
-                let name = bundle.rsplit('/').next().unwrap_or(bundle);
-                (dir_of(bundle), name, Some(format!("{bundle}/")))
-            }
-            None => {
-                let name = p.rel.rsplit('/').next().unwrap_or(&p.rel);
-                (dir_of(&p.rel), name.trim_end_matches(".md"), None)
-            }
-        };
+        let (parent_dir, stem, bundle) = rel_parts(&p.rel);
         let section = section_for(parent_dir, &by_dir);
-        let kind = p
-            .front
-            .kind
-            .or(library.sections[section].front.page_kind)
-            .unwrap_or(Kind::Page);
-        let is_quiz = kind == Kind::Case && p.front.case.quiz;
-        // A quiz's folder name often is its diagnosis: without an explicit slug, its URL is made
-        // from the neutral title instead, so links and previews do not give the answer away.
-        let wanted = match (&p.front.slug, is_quiz) {
-            (Some(s), _) => s.clone(),
-            (None, true) => neutral_title(&p.front),
-            (None, false) => stem.to_string(),
-        };
+        let (kind, wanted) = kind_and_slug(&p.front, &library.sections[section].front, stem);
         let slug = slug::slugify(&wanted);
         let dir_path = url_path(parent_dir);
         if slug.is_empty() || dir_path.is_none() {
@@ -373,7 +420,7 @@ fn place_pages(
         }
         let path = format!("{}{}/", dir_path.unwrap_or_default(), slug);
         let url = format!("{}{}", config.base_path, path);
-        let assets = bundle
+        let assets: Vec<Asset> = bundle
             .as_deref()
             .and_then(|b| bundle_assets.get(b))
             .map(|list| {
@@ -398,6 +445,7 @@ fn place_pages(
             path,
             url,
             bundle_dir: bundle.map(|b| content_dir.join(b)),
+            bundle_files: assets.clone(),
             assets,
             pictures: Vec::new(),
             gallery: Vec::new(),
@@ -439,6 +487,35 @@ fn place_pages(
     }
 }
 
+/// The folder a page file is in, its name without `.md` (the bundle's folder name for
+/// `foo/index.md`), and the bundle folder (`foo/`) if it is one.
+fn rel_parts(rel: &str) -> (&str, &str, Option<String>) {
+    match rel.strip_suffix("/index.md") {
+        Some(bundle) => {
+            let name = bundle.rsplit('/').next().unwrap_or(bundle);
+            (dir_of(bundle), name, Some(format!("{bundle}/")))
+        }
+        None => {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            (dir_of(rel), name.trim_end_matches(".md"), None)
+        }
+    }
+}
+
+/// A page's kind (its own, else its section's `page_kind`) and the text its slug is made from.
+fn kind_and_slug(front: &PageFront, section: &SectionFront, stem: &str) -> (Kind, String) {
+    let kind = front.kind.or(section.page_kind).unwrap_or(Kind::Page);
+    let is_quiz = kind == Kind::Case && front.case.quiz;
+    // A quiz's folder name often is its diagnosis: without an explicit slug, its URL is made
+    // from the neutral title instead, so links and previews do not give the answer away.
+    let wanted = match (&front.slug, is_quiz) {
+        (Some(s), _) => s.clone(),
+        (None, true) => neutral_title(front),
+        (None, false) => stem.to_string(),
+    };
+    (kind, wanted)
+}
+
 /// The title a quiz shows before its answer (the same rule as `Page::public_title`).
 fn neutral_title(front: &PageFront) -> String {
     match (&front.case.quiz_title, &front.case.presentation) {
@@ -460,6 +537,23 @@ struct RenderedPage {
     stacks: Vec<Stack>,
     /// For a bundle: the sources of the files published as they are.
     other_assets: Option<Vec<PathBuf>>,
+}
+
+impl RenderedPage {
+    fn apply_to(self, page: &mut Page) {
+        page.content = self.content;
+        page.answer = self.answer;
+        page.summary = self.summary;
+        page.headings = self.headings;
+        page.word_count = self.word_count;
+        page.reading_time = markdown::reading_time(self.word_count);
+        page.pictures = self.pictures;
+        page.gallery = self.gallery;
+        page.stacks = self.stacks;
+        if let Some(other) = self.other_assets {
+            page.assets.retain(|a| other.contains(&a.source));
+        }
+    }
 }
 
 fn render_page(

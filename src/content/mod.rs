@@ -12,7 +12,7 @@ mod walk;
 use std::path::PathBuf;
 
 pub use front_matter::{Kind, PageFront, SectionFront, SortBy};
-pub use load::{LoadOptions, load};
+pub use load::{LoadOptions, load, reload_pages};
 pub use taxonomy::{Taxonomy, Term};
 
 use crate::markdown::Heading;
@@ -147,6 +147,8 @@ pub struct Page {
     pub bundle_dir: Option<PathBuf>,
     /// Files published as they are (not images).
     pub assets: Vec<Asset>,
+    /// Every file of the bundle folder but `index.md`; `assets` is the part not used as media.
+    pub bundle_files: Vec<Asset>,
     /// Every image of the bundle's own folder, with its variants (gallery and inline images).
     pub pictures: Vec<Picture>,
     /// A case's gallery, in order, with alt text and captions.
@@ -244,4 +246,6 @@ pub struct Library {
     /// `sections[0]` is the home section.
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Drafts left out of this build, by path under `content/` (a link to one says so).
+    pub drafts: std::collections::HashSet<String>,
 }
