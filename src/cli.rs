@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
     after_help = "Examples:\n  \
         radcase new site my-cases              start a site with one sample case\n  \
         radcase new case \"Acute appendicitis\" --site my-cases\n  \
+        radcase serve my-cases                 preview at http://127.0.0.1:1111/, reloading on save\n  \
         radcase build my-cases                 write the website to my-cases/public\n\n\
         Each case is a folder under content/ with an index.md (front matter + Markdown) and its images.\n\
         Published images are re-encoded, so no metadata of the source files reaches the website."
@@ -33,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Build the website from a site folder (writes SITE/public unless --output is given).
     Build(BuildArgs),
+    /// Build the site into memory and serve it at http://127.0.0.1:1111/, rebuilding on every
+    /// save and reloading open pages.
+    Serve(ServeArgs),
     /// Create a new site, or a new case in a site.
     #[command(subcommand)]
     New(NewCommand),
@@ -49,6 +53,28 @@ pub struct BuildArgs {
     /// Publish under this address instead of base_url from config.toml.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Include pages marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Keep processed images here instead of [images] cache_dir (default SITE/.radcase-cache).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder (the one with config.toml).
+    #[arg(default_value = ".")]
+    pub site: PathBuf,
+    /// The port to listen on; the next free one is used if it is taken (0: any free port).
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. Anything but 127.0.0.1 or ::1 lets other computers read the site.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
     /// Include pages marked draft = true.
     #[arg(long)]
     pub drafts: bool,

@@ -15,4 +15,5 @@ pub mod output;
 pub mod picture;
 pub mod plan;
 pub mod render;
+pub mod serve;
 mod toml_errors;

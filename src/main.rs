@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use radcase::cli::{Cli, Command, NewCommand};
-use radcase::commands::{build, new};
+use radcase::commands::{build, new, serve};
 use radcase::diagnostic::Errors;
 
 fn main() -> ExitCode {
@@ -56,6 +56,15 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
             }
             Ok(())
         }
+        Command::Serve(args) => serve::serve(&serve::ServeOptions {
+            site: args.site.clone(),
+            port: args.port,
+            bind: args.bind,
+            open: args.open,
+            drafts: args.drafts,
+            cache_dir: args.cache_dir.clone(),
+            quiet: cli.quiet,
+        }),
         Command::New(NewCommand::Site { dir }) => {
             new::site(dir)?;
             if !cli.quiet {

@@ -1,0 +1,213 @@
+//! `radcase serve`: build into memory, serve over HTTP, rebuild on every save and reload the
+//! pages that changed. Wires `serve::{site, watch, http}` together; the rebuild loop runs on
+//! its own thread, so requests are answered from the last good build while it works.
+
+use std::net::{IpAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::diagnostic::{Diagnostic, Errors, Result, io_error};
+use crate::serve::http::{self, Message, Shared};
+use crate::serve::site::{Outcome, Settings, Site};
+use crate::serve::watch::Watch;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site: PathBuf,
+    /// 0 lets the system choose.
+    pub port: u16,
+    pub bind: IpAddr,
+    pub open: bool,
+    pub drafts: bool,
+    pub cache_dir: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+/// How many ports after a taken one are tried.
+const PORT_TRIES: u16 = 20;
+
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    let site = &options.site;
+    let root = std::fs::canonicalize(site).map_err(|_| {
+        Diagnostic::in_file(site, "the site folder does not exist").with_hint(
+            "pass the folder that holds config.toml, or create a site with `radcase new site DIR`",
+        )
+    })?;
+    let (listener, port) = bind(options.bind, options.port)?;
+    if options.port != 0 && port != options.port {
+        eprintln!(
+            "Port {} is in use; serving on port {port} instead.",
+            options.port
+        );
+    }
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "Warning: listening on {}, so other computers on your network can read this site, \
+             drafts included. Use --bind 127.0.0.1 to keep it to this computer.",
+            options.bind
+        );
+    }
+    let host = match options.bind {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let base_url = format!("http://{host}:{port}/");
+    let media = tempfile::Builder::new()
+        .prefix("radcase-serve-")
+        .tempdir()
+        .map_err(|e| io_error(&std::env::temp_dir(), "create a temporary folder", &e))?;
+    let media_dir = std::fs::canonicalize(media.path())
+        .map_err(|e| io_error(media.path(), "open the temporary folder", &e))?;
+    let settings = Settings {
+        site: site.clone(),
+        root: root.clone(),
+        base_url: base_url.clone(),
+        drafts: options.drafts,
+        cache_dir: options.cache_dir.clone(),
+        media_dir: media_dir.clone(),
+    };
+    let shared = Shared::new(vec![root.clone(), media_dir]);
+    let mut watch = Watch::start(&root)?;
+    let mut current = match Site::load(settings.clone()) {
+        Ok((s, outcome)) => {
+            shared.publish(s.files(), Message::Reload(outcome.urls.clone()));
+            if !options.quiet {
+                eprintln!(
+                    "Built {} files in {} ms.",
+                    outcome.rendered,
+                    outcome.elapsed.as_millis()
+                );
+            }
+            Some(s)
+        }
+        Err(errors) => {
+            failed(&shared, &errors);
+            None
+        }
+    };
+
+    let loop_shared = Arc::clone(&shared);
+    let quiet = options.quiet;
+    std::thread::spawn(move || {
+        while let Some(batch) = watch.next_batch() {
+            let result = match current.as_mut() {
+                Some(s) => s.update(&batch),
+                None => Site::load(settings.clone()).map(|(s, outcome)| {
+                    current = Some(s);
+                    Some(outcome)
+                }),
+            };
+            match (result, current.as_ref()) {
+                (Ok(Some(outcome)), Some(s)) => {
+                    if !quiet {
+                        eprintln!("{}", summary(&outcome));
+                    }
+                    let message = if outcome.css_only {
+                        Message::Css
+                    } else {
+                        Message::Reload(outcome.urls)
+                    };
+                    loop_shared.publish(s.files(), message);
+                }
+                (Err(errors), _) => failed(&loop_shared, &errors),
+                _ => {}
+            }
+        }
+    });
+
+    if !options.quiet {
+        eprintln!("Serving {} at {base_url} (Ctrl-C to stop)", site.display());
+    }
+    if options.open
+        && let Err(e) = open::that(&base_url)
+    {
+        eprintln!("Could not open a browser ({e}); open {base_url} yourself.");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::new(format!("cannot start the server: {e}")))?;
+    let served = runtime.block_on(async move {
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        tokio::select! {
+            r = axum::serve(listener, http::router(shared)) => r,
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    });
+    // Open event streams would keep a graceful shutdown waiting: stop without them.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    drop(media);
+    if !options.quiet {
+        eprintln!("Stopped.");
+    }
+    served.map_err(|e| Diagnostic::new(format!("the server stopped: {e}")).into())
+}
+
+/// Bind `port`, or the next free one when it is taken (any free one for 0).
+fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
+    let tries = if port == 0 { 1 } else { PORT_TRIES };
+    for p in (0..tries).filter_map(|i| port.checked_add(i)) {
+        match TcpListener::bind((ip, p)) {
+            Ok(l) => {
+                let port = l.local_addr().map_or(p, |a| a.port());
+                return Ok((l, port));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(e) => {
+                return Err(
+                    Diagnostic::new(format!("cannot listen on {ip} port {p}: {e}"))
+                        .with_hint("pick another address with --bind, or another port with --port")
+                        .into(),
+                );
+            }
+        }
+    }
+    Err(Diagnostic::new(format!(
+        "ports {port} to {} on {ip} are all in use",
+        port.saturating_add(PORT_TRIES - 1)
+    ))
+    .with_hint("stop the other servers, or pick a port with --port")
+    .into())
+}
+
+fn summary(outcome: &Outcome) -> String {
+    let what = if outcome.full {
+        "rebuilt everything"
+    } else {
+        "rebuilt"
+    };
+    format!(
+        "Change: {what}, {} files, {} removed, in {} ms.",
+        outcome.rendered,
+        outcome.removed,
+        outcome.elapsed.as_millis()
+    )
+}
+
+/// Say it once in the terminal, and on every open page.
+fn failed(shared: &Shared, errors: &Errors) {
+    eprintln!("{errors}");
+    eprintln!("Still serving the last good build. Fix the file and save.");
+    shared.fail(report(errors));
+}
+
+/// The diagnostics as the overlay reads them.
+fn report(errors: &Errors) -> String {
+    let list: Vec<serde_json::Value> = errors
+        .0
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "path": d.path.as_ref().map(|p| p.display().to_string()),
+                "line": d.line,
+                "column": d.column,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    serde_json::json!({ "errors": list }).to_string()
+}

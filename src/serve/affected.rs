@@ -1,0 +1,108 @@
+//! The dependency rules of incremental rebuilds: which outputs read a set of edited pages.
+//!
+//! Kept apart from the server so the rules can be read, and tested, in one place. An output
+//! reads a page when the page is its subject, a neighbour it links to by title, an entry of
+//! the slice of a list it shows, or an entry of a feed or sitemap.
+
+use std::collections::HashSet;
+
+use crate::content::Library;
+use crate::plan::Job;
+use crate::render::Pager;
+use crate::render::feeds::FeedSource;
+
+/// Whether `job` (of the plan of `new`) must be rendered again after the pages `changed` were
+/// edited, turning `old` into `new`. Page and section indices are the same in both libraries:
+/// an edit that would renumber them is a full rebuild, decided before this is asked.
+pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<usize>) -> bool {
+    let touches = |list: &[usize]| list.iter().any(|i| changed.contains(i));
+    match job {
+        Job::Page(i) => {
+            let (o, n) = (&old.pages[*i], &new.pages[*i]);
+            // A page shows its neighbours' titles: a re-sort or a renamed neighbour changes it.
+            changed.contains(i)
+                || (o.lower, o.higher) != (n.lower, n.higher)
+                || [n.lower, n.higher]
+                    .into_iter()
+                    .flatten()
+                    .any(|j| changed.contains(&j))
+        }
+        Job::Section(s, pager) => {
+            let (o, n) = (&old.sections[*s], &new.sections[*s]);
+            // The home page lists the newest pages of the whole site.
+            n.is_home() || slice_changed(&o.pages, &n.pages, *pager, changed)
+        }
+        Job::Term {
+            taxonomy,
+            term,
+            pager,
+        } => {
+            let n = &new.taxonomies[*taxonomy].terms[*term];
+            let o = old.taxonomies[*taxonomy]
+                .term(&n.name)
+                .map_or(&[][..], |t| &t.pages[..]);
+            slice_changed(o, &n.pages, *pager, changed)
+        }
+        Job::Feed(FeedSource::Section(s), _) => {
+            touches(&old.sections[*s].pages) || touches(&new.sections[*s].pages)
+        }
+        Job::Feed(FeedSource::Term { taxonomy, term }, _) => {
+            let n = &new.taxonomies[*taxonomy].terms[*term];
+            touches(&n.pages)
+                || old.taxonomies[*taxonomy]
+                    .term(&n.name)
+                    .is_some_and(|t| touches(&t.pages))
+        }
+        // Counts of every term; every page's date; the newest entries of the site.
+        Job::TaxonomyList(_) | Job::Sitemap | Job::Feed(FeedSource::Site, _) => true,
+        // These read configuration, templates or files, never a page's content.
+        Job::Redirect(_)
+        | Job::NotFound
+        | Job::Robots
+        | Job::Asset(_)
+        | Job::Static(_)
+        | Job::ThemeStatic(_)
+        | Job::ImageVariant(_) => false,
+    }
+}
+
+/// Whether one page of a paginated list shows other entries, or an edited one.
+fn slice_changed(old: &[usize], new: &[usize], pager: Pager, changed: &HashSet<usize>) -> bool {
+    let o = slice(old, pager);
+    let n = slice(new, pager);
+    o != n || n.iter().any(|i| changed.contains(i))
+}
+
+fn slice(list: &[usize], pager: Pager) -> &[usize] {
+    match pager.per_page {
+        Some(per) => {
+            let start = ((pager.number - 1) * per).min(list.len());
+            &list[start..(start + per).min(list.len())]
+        }
+        None => list,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_follow_the_pager() {
+        let list = [5, 4, 3, 2, 1];
+        let pager = |number| Pager {
+            number,
+            per_page: Some(2),
+        };
+        assert_eq!(slice(&list, pager(1)), [5, 4]);
+        assert_eq!(slice(&list, pager(3)), [1]);
+        assert_eq!(slice(&list, pager(4)), [] as [usize; 0]);
+        let changed: HashSet<usize> = [1].into();
+        assert!(!slice_changed(&list, &list, pager(1), &changed));
+        assert!(slice_changed(&list, &list, pager(3), &changed));
+        // Page 1 moved to the front: every slice shifts.
+        let resorted = [1, 5, 4, 3, 2];
+        assert!(slice_changed(&list, &resorted, pager(1), &changed));
+        assert!(slice_changed(&list, &resorted, pager(2), &HashSet::new()));
+    }
+}

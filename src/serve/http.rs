@@ -1,0 +1,317 @@
+//! The HTTP side of `serve`: the built site from memory, the live-reload event stream and its
+//! script. Request paths are looked up in the site's map of outputs, never joined onto a
+//! folder, so no request can name a file outside the site.
+
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::{Body as HttpBody, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::broadcast;
+use tokio_stream::{Stream, StreamExt, wrappers::BroadcastStream};
+
+use super::site::{Body, Files, RELOAD_TAG};
+
+const SCRIPT: &str = include_str!("livereload.js");
+
+/// A message to every open page.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// Pages at these URL paths changed (`*`: all).
+    Reload(Vec<String>),
+    /// Only stylesheets changed.
+    Css,
+    /// The last rebuild failed: the diagnostics, as JSON.
+    Failed(String),
+    /// The site builds again.
+    Fixed,
+}
+
+/// What the server and the rebuild loop share.
+pub struct Shared {
+    files: RwLock<Arc<Files>>,
+    /// The current build error, as JSON, while there is one.
+    error: RwLock<Option<String>>,
+    events: broadcast::Sender<Message>,
+    /// Files served from disk must resolve inside one of these (canonical) folders.
+    roots: Vec<PathBuf>,
+}
+
+impl Shared {
+    pub fn new(roots: Vec<PathBuf>) -> Arc<Shared> {
+        Arc::new(Shared {
+            files: RwLock::new(Arc::new(Files::new())),
+            error: RwLock::new(None),
+            events: broadcast::channel(64).0,
+            roots,
+        })
+    }
+
+    fn files(&self) -> Arc<Files> {
+        self.files
+            .read()
+            .map_or_else(|e| Arc::clone(&e.into_inner()), |f| Arc::clone(&f))
+    }
+
+    /// Serve a new build, and tell open pages what changed.
+    pub fn publish(&self, files: Arc<Files>, message: Message) {
+        match self.files.write() {
+            Ok(mut f) => *f = files,
+            Err(e) => *e.into_inner() = files,
+        }
+        let was_failing = self.set_error(None);
+        if was_failing {
+            let _ = self.events.send(Message::Fixed);
+        }
+        let _ = self.events.send(message);
+    }
+
+    /// Keep serving the last good build; show `json` (the diagnostics) on every open page.
+    pub fn fail(&self, json: String) {
+        self.set_error(Some(json.clone()));
+        let _ = self.events.send(Message::Failed(json));
+    }
+
+    /// Whether there was an error before.
+    fn set_error(&self, error: Option<String>) -> bool {
+        match self.error.write() {
+            Ok(mut e) => std::mem::replace(&mut *e, error).is_some(),
+            Err(e) => std::mem::replace(&mut *e.into_inner(), error).is_some(),
+        }
+    }
+
+    fn error(&self) -> Option<String> {
+        self.error.read().map_or(None, |e| e.clone())
+    }
+}
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/__radcase/livereload.js", get(script))
+        .route("/__radcase/events", get(events))
+        .fallback(files)
+        .with_state(shared)
+}
+
+async fn script() -> Response {
+    respond(
+        StatusCode::OK,
+        "text/javascript; charset=utf-8",
+        Bytes::from_static(SCRIPT.as_bytes()),
+    )
+}
+
+async fn events(
+    State(shared): State<Arc<Shared>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // A page opened while the build is broken shows the error at once.
+    let first = match shared.error() {
+        Some(json) => Message::Failed(json),
+        None => Message::Fixed,
+    };
+    let later = BroadcastStream::new(shared.events.subscribe()).filter_map(Result::ok);
+    let stream = tokio_stream::once(first)
+        .chain(later)
+        .map(|m| Ok(event(&m)));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn event(message: &Message) -> Event {
+    match message {
+        Message::Reload(urls) => Event::default()
+            .event("reload")
+            .data(serde_json::json!({ "urls": urls }).to_string()),
+        Message::Css => Event::default().event("css").data("{}"),
+        Message::Failed(json) => Event::default().event("build-error").data(json.as_str()),
+        Message::Fixed => Event::default().event("build-ok").data("{}"),
+    }
+}
+
+async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = respond(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            Bytes::from_static(b"radcase serve answers GET and HEAD only\n"),
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let Some(key) = request_key(uri.path()) else {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            Bytes::from_static(b"bad request path\n"),
+        );
+    };
+    let files = shared.files();
+    if files.is_empty() {
+        // The first build failed: a page that only shows the error overlay.
+        let page = format!(
+            "<!doctype html><meta charset=utf-8><title>radcase: the site has errors</title>\
+             <p>The site could not be built; the errors are shown over this page.{RELOAD_TAG}"
+        );
+        return finish(
+            &method,
+            respond(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "text/html; charset=utf-8",
+                page.into(),
+            ),
+        );
+    }
+    let name = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.clone()
+    };
+    let response = match files.get(&name) {
+        Some(body) => match read(&shared, body).await {
+            Some(bytes) => respond(StatusCode::OK, &content_type(&name), bytes),
+            None => not_found(&shared, &files).await,
+        },
+        None if files.contains_key(&format!("{key}/index.html")) => {
+            let mut to = format!("{}/", uri.path());
+            if let Some(q) = uri.query() {
+                to = format!("{to}?{q}");
+            }
+            let mut r = respond(StatusCode::FOUND, "text/plain; charset=utf-8", Bytes::new());
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        None => not_found(&shared, &files).await,
+    };
+    finish(&method, response)
+}
+
+/// HEAD gets the headers of GET and no body.
+fn finish(method: &Method, response: Response) -> Response {
+    if method == Method::HEAD {
+        let (parts, _) = response.into_parts();
+        Response::from_parts(parts, HttpBody::empty())
+    } else {
+        response
+    }
+}
+
+async fn not_found(shared: &Shared, files: &Files) -> Response {
+    let page = match files.get("404.html") {
+        Some(body) => read(shared, body).await,
+        None => None,
+    };
+    respond(
+        StatusCode::NOT_FOUND,
+        "text/html; charset=utf-8",
+        page.unwrap_or_else(|| Bytes::from_static(b"Not found\n")),
+    )
+}
+
+/// The bytes of a body; `None` when its file is gone or resolves outside the site.
+async fn read(shared: &Shared, body: &Body) -> Option<Bytes> {
+    match body {
+        Body::Bytes(b) => Some(b.clone()),
+        Body::File(path) => {
+            // Resolve links at request time: a link pointing out of the site is not followed,
+            // even one swapped in after the build.
+            let real = tokio::fs::canonicalize(path).await.ok()?;
+            if !shared.roots.iter().any(|root| real.starts_with(root)) {
+                return None;
+            }
+            tokio::fs::read(&real).await.ok().map(Bytes::from)
+        }
+    }
+}
+
+/// The key of a request path in the site's map: percent-decoded, without the leading `/`.
+/// `None` for a path that tries to leave the site or cannot be a file name of it.
+fn request_key(path: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains(['\\', '\0']) || !decoded.starts_with('/') {
+        return None;
+    }
+    let key = &decoded[1..];
+    if key
+        .split('/')
+        .any(|s| s == ".." || s == "." || s.contains(':'))
+    {
+        return None;
+    }
+    Some(key.to_string())
+}
+
+fn content_type(name: &str) -> String {
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.subtype().as_str(),
+            "javascript" | "json" | "xml" | "rss+xml" | "atom+xml" | "svg+xml"
+        );
+    if textual {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
+}
+
+fn respond(status: StatusCode, content_type: &str, body: Bytes) -> Response {
+    let mut r = (status, body).into_response();
+    let headers = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    // A dev server's pages change under the reader: never let a browser keep one.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_cannot_leave_the_site() {
+        for bad in [
+            "/../config.toml",
+            "/%2e%2e/config.toml",
+            "/cases/..%2f..%2fconfig.toml",
+            "/..%5cconfig.toml",
+            "/a\\..\\b",
+            "/C:/Windows/win.ini",
+            "/./index.html",
+            "/%00",
+            "relative",
+            "/%ff",
+        ] {
+            assert_eq!(request_key(bad), None, "{bad}");
+        }
+        assert_eq!(request_key("/").as_deref(), Some(""));
+        assert_eq!(
+            request_key("/cases/head%20ct/").as_deref(),
+            Some("cases/head ct/")
+        );
+    }
+
+    #[test]
+    fn content_types_carry_a_charset_when_textual() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("rss.xml"), "text/xml; charset=utf-8");
+        assert_eq!(
+            content_type("js/radcase.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type("a/ct-320.webp"), "image/webp");
+        assert_eq!(content_type("events.ics"), "text/calendar; charset=utf-8");
+        assert_eq!(content_type("fonts/x.woff2"), "font/woff2");
+    }
+}

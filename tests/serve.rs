@@ -1,0 +1,546 @@
+//! `radcase serve`: the real binary on a free port, driven over raw HTTP (so request paths
+//! reach the server exactly as written) and its live-reload event stream.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// How long to wait for a rebuild to reach the browser. Rebuilds of these sites take
+/// milliseconds; the margin is for loaded CI machines.
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(site: &TestSite, extra: &[&str]) -> Server {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_radcase"))
+            .arg("serve")
+            .arg(&site.dir)
+            .args(if extra.contains(&"--port") {
+                &[][..]
+            } else {
+                &["--port", "0"][..]
+            })
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&format!("{line}\n"));
+                let _ = tx.send(line);
+            }
+        });
+        let port = loop {
+            let line = rx
+                .recv_timeout(TIMEOUT)
+                .unwrap_or_else(|_| panic!("serve did not start:\n{}", log.lock().unwrap()));
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                break rest.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        Server { child, port, log }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        s
+    }
+
+    /// Send `request` as raw bytes and read the whole response.
+    fn raw(&self, request: &[u8]) -> Reply {
+        let mut s = self.connect();
+        s.write_all(request).unwrap();
+        let mut bytes = Vec::new();
+        let _ = s.read_to_end(&mut bytes);
+        Reply::parse(&bytes)
+    }
+
+    fn request(&self, method: &str, path: &str) -> Reply {
+        self.raw(
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.request("GET", path)
+    }
+
+    /// Open the live-reload stream.
+    fn events(&self) -> Events {
+        let mut s = self.connect();
+        s.set_read_timeout(None).unwrap();
+        s.write_all(b"GET /__radcase/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut name = String::new();
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                let line = line.trim_end_matches('\r');
+                if let Some(n) = line.strip_prefix("event: ") {
+                    name = n.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ")
+                    && tx.send((name.clone(), data.to_string())).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Events(rx)
+    }
+
+    /// Wait until `path` answers with a body containing `text`.
+    fn wait_for(&self, path: &str, text: &str) -> Reply {
+        let until = Instant::now() + WAIT;
+        loop {
+            let r = self.get(path);
+            if r.text().contains(text) || Instant::now() > until {
+                return r;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events(Receiver<(String, String)>);
+
+impl Events {
+    /// The next event named `name`, skipping others.
+    fn next(&self, name: &str) -> String {
+        let until = Instant::now() + WAIT;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.0.recv_timeout(left) {
+                Ok((n, data)) if n == name => return data,
+                Ok(_) => {}
+                Err(_) => panic!("no `{name}` event within {WAIT:?}"),
+            }
+        }
+    }
+
+    /// Every event that arrives within `period`.
+    fn during(&self, period: Duration) -> Vec<(String, String)> {
+        let until = Instant::now() + period;
+        let mut got = Vec::new();
+        while let Ok(e) = self
+            .0
+            .recv_timeout(until.saturating_duration_since(Instant::now()))
+        {
+            got.push(e);
+        }
+        got
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn parse(bytes: &[u8]) -> Reply {
+        let split = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(bytes.len());
+        let head = String::from_utf8_lossy(&bytes[..split]);
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let body = bytes.get(split + 4..).unwrap_or_default().to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+}
+
+fn two_case_site() -> TestSite {
+    let site = TestSite::minimal();
+    site.write("content/cases/b/index.md", case_md("Second case"));
+    site
+}
+
+#[test]
+fn edits_reload_the_page_and_errors_show_in_the_browser_until_fixed() {
+    let site = two_case_site();
+    let server = Server::start(&site, &[]);
+    let page = server.get("/cases/a/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("First case"));
+    let events = server.events();
+    assert_eq!(events.next("build-ok"), "{}");
+
+    site.write("content/cases/a/index.md", case_md("Edited case"));
+    let reload: serde_json::Value = serde_json::from_str(&events.next("reload")).unwrap();
+    let urls: Vec<&str> = reload["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert!(urls.contains(&"/cases/a/"), "{urls:?}");
+    // Incremental: the lists it is in, not unrelated pages.
+    assert!(urls.contains(&"/cases/"), "{urls:?}");
+    assert!(
+        !urls.contains(&"*") && !urls.contains(&"/about/"),
+        "{urls:?}"
+    );
+    assert!(server.get("/cases/a/").text().contains("Edited case"));
+    assert!(server.get("/cases/").text().contains("Edited case"));
+
+    site.write(
+        "content/cases/a/index.md",
+        "+++\ntitle = = \"Broken\"\n+++\nBody\n",
+    );
+    let report: serde_json::Value = serde_json::from_str(&events.next("build-error")).unwrap();
+    let error = &report["errors"][0];
+    assert!(
+        error["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("content/cases/a/index.md"),
+        "{report}"
+    );
+    assert_eq!(error["line"], 2, "{report}");
+    assert!(!error["message"].as_str().unwrap().is_empty());
+    assert!(error["hint"].as_str().is_some(), "{report}");
+    // The last good page is still served, and a page opened now sees the error at once.
+    assert!(server.get("/cases/a/").text().contains("Edited case"));
+    assert!(server.events().next("build-error").contains("index.md"));
+    let log = server.log();
+    assert_eq!(log.matches("cases/a/index.md:2").count(), 1, "{log}");
+
+    site.write("content/cases/a/index.md", case_md("Fixed case"));
+    assert_eq!(events.next("build-ok"), "{}");
+    events.next("reload");
+    assert!(server.get("/cases/a/").text().contains("Fixed case"));
+    assert!(server.events().0.recv_timeout(WAIT).unwrap().0 == "build-ok");
+}
+
+#[test]
+fn serves_types_folders_redirects_and_the_404_page_and_never_caches() {
+    let site = TestSite::minimal();
+    site.write("static/notes.txt", "plain text");
+    site.write("static/logo.png", png_with_text(b"Patient: SECRET-NAME"));
+    let server = Server::start(&site, &[]);
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(home.header("cache-control"), "no-store");
+    assert!(home.text().contains("/__radcase/livereload.js"));
+    let script = server.get("/__radcase/livereload.js");
+    assert!(script.header("content-type").starts_with("text/javascript"));
+    assert!(script.text().contains("EventSource"));
+
+    let redirect = server.get("/cases?x=1");
+    assert_eq!(redirect.status, 302);
+    assert_eq!(redirect.header("location"), "/cases/?x=1");
+
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("Page not found"),
+        "{}",
+        missing.text()
+    );
+
+    for (path, kind) in [
+        ("/css/radcase.css", "text/css"),
+        ("/js/radcase.js", "text/javascript"),
+        ("/rss.xml", "xml"),
+        ("/atom.xml", "xml"),
+        ("/sitemap.xml", "xml"),
+        ("/notes.txt", "text/plain"),
+        ("/logo.png", "image/png"),
+        ("/favicon.svg", "image/svg+xml"),
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("content-type").contains(kind),
+            "{path}: {}",
+            r.header("content-type")
+        );
+        assert_eq!(r.header("cache-control"), "no-store", "{path}");
+    }
+    // Feeds point at the local server.
+    let rss = server.get("/rss.xml").text();
+    assert!(
+        rss.contains(&format!("http://127.0.0.1:{}/", server.port)),
+        "{rss}"
+    );
+    assert!(!rss.contains("https://example.org/"));
+    // Images are re-encoded as `build` publishes them: no text chunk survives.
+    let logo = server.get("/logo.png").body;
+    assert!(image::load_from_memory(&logo).is_ok());
+    assert!(!logo.windows(11).any(|w| w == b"SECRET-NAME"));
+
+    let head = server.request("HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(server.request("POST", "/").status, 405);
+
+    // `build` output never carries the reload script.
+    site.build_ok(&[]);
+    assert!(!site.read_out("index.html").contains("livereload"));
+}
+
+#[test]
+fn request_paths_never_reach_files_outside_the_site() {
+    let site = TestSite::minimal();
+    std::fs::write(site.tmp.path().join("secret.txt"), "TOP-SECRET-OUTSIDE").unwrap();
+    site.write("static/ok.txt", "inside");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        site.tmp.path().join("secret.txt"),
+        site.path("static/leak.txt"),
+    )
+    .unwrap();
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/ok.txt").text(), "inside");
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/cases/..%2f..%2f..%2fsecret.txt",
+        "/..%5c..%5csecret.txt",
+        "/..\\..\\secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/C:/secret.txt",
+        "/leak.txt",
+        "/config.toml",
+        "/content/cases/a/index.md",
+    ] {
+        let r = server.get(path);
+        assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
+        let text = r.text();
+        assert!(
+            !text.contains("TOP-SECRET") && !text.contains("root:"),
+            "{path}"
+        );
+        assert!(!text.contains("base_url"), "{path}");
+    }
+    // An absolute URL in the request line names no file either.
+    let r = server.raw(
+        b"GET http://127.0.0.1/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(!r.text().contains("TOP-SECRET"));
+}
+
+#[test]
+fn slow_and_oversized_requests_do_not_block_other_clients() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site, &[]);
+    // Slowloris: many connections that never finish their headers.
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let mut s = server.connect();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .unwrap();
+        slow.push(s);
+    }
+    let started = Instant::now();
+    assert_eq!(server.get("/").status, 200);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // A 1 MiB header is refused, not buffered without end.
+    let mut s = server.connect();
+    let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ");
+    let _ = s.write_all(&vec![b'a'; 1 << 20]);
+    let _ = s.write_all(b"\r\n\r\n");
+    let mut reply = Vec::new();
+    let _ = s.read_to_end(&mut reply);
+    let status = Reply::parse(&reply).status;
+    assert!(status == 431 || status == 0 || status == 400, "{status}");
+    assert_eq!(server.get("/").status, 200);
+    drop(slow);
+}
+
+#[test]
+fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    for i in 0..50 {
+        site.write("content/cases/a/.index.md.swp", format!("swap {i}"));
+        site.write("content/cases/a/index.md~", format!("backup {i}"));
+        site.write("content/cases/a/index.md", case_md(&format!("Version {i}")));
+    }
+    let _ = std::fs::remove_file(site.path("content/cases/a/.index.md.swp"));
+    let got = events.during(Duration::from_millis(1500));
+    let reloads = got.iter().filter(|(n, _)| n == "reload").count();
+    assert!(
+        (1..=2).contains(&reloads),
+        "{reloads} reloads for one burst: {got:?}"
+    );
+    assert!(server.get("/cases/a/").text().contains("Version 49"));
+
+    // Scratch files alone change nothing.
+    site.write("content/cases/a/4913", "");
+    site.write("content/cases/#index.md#", "autosave");
+    let got = events.during(Duration::from_millis(500));
+    assert!(got.iter().all(|(n, _)| n != "reload"), "{got:?}");
+}
+
+#[test]
+fn renamed_and_deleted_case_folders_and_files_are_followed() {
+    let site = two_case_site();
+    site.write("static/handout.txt", "handout");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+
+    std::fs::rename(
+        site.path("content/cases/a"),
+        site.path("content/cases/renamed"),
+    )
+    .unwrap();
+    events.next("reload");
+    assert_eq!(server.wait_for("/cases/renamed/", "First case").status, 200);
+    assert_eq!(server.get("/cases/a/").status, 404);
+
+    std::fs::remove_dir_all(site.path("content/cases/renamed")).unwrap();
+    events.next("reload");
+    assert_eq!(server.get("/cases/renamed/").status, 404);
+    assert!(!server.get("/cases/").text().contains("First case"));
+    assert_eq!(server.get("/cases/b/").status, 200);
+
+    // A file deleted while served: a 404, and the server carries on.
+    std::fs::remove_file(site.path("static/handout.txt")).unwrap();
+    assert_eq!(server.get("/handout.txt").status, 404);
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn stylesheets_swap_without_reload_and_templates_rebuild_their_pages() {
+    let site = TestSite::minimal();
+    site.write("static/extra.css", "body { color: black }");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Template one</p>{% endblock content %}",
+    );
+    let server = Server::start(&site, &[]);
+    assert!(server.get("/about/").text().contains("Template one"));
+    let events = server.events();
+    events.next("build-ok");
+
+    site.write("static/extra.css", "body { color: navy }");
+    let got = events.during(Duration::from_millis(1500));
+    assert!(got.iter().any(|(n, _)| n == "css"), "{got:?}");
+    assert!(got.iter().all(|(n, _)| n != "reload"), "{got:?}");
+    assert_eq!(server.get("/extra.css").text(), "body { color: navy }");
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Template two</p>{% endblock content %}",
+    );
+    events.next("reload");
+    assert!(server.get("/about/").text().contains("Template two"));
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_and_other_addresses_warn() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = TestSite::minimal();
+    let server = Server::start_on(&site, port);
+    assert_ne!(server.port, port);
+    assert!(
+        server.log().contains(&format!("Port {port} is in use")),
+        "{}",
+        server.log()
+    );
+    assert_eq!(server.get("/").status, 200);
+
+    let open = Server::start(&site, &["--bind", "0.0.0.0"]);
+    assert!(
+        open.log().contains("Warning: listening on 0.0.0.0"),
+        "{}",
+        open.log()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let site = TestSite::minimal();
+    let mut server = Server::start(&site, &[]);
+    let _events = server.events();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let until = Instant::now() + WAIT;
+    let exit = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < until, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(server.log().contains("Stopped."), "{}", server.log());
+}
+
+impl Server {
+    /// Start with `--port PORT` instead of a free one.
+    fn start_on(site: &TestSite, port: u16) -> Server {
+        Server::start(site, &["--port", &port.to_string()])
+    }
+}
