@@ -52,14 +52,14 @@ pub struct Renderer<'a> {
     config: &'a Config,
     library: &'a Library,
     templates: &'a Templates,
-    views: Views,
+    views: Views<'a>,
     taxonomies: Vec<Value>,
     base: Context,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, library: &'a Library, templates: &'a Templates) -> Result<Self> {
-        let views = Views::build(library, config);
+        let views = Views::new(library, config);
         let taxonomies = views::taxonomies(library);
         let mut base = Context::new();
         base.insert_value("config", views::config(config));
@@ -213,7 +213,7 @@ impl<'a> Renderer<'a> {
             "jsonld",
             Value::safe_string(&jsonld::page(page, self.config, self.library)),
         );
-        c.insert_value("page", self.views.pages[index].clone());
+        c.insert_value("page", self.views.page(index));
         c.insert_value("section", self.views.sections[page.section].clone());
         self.templates.render(&template, &c, Some(&page.file))
     }

@@ -5,8 +5,8 @@
 //! A quiz page's view never carries its real title or diagnosis outside `answer` fields.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
@@ -161,34 +161,41 @@ struct PageView<'a> {
     lower: Option<Neighbour<'a>>,
 }
 
-/// Views of the whole library, ready to drop into template contexts.
-pub struct Views {
-    pub pages: Vec<Value>,
+/// Views of the library, ready to drop into template contexts.
+///
+/// A page's view is made the first time a template needs it, then kept: a full build makes
+/// each once (in parallel, as pages render), and a `serve` rebuild that renders a handful of
+/// outputs makes only the views those outputs show.
+pub struct Views<'a> {
+    library: &'a Library,
+    config: &'a Config,
+    pages: Vec<OnceLock<Value>>,
     pub sections: Vec<Value>,
 }
 
-impl Views {
-    pub fn build(library: &Library, config: &Config) -> Views {
-        let pages = library
-            .pages
-            .par_iter()
-            .map(|p| page_view(p, library, config))
-            .collect();
+impl<'a> Views<'a> {
+    pub fn new(library: &'a Library, config: &'a Config) -> Views<'a> {
         let sections = library
             .sections
             .iter()
             .map(|s| section_view(s, library))
             .collect();
-        Views { pages, sections }
+        Views {
+            library,
+            config,
+            pages: library.pages.iter().map(|_| OnceLock::new()).collect(),
+            sections,
+        }
+    }
+
+    pub fn page(&self, index: usize) -> Value {
+        self.pages[index]
+            .get_or_init(|| page_view(&self.library.pages[index], self.library, self.config))
+            .clone()
     }
 
     pub fn pages_of(&self, indices: &[usize]) -> Value {
-        Value::from(
-            indices
-                .iter()
-                .map(|&i| self.pages[i].clone())
-                .collect::<Vec<_>>(),
-        )
+        Value::from(indices.iter().map(|&i| self.page(i)).collect::<Vec<_>>())
     }
 }
 
