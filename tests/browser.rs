@@ -9,6 +9,10 @@
 //!   a desktop and a 390 px phone, to `$RADCASE_SCREENSHOTS` (default `/tmp/radcase-screenshots`):
 //!   `cargo test --test browser -- --ignored screenshots`.
 //!
+//! - `live_reload_in_chromium`: `radcase serve` with a page open: an edit reloads it at the same
+//!   scroll position, a broken file shows the error overlay, the fix clears it, and a stylesheet
+//!   edit swaps the sheet without a reload.
+//!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian: `apt-get install chromium
 //! chromium-driver`). Without them the tests print why and pass, except under CI (`CI` set),
 //! where they fail: .ci/run must install them.
@@ -20,6 +24,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+mod common;
+use common::TestSite;
+use common::server::Server;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -1096,4 +1104,105 @@ fn screenshots() {
         }
     }
     eprintln!("screenshots in {}", dir.display());
+}
+
+/// A case long enough to scroll, titled `title`.
+fn long_case(title: &str) -> String {
+    let paragraph = "Axial images show the finding in every plane, described at length. ";
+    let body: Vec<String> = (0..60)
+        .map(|i| format!("{i}. {}", paragraph.repeat(4)))
+        .collect();
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2024-05-02\n+++\n{}\n",
+        body.join("\n\n")
+    )
+}
+
+#[test]
+fn live_reload_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let site = TestSite::minimal();
+    site.write("content/cases/a/index.md", long_case("First case"));
+    site.write("static/css/radcase.css", "body { outline: 0 none }");
+    let server = Server::start(&site, &[]);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    let state = "return { h1: document.querySelector('h1') && document.querySelector('h1').textContent, y: scrollY, live: document.documentElement.dataset.radcaseServe, marker: window.radcaseMarker, overlay: !!document.getElementById('radcase-serve-error') }";
+    let listening = "return document.documentElement.dataset.radcaseServe === 'connected'";
+    s.goto(&format!("{base}/cases/a/"));
+    s.wait_for(
+        "the page to listen for changes",
+        listening,
+        json!([]),
+        state,
+    );
+    s.exec(
+        "window.scrollTo(0, 400); window.radcaseMarker = 1;",
+        json!([]),
+    );
+
+    site.write("content/cases/a/index.md", long_case("Edited case"));
+    s.wait_for(
+        "the page to reload with the edit",
+        "return document.querySelector('h1').textContent.includes('Edited case') && document.documentElement.dataset.radcaseServe === 'connected'",
+        json!([]),
+        state,
+    );
+    let after = s.exec(state, json!([]));
+    assert!(
+        after["marker"].is_null(),
+        "the page was not reloaded: {after}"
+    );
+    let y = after["y"].as_f64().unwrap();
+    assert!((y - 400.0).abs() < 2.0, "scroll position not kept: {after}");
+
+    site.write(
+        "content/cases/a/index.md",
+        "+++\ntitle = = \"Broken\"\n+++\nBody\n",
+    );
+    let overlay = s.wait_for(
+        "the error overlay",
+        "const o = document.getElementById('radcase-serve-error'); return o && o.textContent",
+        json!([]),
+        state,
+    );
+    let overlay = overlay.as_str().unwrap();
+    assert!(overlay.contains("content/cases/a/index.md:2:"), "{overlay}");
+    assert!(overlay.contains("hint:"), "{overlay}");
+    assert!(
+        s.exec("return document.querySelector('h1').textContent", json!([]))
+            .as_str()
+            .unwrap()
+            .contains("Edited case"),
+        "the last good page stays under the overlay"
+    );
+    if let Ok(dir) = std::env::var("RADCASE_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        s.screenshot(&Path::new(&dir).join("serve-error-overlay.png"));
+    }
+
+    site.write("content/cases/a/index.md", long_case("Fixed case"));
+    s.wait_for(
+        "the overlay to go and the fix to show",
+        "return !document.getElementById('radcase-serve-error') && document.querySelector('h1').textContent.includes('Fixed case') && document.documentElement.dataset.radcaseServe === 'connected'",
+        json!([]),
+        state,
+    );
+
+    s.exec("window.radcaseMarker = 2;", json!([]));
+    site.write("static/css/radcase.css", "body { outline: 3px solid red }");
+    s.wait_for(
+        "the stylesheet to be swapped in place",
+        "return getComputedStyle(document.body).outlineWidth === '3px'",
+        json!([]),
+        state,
+    );
+    assert_eq!(
+        s.exec("return window.radcaseMarker", json!([])),
+        json!(2),
+        "a stylesheet change reloaded the page"
+    );
 }

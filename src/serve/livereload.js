@@ -19,6 +19,10 @@
   };
 
   const source = new EventSource("/__radcase/events");
+  // Lets a test (or a curious author) see that the page is listening.
+  source.addEventListener("open", () => {
+    document.documentElement.dataset.radcaseServe = "connected";
+  });
   source.addEventListener("reload", (e) => {
     const { urls } = JSON.parse(e.data);
     if (urls.includes("*") || urls.includes(here) || document.title.startsWith("radcase:")) {

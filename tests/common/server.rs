@@ -1,0 +1,210 @@
+//! A running `radcase serve`: started on a free port, talked to over raw HTTP (so request
+//! paths reach the server exactly as written) and through its live-reload event stream.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::{TIMEOUT, TestSite};
+
+/// How long to wait for a rebuild to reach the browser. Rebuilds of these sites take
+/// milliseconds; the margin is for loaded CI machines.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    pub fn start(site: &TestSite, extra: &[&str]) -> Server {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_radcase"))
+            .arg("serve")
+            .arg(&site.dir)
+            .args(if extra.contains(&"--port") {
+                &[][..]
+            } else {
+                &["--port", "0"][..]
+            })
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push_str(&format!("{line}\n"));
+                let _ = tx.send(line);
+            }
+        });
+        let port = loop {
+            let line = rx
+                .recv_timeout(TIMEOUT)
+                .unwrap_or_else(|_| panic!("serve did not start:\n{}", log.lock().unwrap()));
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                break rest.split('/').next().unwrap().parse().unwrap();
+            }
+        };
+        Server { child, port, log }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        s
+    }
+
+    /// Send `request` as raw bytes and read the whole response.
+    pub fn raw(&self, request: &[u8]) -> Reply {
+        let mut s = self.connect();
+        s.write_all(request).unwrap();
+        let mut bytes = Vec::new();
+        let _ = s.read_to_end(&mut bytes);
+        Reply::parse(&bytes)
+    }
+
+    pub fn request(&self, method: &str, path: &str) -> Reply {
+        self.raw(
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.request("GET", path)
+    }
+
+    /// Open the live-reload stream.
+    pub fn events(&self) -> Events {
+        let mut s = self.connect();
+        s.set_read_timeout(None).unwrap();
+        s.write_all(b"GET /__radcase/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut name = String::new();
+            for line in BufReader::new(s).lines().map_while(Result::ok) {
+                let line = line.trim_end_matches('\r');
+                if let Some(n) = line.strip_prefix("event: ") {
+                    name = n.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ")
+                    && tx.send((name.clone(), data.to_string())).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Events(rx)
+    }
+
+    /// Wait until `path` answers with a body containing `text`.
+    pub fn wait_for(&self, path: &str, text: &str) -> Reply {
+        let until = Instant::now() + WAIT;
+        loop {
+            let r = self.get(path);
+            if r.text().contains(text) || Instant::now() > until {
+                return r;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Events(pub Receiver<(String, String)>);
+
+impl Events {
+    /// The next event named `name`, skipping others.
+    pub fn next(&self, name: &str) -> String {
+        let until = Instant::now() + WAIT;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.0.recv_timeout(left) {
+                Ok((n, data)) if n == name => return data,
+                Ok(_) => {}
+                Err(_) => panic!("no `{name}` event within {WAIT:?}"),
+            }
+        }
+    }
+
+    /// Every event that arrives within `period`.
+    pub fn during(&self, period: Duration) -> Vec<(String, String)> {
+        let until = Instant::now() + period;
+        let mut got = Vec::new();
+        while let Ok(e) = self
+            .0
+            .recv_timeout(until.saturating_duration_since(Instant::now()))
+        {
+            got.push(e);
+        }
+        got
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn parse(bytes: &[u8]) -> Reply {
+        let split = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(bytes.len());
+        let head = String::from_utf8_lossy(&bytes[..split]);
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let body = bytes.get(split + 4..).unwrap_or_default().to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+}
+
+impl Server {
+    /// Start with `--port PORT` instead of a free one.
+    pub fn start_on(site: &TestSite, port: u16) -> Server {
+        Server::start(site, &["--port", &port.to_string()])
+    }
+}
