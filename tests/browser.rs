@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 
 mod common;
 use common::TestSite;
-use common::server::Server;
+use common::server::{Server, save};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -1124,8 +1124,8 @@ fn live_reload_in_chromium() {
         return;
     }
     let site = TestSite::minimal();
-    site.write("content/cases/a/index.md", long_case("First case"));
-    site.write("static/css/radcase.css", "body { outline: 0 none }");
+    save(&site, "content/cases/a/index.md", long_case("First case"));
+    save(&site, "static/css/radcase.css", "body { outline: 0 none }");
     let server = Server::start(&site, &[]);
     let base = format!("http://127.0.0.1:{}", server.port);
     let driver = Driver::start();
@@ -1144,7 +1144,7 @@ fn live_reload_in_chromium() {
         json!([]),
     );
 
-    site.write("content/cases/a/index.md", long_case("Edited case"));
+    save(&site, "content/cases/a/index.md", long_case("Edited case"));
     s.wait_for(
         "the page to reload with the edit",
         "return document.querySelector('h1').textContent.includes('Edited case') && document.documentElement.dataset.radcaseServe === 'connected'",
@@ -1159,7 +1159,8 @@ fn live_reload_in_chromium() {
     let y = after["y"].as_f64().unwrap();
     assert!((y - 400.0).abs() < 2.0, "scroll position not kept: {after}");
 
-    site.write(
+    save(
+        &site,
         "content/cases/a/index.md",
         "+++\ntitle = = \"Broken\"\n+++\nBody\n",
     );
@@ -1184,7 +1185,7 @@ fn live_reload_in_chromium() {
         s.screenshot(&Path::new(&dir).join("serve-error-overlay.png"));
     }
 
-    site.write("content/cases/a/index.md", long_case("Fixed case"));
+    save(&site, "content/cases/a/index.md", long_case("Fixed case"));
     s.wait_for(
         "the overlay to go and the fix to show",
         "return !document.getElementById('radcase-serve-error') && document.querySelector('h1').textContent.includes('Fixed case') && document.documentElement.dataset.radcaseServe === 'connected'",
@@ -1193,7 +1194,11 @@ fn live_reload_in_chromium() {
     );
 
     s.exec("window.radcaseMarker = 2;", json!([]));
-    site.write("static/css/radcase.css", "body { outline: 3px solid red }");
+    save(
+        &site,
+        "static/css/radcase.css",
+        "body { outline: 3px solid red }",
+    );
     s.wait_for(
         "the stylesheet to be swapped in place",
         "return getComputedStyle(document.body).outlineWidth === '3px'",

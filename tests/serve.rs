@@ -6,12 +6,12 @@ mod common;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use common::server::{Reply, Server, WAIT};
+use common::server::{Reply, Server, WAIT, save};
 use common::*;
 
 fn two_case_site() -> TestSite {
     let site = TestSite::minimal();
-    site.write("content/cases/b/index.md", case_md("Second case"));
+    save(&site, "content/cases/b/index.md", case_md("Second case"));
     site
 }
 
@@ -25,7 +25,7 @@ fn edits_reload_the_page_and_errors_show_in_the_browser_until_fixed() {
     let events = server.events();
     assert_eq!(events.next("build-ok"), "{}");
 
-    site.write("content/cases/a/index.md", case_md("Edited case"));
+    save(&site, "content/cases/a/index.md", case_md("Edited case"));
     let reload: serde_json::Value = serde_json::from_str(&events.next("reload")).unwrap();
     let urls: Vec<&str> = reload["urls"]
         .as_array()
@@ -43,7 +43,8 @@ fn edits_reload_the_page_and_errors_show_in_the_browser_until_fixed() {
     assert!(server.get("/cases/a/").text().contains("Edited case"));
     assert!(server.get("/cases/").text().contains("Edited case"));
 
-    site.write(
+    save(
+        &site,
         "content/cases/a/index.md",
         "+++\ntitle = = \"Broken\"\n+++\nBody\n",
     );
@@ -65,7 +66,7 @@ fn edits_reload_the_page_and_errors_show_in_the_browser_until_fixed() {
     let log = server.log();
     assert_eq!(log.matches("cases/a/index.md:2").count(), 1, "{log}");
 
-    site.write("content/cases/a/index.md", case_md("Fixed case"));
+    save(&site, "content/cases/a/index.md", case_md("Fixed case"));
     assert_eq!(events.next("build-ok"), "{}");
     events.next("reload");
     assert!(server.get("/cases/a/").text().contains("Fixed case"));
@@ -75,8 +76,12 @@ fn edits_reload_the_page_and_errors_show_in_the_browser_until_fixed() {
 #[test]
 fn serves_types_folders_redirects_and_the_404_page_and_never_caches() {
     let site = TestSite::minimal();
-    site.write("static/notes.txt", "plain text");
-    site.write("static/logo.png", png_with_text(b"Patient: SECRET-NAME"));
+    save(&site, "static/notes.txt", "plain text");
+    save(
+        &site,
+        "static/logo.png",
+        png_with_text(b"Patient: SECRET-NAME"),
+    );
     let server = Server::start(&site, &[]);
 
     let home = server.get("/");
@@ -145,7 +150,7 @@ fn serves_types_folders_redirects_and_the_404_page_and_never_caches() {
 fn request_paths_never_reach_files_outside_the_site() {
     let site = TestSite::minimal();
     std::fs::write(site.tmp.path().join("secret.txt"), "TOP-SECRET-OUTSIDE").unwrap();
-    site.write("static/ok.txt", "inside");
+    save(&site, "static/ok.txt", "inside");
     #[cfg(unix)]
     std::os::unix::fs::symlink(
         site.tmp.path().join("secret.txt"),
@@ -221,9 +226,13 @@ fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
     let events = server.events();
     events.next("build-ok");
     for i in 0..50 {
-        site.write("content/cases/a/.index.md.swp", format!("swap {i}"));
-        site.write("content/cases/a/index.md~", format!("backup {i}"));
-        site.write("content/cases/a/index.md", case_md(&format!("Version {i}")));
+        save(&site, "content/cases/a/.index.md.swp", format!("swap {i}"));
+        save(&site, "content/cases/a/index.md~", format!("backup {i}"));
+        save(
+            &site,
+            "content/cases/a/index.md",
+            case_md(&format!("Version {i}")),
+        );
     }
     let _ = std::fs::remove_file(site.path("content/cases/a/.index.md.swp"));
     let got = events.during(Duration::from_millis(1500));
@@ -235,8 +244,8 @@ fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
     assert!(server.get("/cases/a/").text().contains("Version 49"));
 
     // Scratch files alone change nothing.
-    site.write("content/cases/a/4913", "");
-    site.write("content/cases/#index.md#", "autosave");
+    save(&site, "content/cases/a/4913", "");
+    save(&site, "content/cases/#index.md#", "autosave");
     let got = events.during(Duration::from_millis(500));
     assert!(got.iter().all(|(n, _)| n != "reload"), "{got:?}");
 }
@@ -244,7 +253,7 @@ fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
 #[test]
 fn renamed_and_deleted_case_folders_and_files_are_followed() {
     let site = two_case_site();
-    site.write("static/handout.txt", "handout");
+    save(&site, "static/handout.txt", "handout");
     let server = Server::start(&site, &[]);
     let events = server.events();
     events.next("build-ok");
@@ -273,8 +282,9 @@ fn renamed_and_deleted_case_folders_and_files_are_followed() {
 #[test]
 fn stylesheets_swap_without_reload_and_templates_rebuild_their_pages() {
     let site = TestSite::minimal();
-    site.write("static/extra.css", "body { color: black }");
-    site.write(
+    save(&site, "static/extra.css", "body { color: black }");
+    save(
+        &site,
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}<p>Template one</p>{% endblock content %}",
     );
@@ -283,13 +293,14 @@ fn stylesheets_swap_without_reload_and_templates_rebuild_their_pages() {
     let events = server.events();
     events.next("build-ok");
 
-    site.write("static/extra.css", "body { color: navy }");
+    save(&site, "static/extra.css", "body { color: navy }");
     let got = events.during(Duration::from_millis(1500));
     assert!(got.iter().any(|(n, _)| n == "css"), "{got:?}");
     assert!(got.iter().all(|(n, _)| n != "reload"), "{got:?}");
     assert_eq!(server.get("/extra.css").text(), "body { color: navy }");
 
-    site.write(
+    save(
+        &site,
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}<p>Template two</p>{% endblock content %}",
     );

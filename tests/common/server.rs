@@ -14,6 +14,17 @@ use super::{TIMEOUT, TestSite};
 /// milliseconds; the margin is for loaded CI machines.
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// Save a file as careful editors do: write a hidden temporary file, then rename it over the
+/// old one, so the server never sees it half-written.
+pub fn save(site: &TestSite, rel: &str, contents: impl AsRef<[u8]>) {
+    let path = site.path(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.saving"));
+    std::fs::write(&tmp, contents).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
 pub struct Server {
     pub child: Child,
     pub port: u16,
