@@ -14,5 +14,6 @@ pub mod media;
 pub mod output;
 pub mod picture;
 pub mod plan;
+pub mod privacy;
 pub mod render;
 mod toml_errors;
