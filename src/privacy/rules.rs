@@ -177,7 +177,7 @@ pub static RULES: &[Rule] = &[
         examples: "92-year-old, 95 y/o, 101 years of age, aged 93, age: 97, nonagenarian",
         patterns: &[
             r"(?i)\b(?P<id>9\d|1[0-4]\d)[\s-]*(?:years?|yrs?|y)[\s-]*(?:old\b|o\b\.?|/o\b|\.o\.|of\s+age\b)",
-            r"(?i)\bage[ds]?\s*[:=]?\s*(?P<id>9\d|1[0-4]\d)\b",
+            r#"(?i)\bage[ds]?\s*[:=]?\s*"?(?P<id>9\d|1[0-4]\d)\b"#,
             r"(?i)\b(?:nonagenarian|centenarian|supercentenarian|(?:ninety|one\s+hundred)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?[\s-]+years?[\s-]+old)\b",
         ],
         check: is_age,
@@ -350,8 +350,16 @@ pub fn find(text: &str) -> Vec<Hit> {
 pub fn mask(text: &str, hit: &Hit) -> String {
     let mut out = String::with_capacity(hit.span.len());
     out.push_str(&text[hit.span.start..hit.id.start]);
-    let id = &text[hit.id.clone()];
+    out.push_str(&mask_id(&text[hit.id.clone()]));
+    out.push_str(&text[hit.id.end..hit.span.end]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Mask an identifier: each run of letters or digits keeps its first character if it has four
+/// or more, the rest become `*`; punctuation stays.
+pub fn mask_id(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
+    let mut out = String::with_capacity(id.len());
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_alphanumeric() {
@@ -360,16 +368,19 @@ pub fn mask(text: &str, hit: &Hit) -> String {
                 i += 1;
             }
             let len = i - start;
-            for (k, c) in chars[start..i].iter().enumerate() {
-                out.push(if k == 0 && len >= 4 { *c } else { '*' });
+            for k in 0..len {
+                out.push(if k == 0 && len >= 4 {
+                    chars[start]
+                } else {
+                    '*'
+                });
             }
         } else {
             out.push(chars[i]);
             i += 1;
         }
     }
-    out.push_str(&text[hit.id.end..hit.span.end]);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 fn any(_: &str, _: Range<usize>) -> bool {
