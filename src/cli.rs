@@ -33,6 +33,9 @@ pub struct Cli {
 pub enum Command {
     /// Build the website from a site folder (writes SITE/public unless --output is given).
     Build(BuildArgs),
+    /// List privacy findings (identifiers in text and file names) and the image metadata a build
+    /// strips. Exits 1 if there is any unacknowledged finding.
+    Check(CheckArgs),
     /// Create a new site, or a new case in a site.
     #[command(subcommand)]
     New(NewCommand),
@@ -55,6 +58,13 @@ pub struct BuildArgs {
     /// Keep processed images here instead of [images] cache_dir (default SITE/.radcase-cache).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder (the one with config.toml).
+    #[arg(default_value = ".")]
+    pub site: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use radcase::cli::{Cli, Command, NewCommand};
-use radcase::commands::{build, new};
+use radcase::commands::{build, check, new};
 use radcase::diagnostic::Errors;
 
 fn main() -> ExitCode {
@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         Err(errors) => {
             eprintln!("{errors}");
             let n = errors.0.len();
-            if n > 1 {
+            if let Command::Check(_) = cli.command {
+                eprintln!("\n{n} privacy problem(s): fix or acknowledge each one.");
+            } else if n > 1 {
                 eprintln!("\n{n} errors; nothing was written.");
             }
             ExitCode::from(1)
@@ -35,6 +37,12 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 progress: !cli.quiet,
             };
             let report = build::build(&options)?;
+            if !cli.quiet {
+                report
+                    .warnings
+                    .iter()
+                    .for_each(|w| eprintln!("warning: {w}"));
+            }
             if cli.verbose {
                 for (stage, took) in &report.stages {
                     eprintln!("  {stage:<28} {:>7.1} ms", took.as_secs_f64() * 1000.0);
@@ -56,6 +64,7 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
             }
             Ok(())
         }
+        Command::Check(args) => check::run(&args.site, cli.quiet),
         Command::New(NewCommand::Site { dir }) => {
             new::site(dir)?;
             if !cli.quiet {
