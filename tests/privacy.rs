@@ -280,3 +280,57 @@ fn the_example_site_has_no_finding() {
     assert!(stderr.contains("No privacy findings"), "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+#[test]
+fn a_folder_name_is_a_finding_and_is_masked_in_every_path_printed() {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/MRN-4455667/index.md",
+            "+++\ntitle = \"A\"\n+++\nDOB: 03/14/1948\n".to_string(),
+        ),
+    ]);
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("content/cases/MRN-4******: privacy [mrn]")
+            && stderr.contains("content/cases/MRN-4******/index.md:4:1: privacy [dob]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("4455667"), "{stderr}");
+
+    // The bundle's index.md can acknowledge its own folder's name.
+    site.write(
+        "content/cases/MRN-4455667/index.md",
+        "+++\ntitle = \"A\"\n[[privacy.acknowledge]]\nrule = \"mrn\"\ntext = \"4455667\"\nreason = \"a made-up number for the demo\"\n+++\nBody.\n",
+    );
+    site.build_ok(&[]);
+}
+
+#[test]
+fn yaml_front_matter_is_scanned_and_acknowledged() {
+    let case = "---
+title: Case A
+presentation: Found by the neighbour at 221B Baker Street
+privacy:
+  acknowledge:
+    - rule: street-address
+      text: 221B Baker Street
+      reason: a fictional detective's address
+---
+Call 555-123-4567.
+";
+    let site = site_with(case);
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("index.md:10:6: privacy [phone]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("street-address]"), "{stderr}");
+    site.write(
+        "content/cases/a/index.md",
+        case.replace("Call 555-123-4567.", "Body."),
+    );
+    let stderr = site.build_ok(&[]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
