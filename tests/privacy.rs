@@ -334,3 +334,31 @@ Call 555-123-4567.
     let stderr = site.build_ok(&[]);
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+#[test]
+fn text_files_published_as_they_are_are_scanned() {
+    let site = site_with(CLEAN_CASE);
+    site.write("static/handout.txt", "Teaching notes\nsee MRN: 4455667\n");
+    site.write("content/cases/a/table.csv", "slice,finding\n12,ok\n");
+    let stderr = build_fails(&site, &[]);
+    assert!(stderr.contains("static/handout.txt:2:5: privacy [mrn]"), "{stderr}");
+    assert!(!stderr.contains("table.csv"), "{stderr}");
+    assert!(!stderr.contains("4455667"), "{stderr}");
+}
+
+#[test]
+fn a_page_date_in_its_own_file_name_is_not_a_finding() {
+    let site = site_with(CLEAN_CASE);
+    site.write(
+        "content/2024-05-02-welcome.md",
+        "+++\ntitle = \"Welcome\"\ndate = 2024-05-02\n+++\nHello.\n",
+    );
+    site.build_ok(&[]);
+    // A date that is not the page's own is reported.
+    site.write(
+        "content/2024-05-02-welcome.md",
+        "+++\ntitle = \"Welcome\"\ndate = 2024-06-01\n+++\nHello.\n",
+    );
+    let stderr = build_fails(&site, &[]);
+    assert!(stderr.contains("privacy [full-date]"), "{stderr}");
+}

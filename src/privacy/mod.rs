@@ -59,8 +59,15 @@ pub fn scan(site: &Path, config: &Config) -> Report {
             }
         }
     }
-    // A file name is covered by its own Markdown file's acknowledgements, or its bundle's.
+    // A file name or text asset is covered by its own Markdown file's acknowledgements, or its
+    // bundle's; a page's own date in its file or folder name is its publication date.
     for finding in names {
+        if finding.line.is_none()
+            && finding.rule.name == "full-date"
+            && is_own_date(&files, &finding)
+        {
+            continue;
+        }
         let owner = files.iter().enumerate().find_map(|(i, f)| {
             let in_scope = f.path == finding.path
                 || f.bundle_dir
@@ -90,6 +97,15 @@ pub fn scan(site: &Path, config: &Config) -> Report {
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     report
+}
+
+/// Whether a date in a file or folder name is the `date` of the page it names
+/// (`2024-05-02-welcome.md`, `content/posts/2024-05-02-welcome/`).
+fn is_own_date(files: &[scan::FileScan], finding: &Finding) -> bool {
+    files.iter().any(|f| {
+        let names_it = f.path == finding.path || f.bundle_dir.as_ref() == Some(&finding.path);
+        names_it && f.date.as_deref().is_some_and(|d| finding.id.trim() == d)
+    })
 }
 
 /// A folder whose name is a finding must not show in the paths printed for the files in it.

@@ -88,6 +88,9 @@ pub(super) struct FileScan {
     pub errors: Vec<Diagnostic>,
     /// Folder whose file names this file's acknowledgements also cover (a bundle's).
     pub bundle_dir: Option<PathBuf>,
+    /// The front matter `date` (its `YYYY-MM-DD`): the same date in the page's own file or
+    /// folder name is its publication date, not a patient's.
+    pub date: Option<String>,
 }
 
 /// Every source file and folder of the site, relative paths under `content/` and `static/`.
@@ -172,6 +175,7 @@ pub(super) fn markdown(path: &Path, exempt: &[String]) -> FileScan {
         bundle_dir: (path.file_name().is_some_and(|n| n == "index.md"))
             .then(|| path.parent().map(Path::to_path_buf))
             .flatten(),
+        date: None,
     };
     // Unreadable or non-UTF-8 files are `load`'s to report; a lossy read still finds text.
     let Ok(bytes) = std::fs::read(path) else {
@@ -188,6 +192,13 @@ pub(super) fn markdown(path: &Path, exempt: &[String]) -> FileScan {
             let range = front_start + range.start..front_start + range.end;
             if key.as_deref() == Some("draft") && text[range.clone()].contains("true") {
                 draft = true;
+            }
+            if key.as_deref() == Some("date") && scan.date.is_none() {
+                scan.date = text[range.clone()]
+                    .split_once(['=', ':'])
+                    .map(|(_, v)| v.trim().trim_matches(['"', '\'']))
+                    .and_then(|v| v.get(..10))
+                    .map(str::to_string);
             }
             if key
                 .as_deref()
@@ -279,6 +290,48 @@ fn toml_key(line: &str) -> Option<String> {
     .then(|| key.to_string())
 }
 
+/// Files published byte for byte whose text is worth reading (larger ones are not text a
+/// person wrote).
+const TEXT_EXTENSIONS: &[&str] = &[
+    "txt", "csv", "tsv", "html", "htm", "xml", "svg", "json", "md", "markdown", "rtf", "ics",
+];
+const TEXT_LIMIT: u64 = 4 << 20;
+
+/// Scan a text file published as it is (`static/notes.txt`, a bundle's `table.csv`).
+pub(super) fn text_asset(path: &Path, exempt: &[String]) -> Vec<Finding> {
+    let is_text = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= TEXT_LIMIT);
+    if !is_text || !small {
+        return Vec::new();
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let lines = Lines::new(&text);
+    rules::find(&text)
+        .into_iter()
+        .filter(|hit| !is_exempt(&text[hit.span.clone()], exempt))
+        .map(|hit| {
+            let (line, column) = lines.at(&text, hit.span.start);
+            Finding {
+                path: path.to_path_buf(),
+                shown: path.to_path_buf(),
+                line: Some(line),
+                column: Some(column),
+                rule: hit.rule,
+                masked: rules::mask(&text, &hit),
+                id: text[hit.id.clone()].to_string(),
+                context: lines.line_text(&text, line).to_string(),
+                draft: false,
+            }
+        })
+        .collect()
+}
+
 /// A file or folder name as words: `mrn_4455667` and `Mr-Bones.png` read like text.
 fn name_as_text(name: &str) -> String {
     let stem = match name.rsplit_once('.') {
@@ -341,7 +394,8 @@ fn is_exempt(matched: &str, exempt: &[String]) -> bool {
     exempt.iter().any(|e| e.contains(matched.trim()))
 }
 
-/// Scan every Markdown file and name, in parallel.
+/// Scan every Markdown file, name and text asset, in parallel. Returns the Markdown files, and
+/// the findings in names and text assets (which only a bundle's `index.md` can acknowledge).
 pub(super) fn all(sources: &Sources, exempt: &[String]) -> (Vec<FileScan>, Vec<Finding>) {
     let (files, names) = rayon::join(
         || {
@@ -352,11 +406,12 @@ pub(super) fn all(sources: &Sources, exempt: &[String]) -> (Vec<FileScan>, Vec<F
                 .collect::<Vec<_>>()
         },
         || {
-            sources
-                .names
+            let names = sources.names.par_iter().flat_map_iter(|p| name(p, exempt));
+            let texts = sources
+                .others
                 .par_iter()
-                .flat_map_iter(|p| name(p, exempt))
-                .collect::<Vec<_>>()
+                .flat_map_iter(|p| text_asset(p, exempt));
+            names.chain(texts).collect::<Vec<_>>()
         },
     );
     (files, names)
