@@ -341,7 +341,10 @@ fn text_files_published_as_they_are_are_scanned() {
     site.write("static/handout.txt", "Teaching notes\nsee MRN: 4455667\n");
     site.write("content/cases/a/table.csv", "slice,finding\n12,ok\n");
     let stderr = build_fails(&site, &[]);
-    assert!(stderr.contains("static/handout.txt:2:5: privacy [mrn]"), "{stderr}");
+    assert!(
+        stderr.contains("static/handout.txt:2:5: privacy [mrn]"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("table.csv"), "{stderr}");
     assert!(!stderr.contains("4455667"), "{stderr}");
 }

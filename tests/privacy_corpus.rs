@@ -66,6 +66,12 @@ const IDENTIFIERS: &[(&str, &str)] = &[
     ("Mrs Jones was seen in clinic.", "patient-name"),
     ("PatientName=DOE^JANE", "patient-name"),
     ("Ms. Garcia-Lopez had a fall.", "patient-name"),
+    ("Mrs. O'Brien returned for follow-up.", "patient-name"),
+    ("Imaged on 14/03/2023 in the emergency department.", "full-date"),
+    ("Date of service 03/14/23", "full-date"),
+    ("DOB: 14-MAR-1948", "dob"),
+    ("A 104-yr-old man with a hip fracture.", "age-over-89"),
+    ("Reach the family at 617.555.0199.", "phone"),
 ];
 
 /// Ordinary teaching text that looks like identifiers and is not.
@@ -118,6 +124,18 @@ const INNOCENT: &[&str] = &[
     "Thorax 2023;78(Suppl 3):s1-s42.",
     "ISBN 978-0-12-345678-9",
     "HU 35 before and 120 after contrast, in the 20-40 s window.",
+    "Patients aged 90 and older were excluded.",
+    "RSNA 2023, Chicago, November 26-30.",
+    "Disc herniation at C5-6 and L4/5; power 4/5 in the left leg.",
+    "At 14:30 the scan was repeated; BP 90/60 mmHg.",
+    "Image 23/48; series 2 image 34 of 120.",
+    "Version 10.0.19045.3570 of the workstation software.",
+    "In May, the patient returned; in March she improved.",
+    "A 92 mm aneurysm and the 95th percentile.",
+    "Median age 67 (IQR 55-78); age range 18-90 years.",
+    "Dose 5 mg/kg; 0.1 mmol/kg gadobutrol; 2.5 mSv.",
+    "The patient, a retired teacher, presented with pain.",
+    "Dr. Smith reviewed the case with the residents.",
 ];
 
 #[test]

@@ -441,6 +441,12 @@ fn is_date(text: &str, r: Range<usize>) -> bool {
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| w.len() >= 3);
     if has_month_name {
+        // "November 26-30": a range of days is an event's dates, not a patient's.
+        let mut rest = text[r.end..].chars();
+        if matches!(rest.next(), Some('-' | '–')) && rest.next().is_some_and(|c| c.is_ascii_digit())
+        {
+            return false;
+        }
         // "2019 Mar 12;" is how citations write an issue date.
         let b = before(text, r.start, 6);
         let cited = b.trim_end().len() >= 4
@@ -479,10 +485,27 @@ fn is_age(text: &str, r: Range<usize>) -> bool {
         return false;
     }
     let after = text[r.end..].trim_start().to_ascii_lowercase();
-    let unit = [
-        "day", "week", "month", "hour", "%", "mm", "cm", "kg", "percent",
+    // "aged 90 and older" is the aggregate Safe Harbor allows.
+    let not_age = [
+        "day",
+        "week",
+        "month",
+        "hour",
+        "%",
+        "mm",
+        "cm",
+        "kg",
+        "percent",
+        "and older",
+        "or older",
+        "and over",
+        "or over",
+        "and above",
+        "or above",
+        "+",
+        "plus",
     ];
-    !unit.iter().any(|u| after.starts_with(u))
+    !not_age.iter().any(|u| after.starts_with(u))
 }
 
 fn is_phone(text: &str, r: Range<usize>) -> bool {
