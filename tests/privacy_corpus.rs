@@ -67,7 +67,10 @@ const IDENTIFIERS: &[(&str, &str)] = &[
     ("PatientName=DOE^JANE", "patient-name"),
     ("Ms. Garcia-Lopez had a fall.", "patient-name"),
     ("Mrs. O'Brien returned for follow-up.", "patient-name"),
-    ("Imaged on 14/03/2023 in the emergency department.", "full-date"),
+    (
+        "Imaged on 14/03/2023 in the emergency department.",
+        "full-date",
+    ),
     ("Date of service 03/14/23", "full-date"),
     ("DOB: 14-MAR-1948", "dob"),
     ("A 104-yr-old man with a hip fracture.", "age-over-89"),

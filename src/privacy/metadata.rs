@@ -20,11 +20,37 @@ pub struct ImageMetadata {
 /// read, or carries none.
 pub fn read(path: &Path) -> Option<ImageMetadata> {
     let bytes = std::fs::read(path).ok()?;
-    let items = of_bytes(&bytes);
+    let items = if bytes.len() >= 132 && &bytes[128..132] == b"DICM" {
+        dicom_items(path)
+    } else {
+        of_bytes(&bytes)
+    };
     (!items.is_empty()).then(|| ImageMetadata {
         path: path.to_path_buf(),
         items,
     })
+}
+
+/// What a DICOM file's header holds: never published (DICOM files are withheld), listed so the
+/// author knows, with any sign that the pixels themselves identify.
+fn dicom_items(path: &Path) -> Vec<String> {
+    let Some(audit) = super::dicom::audit_file(path) else {
+        return vec!["DICOM (header unreadable)".to_string()];
+    };
+    let mut items = Vec::new();
+    if !audit.identifying.is_empty() {
+        items.push(format!(
+            "DICOM header with {}",
+            audit.identifying.join(", ")
+        ));
+    }
+    items.extend(
+        audit
+            .pixel_risks
+            .into_iter()
+            .map(|r| format!("check the pixels: {r}")),
+    );
+    items
 }
 
 /// The metadata blocks in an image file's bytes (empty for other files).

@@ -8,6 +8,7 @@
 //! never writes anything.
 
 pub mod ack;
+pub mod dicom;
 pub mod metadata;
 pub mod rules;
 pub mod scan;

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
+use dicom_core::{DataElement, PrimitiveValue, VR};
+use dicom_dictionary_std::tags;
+use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
 use scraper::{Html, Selector};
 
 /// A generous limit: a build of a tiny site takes milliseconds; this only turns a hang into
@@ -420,3 +423,82 @@ pub const SECRETS: [&str; 7] = [
     "COMMENT-SECRET",
     "44556677",
 ];
+
+/// A synthetic 4×1 CT phantom with a full set of fake identifiers in its header. Stored
+/// values 0, 1024, 1064, 2000 with intercept −1024 are −1024, 0, 40 and 976 HU.
+pub fn phantom(modality: &str, extra: Vec<DataElement<InMemDicomObject>>) -> Vec<u8> {
+    let mut elements = vec![
+        DataElement::new(
+            tags::SOP_CLASS_UID,
+            VR::UI,
+            PrimitiveValue::from("1.2.840.10008.5.1.4.1.1.2"),
+        ),
+        DataElement::new(
+            tags::SOP_INSTANCE_UID,
+            VR::UI,
+            PrimitiveValue::from("2.25.1234"),
+        ),
+        DataElement::new(
+            tags::PATIENT_NAME,
+            VR::PN,
+            PrimitiveValue::from("PHANTOM^SECRET"),
+        ),
+        DataElement::new(
+            tags::PATIENT_ID,
+            VR::LO,
+            PrimitiveValue::from("MRN-SECRET-4455"),
+        ),
+        DataElement::new(
+            tags::PATIENT_BIRTH_DATE,
+            VR::DA,
+            PrimitiveValue::from("19480314"),
+        ),
+        DataElement::new(tags::MODALITY, VR::CS, PrimitiveValue::from(modality)),
+        DataElement::new(tags::INSTANCE_NUMBER, VR::IS, PrimitiveValue::from("7")),
+        DataElement::new(
+            tags::IMAGE_POSITION_PATIENT,
+            VR::DS,
+            PrimitiveValue::from("0\\0\\-42.5"),
+        ),
+        DataElement::new(tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1_u16)),
+        DataElement::new(
+            tags::PHOTOMETRIC_INTERPRETATION,
+            VR::CS,
+            PrimitiveValue::from("MONOCHROME2"),
+        ),
+        DataElement::new(tags::ROWS, VR::US, PrimitiveValue::from(1_u16)),
+        DataElement::new(tags::COLUMNS, VR::US, PrimitiveValue::from(4_u16)),
+        DataElement::new(tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(16_u16)),
+        DataElement::new(tags::BITS_STORED, VR::US, PrimitiveValue::from(16_u16)),
+        DataElement::new(tags::HIGH_BIT, VR::US, PrimitiveValue::from(15_u16)),
+        DataElement::new(
+            tags::PIXEL_REPRESENTATION,
+            VR::US,
+            PrimitiveValue::from(0_u16),
+        ),
+        DataElement::new(
+            tags::RESCALE_INTERCEPT,
+            VR::DS,
+            PrimitiveValue::from("-1024"),
+        ),
+        DataElement::new(tags::RESCALE_SLOPE, VR::DS, PrimitiveValue::from("1")),
+        DataElement::new(
+            tags::PIXEL_DATA,
+            VR::OW,
+            PrimitiveValue::U16([0_u16, 1024, 1064, 2000].iter().copied().collect()),
+        ),
+    ];
+    elements.extend(extra);
+    let obj = InMemDicomObject::from_element_iter(elements);
+    let file = obj
+        .with_meta(
+            FileMetaTableBuilder::new()
+                .transfer_syntax("1.2.840.10008.1.2.1")
+                .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.2")
+                .media_storage_sop_instance_uid("2.25.1234"),
+        )
+        .unwrap();
+    let mut out = Vec::new();
+    file.write_all(&mut out).unwrap();
+    out
+}
