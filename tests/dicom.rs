@@ -128,3 +128,30 @@ fn check_lists_a_dicom_header_and_the_build_publishes_none_of_it() {
         }
     }
 }
+
+#[test]
+fn a_dicom_file_without_pixel_data_is_an_error_naming_the_file() {
+    let (_dir, path) = write_tmp("report.dcm", &phantom("CT", Vec::new()));
+    let mut obj = open(&path).unwrap();
+    obj.remove_element(tags::PIXEL_DATA);
+    obj.write_to_file(&path).unwrap();
+    let obj = open(&path).unwrap();
+    let e = frames(&path, &obj, Window::FromFile).unwrap_err();
+    assert!(
+        e.message.contains("no pixel data") && e.hint.is_some(),
+        "{e}"
+    );
+    assert_eq!(e.path.as_deref(), Some(path.as_path()));
+}
+
+#[test]
+fn presets_are_named_and_unknown_names_are_none() {
+    assert_eq!(
+        Window::preset("lung"),
+        Some(Window::Custom {
+            center: -600.0,
+            width: 1500.0
+        })
+    );
+    assert_eq!(Window::preset("lungs"), None);
+}
