@@ -16,7 +16,7 @@ fn main() -> ExitCode {
             eprintln!("{errors}");
             let n = errors.0.len();
             if let Command::Check(_) = cli.command {
-                eprintln!("\n{n} privacy problem(s): fix or acknowledge each one.");
+                eprintln!("\n{n} problem(s) found; each has a hint above.");
             } else if n > 1 {
                 eprintln!("\n{n} errors; nothing was written.");
             }

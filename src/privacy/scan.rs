@@ -204,8 +204,8 @@ pub(super) fn markdown(path: &Path, exempt: &[String]) -> FileScan {
                 .as_deref()
                 .is_some_and(|k| NOT_PATIENT_DATA.contains(&k))
             {
-                // SAFETY of the slice edit: only ASCII spaces replace whole lines, so the
-                // string stays valid UTF-8 and every offset keeps its meaning.
+                // Whole lines become ASCII spaces of the same byte length: the text stays
+                // valid UTF-8 and every offset still points at the same place in the file.
                 scanned.replace_range(range.clone(), &" ".repeat(range.len()));
             }
         }
