@@ -37,6 +37,9 @@ pub enum Command {
     /// Build the site into memory and serve it at http://127.0.0.1:1111/, rebuilding on every
     /// save and reloading open pages.
     Serve(ServeArgs),
+    /// List privacy findings (identifiers in text and file names) and the image metadata a build
+    /// strips. Exits 1 if there is any unacknowledged finding.
+    Check(CheckArgs),
     /// Create a new site, or a new case in a site.
     #[command(subcommand)]
     New(NewCommand),
@@ -81,6 +84,13 @@ pub struct ServeArgs {
     /// Keep processed images here instead of [images] cache_dir (default SITE/.radcase-cache).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder (the one with config.toml).
+    #[arg(default_value = ".")]
+    pub site: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

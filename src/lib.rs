@@ -14,6 +14,7 @@ pub mod media;
 pub mod output;
 pub mod picture;
 pub mod plan;
+pub mod privacy;
 pub mod render;
 pub mod serve;
 mod toml_errors;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use radcase::cli::{Cli, Command, NewCommand};
-use radcase::commands::{build, new, serve};
+use radcase::commands::{build, check, new, serve};
 use radcase::diagnostic::Errors;
 
 fn main() -> ExitCode {
@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         Err(errors) => {
             eprintln!("{errors}");
             let n = errors.0.len();
-            if n > 1 {
+            if let Command::Check(_) = cli.command {
+                eprintln!("\n{n} problem(s) found; each has a hint above.");
+            } else if n > 1 {
                 eprintln!("\n{n} errors; nothing was written.");
             }
             ExitCode::from(1)
@@ -35,6 +37,12 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 progress: !cli.quiet,
             };
             let report = build::build(&options)?;
+            if !cli.quiet {
+                report
+                    .warnings
+                    .iter()
+                    .for_each(|w| eprintln!("warning: {w}"));
+            }
             if cli.verbose {
                 for (stage, took) in &report.stages {
                     eprintln!("  {stage:<28} {:>7.1} ms", took.as_secs_f64() * 1000.0);
@@ -65,6 +73,7 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
             cache_dir: args.cache_dir.clone(),
             quiet: cli.quiet,
         }),
+        Command::Check(args) => check::run(&args.site, cli.quiet),
         Command::New(NewCommand::Site { dir }) => {
             new::site(dir)?;
             if !cli.quiet {

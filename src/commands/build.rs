@@ -39,6 +39,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// How long each stage took, in order, for `--verbose`.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Problems that do not stop the build (stale privacy acknowledgements).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Build the site. On any error the previous output is left untouched.
@@ -62,6 +64,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let (templates, library) = load_sources(site, &config, options.drafts)?;
     mark("load content and templates");
+    let warnings = crate::privacy::guard(site, &config)?;
+    mark("privacy guard");
     let static_dirs = render::templates::static_dirs(site, &config)?;
     let plan = plan::plan(&library, &static_dirs)?;
     mark("plan");
@@ -99,6 +103,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pruned,
         elapsed: started.elapsed(),
         stages,
+        warnings,
     })
 }
 

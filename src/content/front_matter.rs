@@ -274,6 +274,7 @@ const PAGE_KEYS: &[&str] = &[
     "weight",
     "kind",
     "extra",
+    "privacy",
 ];
 const CASE_KEYS: &[&str] = &[
     "age",
@@ -300,6 +301,7 @@ const SECTION_KEYS: &[&str] = &[
     "page_template",
     "weight",
     "extra",
+    "privacy",
 ];
 
 /// Whether `name` is a front matter key of its own (so it cannot name a taxonomy).
@@ -654,6 +656,8 @@ pub fn page(
             ),
         },
     };
+    // Acknowledgements are read and checked by the privacy guard, from the source.
+    r.take("privacy");
     let known: Vec<&str> = PAGE_KEYS
         .iter()
         .chain(CASE_KEYS)
@@ -692,6 +696,7 @@ pub fn section(path: &Path, split: &Split<'_>, map: Map<String, Value>) -> Resul
         weight: r.int("weight"),
         extra: r.table("extra"),
     };
+    r.take("privacy");
     r.finish(SECTION_KEYS)?;
     Ok(front)
 }

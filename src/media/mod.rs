@@ -5,6 +5,7 @@
 
 mod assets;
 pub mod cache;
+pub mod dicom;
 mod encode;
 mod pipeline;
 mod raster;

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
+use dicom_core::{DataElement, PrimitiveValue, VR};
+use dicom_dictionary_std::tags;
+use dicom_object::{FileMetaTableBuilder, InMemDicomObject};
 use scraper::{Html, Selector};
 
 /// A generous limit: a build of a tiny site takes milliseconds; this only turns a hang into
@@ -314,4 +317,190 @@ pub fn build_fails(site: &TestSite, extra: &[&str]) -> String {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.contains("hint:"), "{stderr}");
     stderr
+}
+
+pub fn jpeg_bytes(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// A JPEG segment: marker, length, payload.
+pub fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+    let mut s = vec![0xff, marker];
+    s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    s.extend_from_slice(payload);
+    s
+}
+
+/// A big-endian TIFF/EXIF block: orientation 6 (rotate 90° clockwise), a camera serial in
+/// Make, a name in Artist, a description, and a GPS IFD with a latitude reference and datum.
+pub fn exif_payload() -> Vec<u8> {
+    let ascii = |s: &str| {
+        let mut v = s.as_bytes().to_vec();
+        v.push(0);
+        v
+    };
+    let (desc, make, artist, datum) = (
+        ascii("GPS 48.8584N 2.2945E"),
+        ascii("SCANNER-SN-998877"),
+        ascii("PATIENT-NAME Jane Doe"),
+        ascii("GPS-SECRET-DATUM"),
+    );
+    let ifd0_len = 2 + 5 * 12 + 4;
+    let mut data_off = 8 + ifd0_len as u32;
+    let mut entries = Vec::new();
+    let mut data = Vec::new();
+    let ascii_entry = |tag: u16, s: &[u8], data: &mut Vec<u8>, data_off: &mut u32| {
+        let mut e = tag.to_be_bytes().to_vec();
+        e.extend_from_slice(&2u16.to_be_bytes());
+        e.extend_from_slice(&(s.len() as u32).to_be_bytes());
+        e.extend_from_slice(&data_off.to_be_bytes());
+        data.extend_from_slice(s);
+        *data_off += s.len() as u32;
+        e
+    };
+    entries.push(ascii_entry(0x010e, &desc, &mut data, &mut data_off));
+    entries.push(ascii_entry(0x010f, &make, &mut data, &mut data_off));
+    let mut orientation = 0x0112u16.to_be_bytes().to_vec();
+    orientation.extend_from_slice(&3u16.to_be_bytes());
+    orientation.extend_from_slice(&1u32.to_be_bytes());
+    orientation.extend_from_slice(&[0, 6, 0, 0]);
+    entries.push(orientation);
+    entries.push(ascii_entry(0x013b, &artist, &mut data, &mut data_off));
+    if data_off % 2 == 1 {
+        data.push(0);
+        data_off += 1;
+    }
+    let gps_off = data_off;
+    let mut gps_pointer = 0x8825u16.to_be_bytes().to_vec();
+    gps_pointer.extend_from_slice(&4u16.to_be_bytes());
+    gps_pointer.extend_from_slice(&1u32.to_be_bytes());
+    gps_pointer.extend_from_slice(&gps_off.to_be_bytes());
+    entries.push(gps_pointer);
+    // GPS IFD: GPSLatitudeRef "N" inline, GPSMapDatum by offset.
+    let gps_len = 2 + 2 * 12 + 4;
+    let datum_off = gps_off + gps_len;
+    let mut gps = 2u16.to_be_bytes().to_vec();
+    gps.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    gps.extend_from_slice(&[0, 0x12, 0, 2]);
+    gps.extend_from_slice(&(datum.len() as u32).to_be_bytes());
+    gps.extend_from_slice(&datum_off.to_be_bytes());
+    gps.extend_from_slice(&0u32.to_be_bytes());
+    gps.extend_from_slice(&datum);
+
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&(entries.len() as u16).to_be_bytes());
+    for e in entries {
+        tiff.extend_from_slice(&e);
+    }
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    tiff.extend_from_slice(&data);
+    tiff.extend_from_slice(&gps);
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend_from_slice(&tiff);
+    payload
+}
+
+/// A 40×20 JPEG carrying EXIF (GPS, serial, name, orientation 6), XMP and a comment.
+pub fn jpeg_with_metadata() -> Vec<u8> {
+    let plain = jpeg_bytes(40, 20);
+    let mut out = plain[..2].to_vec();
+    out.extend(segment(0xe1, &exif_payload()));
+    let mut xmp = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+    xmp.extend_from_slice(b"<x:xmpmeta><dc:creator>XMP-SECRET-CREATOR</dc:creator></x:xmpmeta>");
+    out.extend(segment(0xe1, &xmp));
+    out.extend(segment(0xfe, b"Patient COMMENT-SECRET MRN 44556677"));
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+pub const SECRETS: [&str; 7] = [
+    "48.8584N",
+    "SCANNER-SN-998877",
+    "PATIENT-NAME",
+    "GPS-SECRET-DATUM",
+    "XMP-SECRET-CREATOR",
+    "COMMENT-SECRET",
+    "44556677",
+];
+
+/// A synthetic 4×1 CT phantom with a full set of fake identifiers in its header. Stored
+/// values 0, 1024, 1064, 2000 with intercept −1024 are −1024, 0, 40 and 976 HU.
+pub fn phantom(modality: &str, extra: Vec<DataElement<InMemDicomObject>>) -> Vec<u8> {
+    let mut elements = vec![
+        DataElement::new(
+            tags::SOP_CLASS_UID,
+            VR::UI,
+            PrimitiveValue::from("1.2.840.10008.5.1.4.1.1.2"),
+        ),
+        DataElement::new(
+            tags::SOP_INSTANCE_UID,
+            VR::UI,
+            PrimitiveValue::from("2.25.1234"),
+        ),
+        DataElement::new(
+            tags::PATIENT_NAME,
+            VR::PN,
+            PrimitiveValue::from("PHANTOM^SECRET"),
+        ),
+        DataElement::new(
+            tags::PATIENT_ID,
+            VR::LO,
+            PrimitiveValue::from("MRN-SECRET-4455"),
+        ),
+        DataElement::new(
+            tags::PATIENT_BIRTH_DATE,
+            VR::DA,
+            PrimitiveValue::from("19480314"),
+        ),
+        DataElement::new(tags::MODALITY, VR::CS, PrimitiveValue::from(modality)),
+        DataElement::new(tags::INSTANCE_NUMBER, VR::IS, PrimitiveValue::from("7")),
+        DataElement::new(
+            tags::IMAGE_POSITION_PATIENT,
+            VR::DS,
+            PrimitiveValue::from("0\\0\\-42.5"),
+        ),
+        DataElement::new(tags::SAMPLES_PER_PIXEL, VR::US, PrimitiveValue::from(1_u16)),
+        DataElement::new(
+            tags::PHOTOMETRIC_INTERPRETATION,
+            VR::CS,
+            PrimitiveValue::from("MONOCHROME2"),
+        ),
+        DataElement::new(tags::ROWS, VR::US, PrimitiveValue::from(1_u16)),
+        DataElement::new(tags::COLUMNS, VR::US, PrimitiveValue::from(4_u16)),
+        DataElement::new(tags::BITS_ALLOCATED, VR::US, PrimitiveValue::from(16_u16)),
+        DataElement::new(tags::BITS_STORED, VR::US, PrimitiveValue::from(16_u16)),
+        DataElement::new(tags::HIGH_BIT, VR::US, PrimitiveValue::from(15_u16)),
+        DataElement::new(
+            tags::PIXEL_REPRESENTATION,
+            VR::US,
+            PrimitiveValue::from(0_u16),
+        ),
+        DataElement::new(
+            tags::RESCALE_INTERCEPT,
+            VR::DS,
+            PrimitiveValue::from("-1024"),
+        ),
+        DataElement::new(tags::RESCALE_SLOPE, VR::DS, PrimitiveValue::from("1")),
+        DataElement::new(
+            tags::PIXEL_DATA,
+            VR::OW,
+            PrimitiveValue::U16([0_u16, 1024, 1064, 2000].iter().copied().collect()),
+        ),
+    ];
+    elements.extend(extra);
+    let obj = InMemDicomObject::from_element_iter(elements);
+    let file = obj
+        .with_meta(
+            FileMetaTableBuilder::new()
+                .transfer_syntax("1.2.840.10008.1.2.1")
+                .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.2")
+                .media_storage_sop_instance_uid("2.25.1234"),
+        )
+        .unwrap();
+    let mut out = Vec::new();
+    file.write_all(&mut out).unwrap();
+    out
 }
