@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::media::card::CardStats;
 use crate::media::{self, Cache, ImageStats};
 use crate::output::{self, Staging};
 use crate::plan::{self, Job};
@@ -34,6 +35,7 @@ pub struct BuildReport {
     pub sections: usize,
     pub files: usize,
     pub images: ImageStats,
+    pub cards: CardStats,
     /// Cache entries removed because no page uses them any more.
     pub pruned: usize,
     pub elapsed: Duration,
@@ -99,6 +101,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         options.progress,
     )?;
     mark("images");
+    let cards = media::card::process(&plan.cards, &cache, &|rel| staging.prepare(rel))?;
+    mark("share cards");
     let errors: Vec<Diagnostic> = plan
         .outputs
         .par_iter()
@@ -118,6 +122,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         sections: library.sections.len(),
         files: plan.outputs.len(),
         images,
+        cards,
         pruned,
         elapsed: started.elapsed(),
         stages,
@@ -159,7 +164,7 @@ fn run(renderer: &Renderer<'_>, staging: &Staging, path: &str, job: &Job) -> Res
         Job::Feed(source, format) => renderer.feed(*source, *format),
         Job::Robots => renderer.robots(),
         Job::ThemeStatic(bytes) => return Ok(staging.write(path, bytes)?),
-        Job::ImageVariant(_) => return Ok(()),
+        Job::ImageVariant(_) | Job::Card(_) => return Ok(()),
         Job::Static(src) | Job::Asset(src) => {
             let dest = staging.prepare(path)?;
             return Ok(crate::media::publish(src, &dest)?);

@@ -1,7 +1,8 @@
 //! Read and check every content file, in parallel, into a [`Library`].
 //!
 //! Order of work: walk the folder, parse front matter (parallel), place pages in sections and
-//! give them URLs, render Markdown with every link resolved (parallel), sort, build taxonomies.
+//! give them URLs, render Markdown with every link resolved (parallel), choose share cards
+//! (parallel), sort, build taxonomies.
 //! Errors from all files are collected and reported together.
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::front_matter::{self, Kind, PageFront, SectionFront, SortBy};
-use super::{Asset, Library, Page, Picture, Section, Stack, bundle, taxonomy, walk};
+use super::{Asset, Library, Page, Picture, Section, Stack, bundle, card, taxonomy, walk};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::markdown::{self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference};
@@ -144,6 +145,17 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
     for (section, (content, errs)) in library.sections.iter_mut().zip(rendered_sections) {
         errors.extend(errs);
         section.content = content;
+    }
+    let cards: Vec<_> = library
+        .pages
+        .par_iter()
+        .map(|p| card::share_card(p, &library.sections[p.section], config))
+        .collect();
+    for (page, c) in library.pages.iter_mut().zip(cards) {
+        match c {
+            Ok(c) => page.card = c,
+            Err(e) => errors.push(e),
+        }
     }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
@@ -411,6 +423,7 @@ fn place_pages(
             section,
             lower: None,
             higher: None,
+            card: None,
         });
         bodies.push((p.body, p.body_line));
     }
