@@ -239,7 +239,7 @@ pub fn draw(background: Option<&DynamicImage>, text: &CardText) -> Result<Vec<u8
     Engine::with(|engine| {
         let mut y = MARGIN_Y;
         if !text.label.is_empty() {
-            let label = engine.fit(&text.label.to_uppercase(), &LABEL, width, 1);
+            let label = engine.fit(&caps(&text.label), &LABEL, width, 1);
             for line in label {
                 engine.draw_line(&mut canvas, &line, &LABEL, (MARGIN_X, y), ACCENT);
             }
@@ -268,6 +268,24 @@ pub fn draw(background: Option<&DynamicImage>, text: &CardText) -> Result<Vec<u8
         }
     });
     encode(&canvas)
+}
+
+/// `text` in capitals, as the label is set. Greek drops its accents in capitals (ΘΏΡΑΚΑΣ is
+/// misspelt; ΘΩΡΑΚΑΣ is right), which `to_uppercase` does not know.
+fn caps(text: &str) -> String {
+    text.to_uppercase()
+        .chars()
+        .map(|c| match c {
+            'Ά' => 'Α',
+            'Έ' => 'Ε',
+            'Ή' => 'Η',
+            'Ί' => 'Ι',
+            'Ό' => 'Ο',
+            'Ύ' => 'Υ',
+            'Ώ' => 'Ω',
+            c => c,
+        })
+        .collect()
 }
 
 /// The theme's brand mark (the favicon): a rounded square with a ring, an oval and a dot.
@@ -360,6 +378,13 @@ mod tests {
             label: "CT · Abdominal".into(),
             footer: "Riverside Teaching Cases".into(),
         }
+    }
+
+    #[test]
+    fn labels_are_set_in_capitals_without_greek_accents() {
+        assert_eq!(caps("MRI · Neuro"), "MRI · NEURO");
+        assert_eq!(caps("Ακτινογραφία · Θώρακας"), "ΑΚΤΙΝΟΓΡΑΦΙΑ · ΘΩΡΑΚΑΣ");
+        assert_eq!(caps("Рентген"), "РЕНТГЕН");
     }
 
     #[test]
