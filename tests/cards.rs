@@ -371,3 +371,38 @@ fn cards_and_feeds_need_an_absolute_base_url() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_stack_slice_or_a_post_image_can_be_the_key_image() {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            "+++\ntitle = \"A\"\nstacks = [{ dir = \"axial\", alt = \"Axial CT\" }]\ncard_image = \"axial/2.png\"\n+++\nBody.\n".to_string(),
+        ),
+        (
+            "content/posts/_index.md",
+            "+++\ntitle = \"Posts\"\npage_kind = \"post\"\n+++\n".to_string(),
+        ),
+        (
+            "content/posts/news/index.md",
+            "+++\ntitle = \"News\"\ndate = 2024-01-01\ncard_image = \"photo.png\"\n+++\n![The new reading room](photo.png)\n".to_string(),
+        ),
+    ]);
+    site.write("content/cases/a/axial/1.png", flat_png([10, 10, 10]));
+    site.write("content/cases/a/axial/2.png", flat_png([250, 250, 250]));
+    site.write("content/posts/news/photo.png", flat_png([250, 250, 250]));
+    site.build_ok(&[]);
+    let image_area = (800, 100, 1150, 530);
+    for page in ["cases/a/index.html", "posts/news/index.html"] {
+        let img = card(&site, &card_path(&site, page));
+        assert!(
+            brightness(&img, image_area) > 200.0,
+            "{page}: the chosen image is shown"
+        );
+    }
+    assert!(
+        alt(&site, "cases/a/index.html").ends_with("beside the key image: Axial CT, slice 2 of 2")
+    );
+}
