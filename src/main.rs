@@ -43,21 +43,29 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                     .iter()
                     .for_each(|w| eprintln!("warning: {w}"));
             }
+            let cards = &report.cards;
             if cli.verbose {
                 for (stage, took) in &report.stages {
                     eprintln!("  {stage:<28} {:>7.1} ms", took.as_secs_f64() * 1000.0);
+                }
+                if cards.drawn > 0 {
+                    let each = cards.drawing.as_secs_f64() * 1000.0 / cards.drawn as f64;
+                    eprintln!("  {:<28} {each:>7.1} ms", "drawing one share card");
                 }
             }
             if !cli.quiet {
                 let images = &report.images;
                 eprintln!(
-                    "Built {} pages in {} sections ({} files, {} images: {} processed, {} from the cache) into {} in {} ms",
+                    "Built {} pages in {} sections ({} files, {} images: {} processed, {} from the cache, {} share cards: {} drawn, {} from the cache) into {} in {} ms",
                     report.pages,
                     report.sections,
                     report.files,
                     images.sources,
                     images.decoded,
                     images.sources - images.decoded,
+                    cards.cards,
+                    cards.drawn,
+                    cards.cards - cards.drawn,
                     report.output.display(),
                     report.elapsed.as_millis()
                 );

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::{Library, Picture};
 use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::media::card::CardJob;
 use crate::media::{self, ImageJob, Treatment};
 use crate::render::feeds::{FeedFormat, FeedSource};
 use crate::render::{Pager, theme};
@@ -35,6 +36,8 @@ pub enum Job {
     /// One variant of an image; the work is done by the image job at this index of `Plan::images`.
     ImageVariant(usize),
     Feed(FeedSource, FeedFormat),
+    /// The share card of the page at this index; drawn by the card stage from `Plan::cards`.
+    Card(usize),
     /// `robots.txt` pointing crawlers to the sitemap (a site's `static/robots.txt` replaces it).
     Robots,
 }
@@ -53,12 +56,15 @@ pub struct Plan {
     /// Images: one job per source, writing all its variants (their paths are in `outputs` as
     /// `ImageVariant`, so clashes are caught like any other output).
     pub images: Vec<ImageJob>,
+    /// Share cards to draw (their paths are in `outputs` as `Card`).
+    pub cards: Vec<CardJob>,
 }
 
 struct Planner<'a> {
     library: &'a Library,
     outputs: Vec<Output>,
     images: Vec<ImageJob>,
+    cards: Vec<CardJob>,
     /// Output path → index in `outputs`.
     taken: HashMap<String, usize>,
     errors: Vec<Diagnostic>,
@@ -118,6 +124,7 @@ impl Planner<'_> {
             Job::ThemeStatic(_) => "the built-in theme".into(),
             Job::ImageVariant(i) => self.images[*i].source.display().to_string(),
             Job::Feed(..) => "a feed".into(),
+            Job::Card(i) => format!("the share card of {}", lib.pages[*i].file.display()),
             Job::Robots => "robots.txt".into(),
         }
     }
@@ -129,6 +136,7 @@ pub fn plan(library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
         library,
         outputs: Vec::new(),
         images: Vec::new(),
+        cards: Vec::new(),
         taken: HashMap::new(),
         errors: Vec::new(),
     };
@@ -166,6 +174,10 @@ pub fn plan(library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
     }
     for (i, page) in library.pages.iter().enumerate() {
         p.add(format!("{}index.html", page.path), Job::Page(i));
+        if let Some(card) = &page.card {
+            p.cards.push(card.job.clone());
+            p.add(card.job.output.clone(), Job::Card(i));
+        }
         for asset in &page.assets {
             add_asset(&mut p, asset);
         }
@@ -256,6 +268,7 @@ pub fn plan(library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
         Ok(Plan {
             outputs: p.outputs,
             images: p.images,
+            cards: p.cards,
         })
     } else {
         Err(Errors(p.errors))

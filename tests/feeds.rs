@@ -256,13 +256,20 @@ fn pages_carry_open_graph_and_x_card_tags() {
         ["https://teach.example.org/rad/cases/older/"]
     );
     assert_eq!(meta(&doc, "og:site_name"), ["Teaching"]);
-    assert_eq!(
-        meta(&doc, "og:image"),
-        ["https://teach.example.org/rad/cases/older/ct-600.jpg"]
+    // The image is the case's share card (tests/cards.rs looks inside it).
+    let image = meta(&doc, "og:image");
+    assert!(
+        image.len() == 1
+            && image[0].starts_with("https://teach.example.org/rad/cases/older/card-")
+            && image[0].ends_with(".png"),
+        "{image:?}"
     );
-    assert_eq!(meta(&doc, "og:image:width"), ["600"]);
-    assert_eq!(meta(&doc, "og:image:height"), ["400"]);
-    assert_eq!(meta(&doc, "og:image:alt"), ["CT"]);
+    assert_eq!(meta(&doc, "og:image:width"), ["1200"]);
+    assert_eq!(meta(&doc, "og:image:height"), ["630"]);
+    assert_eq!(
+        meta(&doc, "og:image:alt"),
+        ["Older case (CT), Teaching, beside the key image: CT"]
+    );
     assert_eq!(
         meta(&doc, "article:published_time"),
         ["2024-01-10T00:00:00+00:00"]

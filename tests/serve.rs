@@ -353,3 +353,58 @@ fn ctrl_c_stops_the_server_cleanly() {
     std::thread::sleep(Duration::from_millis(100));
     assert!(server.log().contains("Stopped."), "{}", server.log());
 }
+
+#[test]
+fn an_error_stays_reported_until_its_own_file_is_fixed() {
+    let site = two_case_site();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    save(
+        &site,
+        "content/cases/a/index.md",
+        "+++\ntitle = = \"Broken\"\n+++\n",
+    );
+    events.next("build-error");
+
+    // Saving another, valid file does not hide the broken one.
+    save(&site, "content/cases/b/index.md", case_md("Second edited"));
+    let again = events.next("build-error");
+    assert!(again.contains("cases/a/index.md"), "{again}");
+    assert!(server.get("/cases/b/").text().contains("Second case"));
+
+    save(&site, "content/cases/a/index.md", case_md("First fixed"));
+    events.next("build-ok");
+    events.next("reload");
+    assert!(server.get("/cases/a/").text().contains("First fixed"));
+    assert!(server.get("/cases/b/").text().contains("Second edited"));
+}
+
+#[test]
+fn privacy_findings_stop_a_rebuild_as_they_stop_a_build() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    save(
+        &site,
+        "content/cases/a/index.md",
+        "+++\ntitle = \"First case\"\ndate = 2024-05-02\n+++\nSeen in clinic, MRN: 4455667.\n",
+    );
+    let report = events.next("build-error");
+    assert!(report.contains("mrn"), "{report}");
+    assert!(
+        !report.contains("4455667"),
+        "the identifier is masked: {report}"
+    );
+    assert!(!server.get("/cases/a/").text().contains("4455667"));
+    assert!(!server.log().contains("4455667"), "{}", server.log());
+
+    save(
+        &site,
+        "content/cases/a/index.md",
+        case_md("First case, clean"),
+    );
+    events.next("build-ok");
+    assert!(server.wait_for("/cases/a/", "First case, clean").status == 200);
+}

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Library, LoadOptions};
 use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::media::card::CardStats;
 use crate::media::{self, Cache, ImageStats};
 use crate::output::{self, Staging};
 use crate::plan::{self, Job};
@@ -34,6 +35,7 @@ pub struct BuildReport {
     pub sections: usize,
     pub files: usize,
     pub images: ImageStats,
+    pub cards: CardStats,
     /// Cache entries removed because no page uses them any more.
     pub pruned: usize,
     pub elapsed: Duration,
@@ -81,6 +83,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         options.progress,
     )?;
     mark("images");
+    let cards = media::card::process(&plan.cards, &cache, &|rel| staging.prepare(rel))?;
+    mark("share cards");
     let errors: Vec<Diagnostic> = plan
         .outputs
         .par_iter()
@@ -100,6 +104,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         sections: library.sections.len(),
         files: plan.outputs.len(),
         images,
+        cards,
         pruned,
         elapsed: started.elapsed(),
         stages,
@@ -168,7 +173,7 @@ pub enum Product<'j> {
     Bytes(&'static [u8]),
     /// A source file published as it is.
     File(&'j Path),
-    /// An image variant, written by the image stage.
+    /// An image variant or a share card, written by the media stages.
     Image,
 }
 
@@ -189,7 +194,7 @@ pub fn produce<'j>(renderer: &Renderer<'_>, job: &'j Job) -> Result<Product<'j>>
         Job::Feed(source, format) => renderer.feed(*source, *format),
         Job::Robots => renderer.robots(),
         Job::ThemeStatic(bytes) => return Ok(Product::Bytes(bytes)),
-        Job::ImageVariant(_) => return Ok(Product::Image),
+        Job::ImageVariant(_) | Job::Card(_) => return Ok(Product::Image),
         Job::Static(src) | Job::Asset(src) => return Ok(Product::File(src)),
     };
     Ok(Product::Text(text))

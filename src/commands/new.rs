@@ -163,6 +163,7 @@ license = "CC BY-NC-SA 4.0"
 
 # Images in this folder, in the order to show them; alt text is required.
 # images = [{{ file = "axial-ct.png", alt = "Axial contrast-enhanced CT …", caption = "…" }}]
+# card_image = "axial-ct.png"      # the image of the link-preview card (default: the first one)
 +++
 {body}"#
     )

@@ -225,6 +225,10 @@ pub struct CaseMeta {
     pub images_line: Option<usize>,
     #[serde(skip)]
     pub stacks_line: Option<usize>,
+    /// The image of the bundle the share card shows (default: the first gallery image).
+    pub card_image: Option<String>,
+    #[serde(skip)]
+    pub card_image_line: Option<usize>,
 }
 
 /// The front matter of a page (`foo.md` or `foo/index.md`).
@@ -290,6 +294,7 @@ const CASE_KEYS: &[&str] = &[
     "license",
     "images",
     "stacks",
+    "card_image",
 ];
 const SECTION_KEYS: &[&str] = &[
     "title",
@@ -654,6 +659,8 @@ pub fn page(
                 "dir",
                 "{ dir = \"axial\", alt = \"Axial CT, 48 slices\", caption = \"…\" }",
             ),
+            card_image_line: Some(r.line_of("card_image")),
+            card_image: r.string("card_image"),
         },
     };
     // Acknowledgements are read and checked by the privacy guard, from the source.
@@ -773,6 +780,15 @@ mod tests {
         assert_eq!(p.case.sex.as_deref(), Some("female"));
         assert!(p.case.quiz);
         assert_eq!(p.date.unwrap().format("%Y-%m-%d").to_string(), "2024-05-02");
+    }
+
+    #[test]
+    fn reads_the_card_image_and_its_line() {
+        let p = page_of("+++\ntitle = \"A\"\n\ncard_image = \"ct.png\"\n+++\n").unwrap();
+        assert_eq!(p.case.card_image.as_deref(), Some("ct.png"));
+        assert_eq!(p.case.card_image_line, Some(4));
+        let e = page_of("+++\ntitle = \"A\"\ncard_imag = \"ct.png\"\n+++\n").unwrap_err();
+        assert!(e.0[0].hint.as_deref().unwrap().contains("`card_image`"));
     }
 
     #[test]

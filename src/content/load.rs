@@ -1,7 +1,8 @@
 //! Read and check every content file, in parallel, into a [`Library`].
 //!
 //! Order of work: walk the folder, parse front matter (parallel), place pages in sections and
-//! give them URLs, render Markdown with every link resolved (parallel), sort, build taxonomies.
+//! give them URLs, render Markdown with every link resolved (parallel), choose share cards
+//! (parallel), sort, build taxonomies.
 //! Errors from all files are collected and reported together.
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::front_matter::{self, Kind, PageFront, SectionFront, SortBy};
-use super::{Asset, Library, Page, Picture, Section, Stack, bundle, taxonomy, walk};
+use super::{Asset, Library, Page, Picture, Section, Stack, bundle, card, taxonomy, walk};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::markdown::{self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference};
@@ -126,6 +127,17 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
         errors.extend(errs);
         section.content = content;
     }
+    let cards: Vec<_> = library
+        .pages
+        .par_iter()
+        .map(|p| card::share_card(p, &library.sections[p.section], config))
+        .collect();
+    for (page, c) in library.pages.iter_mut().zip(cards) {
+        match c {
+            Ok(c) => page.card = c,
+            Err(e) => errors.push(e),
+        }
+    }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         errors.dedup();
@@ -210,6 +222,10 @@ pub fn reload_pages(
         let (r, errs) = render_page(&page, &p.body, p.body_line, &ctx);
         errors.extend(errs);
         r.apply_to(&mut page);
+        match card::share_card(&page, &library.sections[page.section], config) {
+            Ok(c) => page.card = c,
+            Err(e) => errors.push(e),
+        }
         updated.push((index, page));
     }
     if !errors.is_empty() {
@@ -459,6 +475,7 @@ fn place_pages(
             section,
             lower: None,
             higher: None,
+            card: None,
         });
         bodies.push((p.body, p.body_line));
     }

@@ -4,6 +4,7 @@
 //! immutable [`Library`].
 
 mod bundle;
+pub mod card;
 pub mod front_matter;
 mod load;
 mod taxonomy;
@@ -167,6 +168,8 @@ pub struct Page {
     /// Neighbours in the section's order: `lower` comes after this page, `higher` before.
     pub lower: Option<usize>,
     pub higher: Option<usize>,
+    /// The share card of a case or a post.
+    pub card: Option<card::ShareCard>,
 }
 
 impl Page {

@@ -65,6 +65,15 @@ impl Cache {
             .join(format!("{}.{}", &hex[2..32], variant.format.extension()))
     }
 
+    /// Where a derivative with its own `key` lives (a share card: its key covers the source
+    /// bytes and everything else that shapes it).
+    pub fn keyed_entry(&self, key: &blake3::Hash, extension: &str) -> PathBuf {
+        let hex = key.to_hex();
+        self.dir
+            .join(&hex[..2])
+            .join(format!("{}.{extension}", &hex[2..32]))
+    }
+
     /// Store bytes atomically (a crash never leaves a half-written entry under the final name).
     pub fn store(&self, entry: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         if let Some(parent) = entry.parent() {

@@ -1,10 +1,12 @@
-//! Images and other media: probing, decoding, resizing, encoding and the derivative cache.
+//! Images and other media: probing, decoding, resizing, encoding, share cards and the
+//! derivative cache.
 //!
 //! Nothing here copies a source image: every published image is re-encoded from pixels, so no
 //! metadata (EXIF, GPS, XMP, IPTC, comments, text chunks, thumbnails) reaches the output.
 
 mod assets;
 pub mod cache;
+pub mod card;
 pub mod dicom;
 mod encode;
 mod pipeline;

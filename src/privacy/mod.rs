@@ -41,9 +41,12 @@ pub struct Report {
 
 /// Scan every source of the site in `site`.
 pub fn scan(site: &Path, config: &Config) -> Report {
-    let sources = scan::sources(site);
+    scan_sources(&scan::sources(site), config)
+}
+
+fn scan_sources(sources: &scan::Sources, config: &Config) -> Report {
     let exempt = config_strings(config);
-    let (files, names) = scan::all(&sources, &exempt);
+    let (files, names) = scan::all(sources, &exempt);
     let mut report = Report {
         files: files.len(),
         ..Report::default()
@@ -150,6 +153,24 @@ pub fn guard(site: &Path, config: &Config) -> Result<Vec<Diagnostic>> {
     let report = scan(site, config);
     if report.findings.is_empty() && report.errors.is_empty() {
         return Ok(report.stale);
+    }
+    let mut errors = report.errors;
+    errors.extend(report.findings.iter().map(Finding::diagnostic));
+    Err(Errors(errors))
+}
+
+/// The guard for a few edited Markdown files, as `serve` runs it after an edit: the same rules
+/// on those files alone. Their names did not change (a rename reloads, and re-checks, the whole
+/// site), and stale acknowledgements are left to the full guard, which sees names too.
+pub fn guard_files(config: &Config, markdown: Vec<PathBuf>) -> Result<()> {
+    let sources = scan::Sources {
+        markdown,
+        names: Vec::new(),
+        others: Vec::new(),
+    };
+    let report = scan_sources(&sources, config);
+    if report.findings.is_empty() && report.errors.is_empty() {
+        return Ok(());
     }
     let mut errors = report.errors;
     errors.extend(report.findings.iter().map(Finding::diagnostic));

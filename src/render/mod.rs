@@ -18,6 +18,7 @@ use tera::{Context, Value};
 use crate::config::Config;
 use crate::content::{Kind, Library};
 use crate::diagnostic::Result;
+use crate::media;
 pub use templates::Templates;
 use views::Views;
 
@@ -77,8 +78,8 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Open Graph and X card values of a page. A quiz shows its neutral title and description
-    /// and no tag naming its answer.
+    /// Open Graph and X card values of a page: the image is its share card (cases and posts).
+    /// A quiz shows its neutral title and description and no tag naming its answer.
     fn page_social(&self, page: &crate::content::Page) -> Value {
         let description = if page.is_quiz() {
             format!(
@@ -93,14 +94,13 @@ impl<'a> Renderer<'a> {
                 .or_else(|| page.summary.as_deref().map(filters::strip_tags))
                 .unwrap_or_else(|| self.config.description.clone().unwrap_or_default())
         };
-        let image = page.gallery.first().and_then(|p| {
-            let v = p.largest()?;
+        let image = page.card.as_ref().map(|card| {
             let mut m = tera::Map::new();
-            m.insert("url".into(), Value::from(self.config.permalink(&v.url)));
-            m.insert("width".into(), Value::from(v.width));
-            m.insert("height".into(), Value::from(v.height));
-            m.insert("alt".into(), Value::from(p.alt.clone()));
-            Some(Value::from(m))
+            m.insert("url".into(), Value::from(self.config.permalink(&card.url)));
+            m.insert("width".into(), Value::from(media::card::WIDTH));
+            m.insert("height".into(), Value::from(media::card::HEIGHT));
+            m.insert("alt".into(), Value::from(card.alt.clone()));
+            Value::from(m)
         });
         let tags: Vec<Value> = page
             .public_terms(

@@ -55,6 +55,9 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
         }
         // Counts of every term; every page's date; the newest entries of the site.
         Job::TaxonomyList(_) | Job::Sitemap | Job::Feed(FeedSource::Site, _) => true,
+        // A card's file name carries the hash of its text and image, so an edit that changes
+        // the card changes its path, and a new path is always produced.
+        Job::Card(_) => false,
         // These read configuration, templates or files, never a page's content.
         Job::Redirect(_)
         | Job::NotFound

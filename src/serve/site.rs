@@ -10,7 +10,9 @@
 //! - a template: templates are loaded again and every templated output rendered;
 //! - a static file: only its own output.
 //!
-//! A failed rebuild changes nothing: the last good site stays.
+//! The privacy guard runs as in `build`: over the whole site after a full load or a static
+//! change, over the edited pages otherwise. A failed rebuild changes nothing: the last good
+//! site stays, and the failed paths are tried again with the next change.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ use crate::commands::build::{self, Product};
 use crate::config::Config;
 use crate::content::{self, Library, LoadOptions};
 use crate::diagnostic::{Diagnostic, Errors, Result, io_error};
+use crate::media::card::CardJob;
 use crate::media::{self, Cache, ImageJob, Treatment};
 use crate::plan::{self, Job, Plan};
 use crate::render::{self, Renderer, Templates};
@@ -101,6 +104,8 @@ pub struct Site {
     plan: Plan,
     cache: Cache,
     files: Arc<Files>,
+    /// Changed paths of failed updates, to be tried again.
+    pending: Vec<PathBuf>,
 }
 
 impl Site {
@@ -110,6 +115,7 @@ impl Site {
         let site_dir = &settings.site;
         let config = build::load_config(site_dir, Some(&settings.base_url))?;
         let (templates, library) = build::load_sources(site_dir, &config, settings.drafts)?;
+        crate::privacy::guard(site_dir, &config)?;
         let plan = plan::plan(
             &library,
             &render::templates::static_dirs(site_dir, &config)?,
@@ -138,6 +144,7 @@ impl Site {
             library,
             plan,
             cache,
+            pending: Vec::new(),
         };
         Ok((site, outcome))
     }
@@ -147,7 +154,24 @@ impl Site {
     }
 
     /// Bring the site up to date after `paths` changed. `Ok(None)`: nothing the site reads.
+    ///
+    /// The paths of a failed update are kept and tried again with the next one, so an error
+    /// stays reported until its own file is fixed, whatever else is saved meanwhile.
     pub fn update(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>> {
+        let mut all = std::mem::take(&mut self.pending);
+        for p in paths {
+            if !all.contains(p) {
+                all.push(p.clone());
+            }
+        }
+        let result = self.apply(&all);
+        if result.is_err() {
+            self.pending = all;
+        }
+        result
+    }
+
+    fn apply(&mut self, paths: &[PathBuf]) -> Result<Option<Outcome>> {
         let changes = self.classify(paths);
         if changes.is_empty() {
             return Ok(None);
@@ -190,6 +214,17 @@ impl Site {
                 None => (Some(content::load(site_dir, &self.config, options)?), None),
             }
         };
+        // The privacy guard, as `build` runs it: on everything after a full load or a static
+        // change, else on the edited pages.
+        if changed.is_none() || !changes.statics.is_empty() {
+            crate::privacy::guard(site_dir, &self.config)?;
+        } else if !changes.pages.is_empty() {
+            let content = site_dir.join("content");
+            crate::privacy::guard_files(
+                &self.config,
+                changes.pages.iter().map(|rel| content.join(rel)).collect(),
+            )?;
+        }
         let new_library = library.as_ref().unwrap_or(&self.library);
         let new_templates = templates.as_ref().unwrap_or(&self.templates);
         let static_dirs = render::templates::static_dirs(site_dir, &self.config)?;
@@ -395,6 +430,14 @@ fn produce(
     let jobs: Vec<ImageJob> = images.iter().map(|&i| plan.images[i].clone()).collect();
     let prepare = |rel: &str| prepare(media_dir, rel);
     media::process(&jobs, config.images.quality, cache, &prepare, false)?;
+    let cards: Vec<CardJob> = selected
+        .iter()
+        .filter_map(|&o| match plan.outputs[o].job {
+            Job::Card(page) => library.pages[page].card.as_ref().map(|c| c.job.clone()),
+            _ => None,
+        })
+        .collect();
+    media::card::process(&cards, cache, &prepare)?;
 
     let results: Vec<std::result::Result<(String, Body), Errors>> = selected
         .par_iter()

@@ -1,0 +1,265 @@
+//! What a page's share card says and shows — the key image, the title (a quiz's neutral one),
+//! a label and the site name — and where it is published. Drawing it is `media::card`.
+//!
+//! Cases and posts get a card; other pages do not (their link previews have no image).
+
+use std::path::Path;
+
+use super::{Kind, Page, Picture, Section, bundle};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, io_error};
+use crate::media::card::{self, CardJob, CardText, text::drawable};
+use crate::media::{self, RasterKind};
+
+/// A page's card: what to draw, and how link previews refer to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareCard {
+    pub job: CardJob,
+    /// URL path from the host root (base path included).
+    pub url: String,
+    /// Alt text for `og:image:alt`: what the card says, and what its image shows.
+    pub alt: String,
+}
+
+/// Whether a page of this kind gets a share card.
+pub fn has_card(kind: Kind) -> bool {
+    matches!(kind, Kind::Case | Kind::Post)
+}
+
+/// The taxonomies a card's label names, in this order.
+const LABEL_TAXONOMIES: [&str; 2] = ["modality", "system"];
+
+/// The host of the base URL: the last resort when the card font cannot draw the site's name.
+fn host(config: &Config) -> String {
+    let rest = config
+        .base_url
+        .split_once("://")
+        .map_or(config.base_url.as_str(), |(_, r)| r);
+    rest.split('/').next().unwrap_or_default().to_string()
+}
+
+/// What a card says. A quiz shows its neutral title and no term naming its answer; text in a
+/// script the card font lacks falls back to the site's name (see `media::card::text::drawable`).
+pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
+    let site = drawable(&config.title);
+    let (headline, footer) = match drawable(&page.public_title()) {
+        Some(title) => (title, site.unwrap_or_else(|| host(config))),
+        None => (site.unwrap_or_else(|| host(config)), host(config)),
+    };
+    let mut parts: Vec<String> = Vec::new();
+    match page.kind {
+        Kind::Case => {
+            if page.is_quiz() {
+                parts.push("Quiz".into());
+            }
+            for term in page.public_terms(LABEL_TAXONOMIES.into_iter()) {
+                if let Some(t) = drawable(term)
+                    && !parts.contains(&t)
+                {
+                    parts.push(t);
+                }
+            }
+            if parts.is_empty() {
+                parts.push("Teaching case".into());
+            }
+        }
+        _ => {
+            if !section.is_home()
+                && let Some(title) = section.front.title.as_deref().and_then(drawable)
+            {
+                parts.push(title);
+            }
+            if let Some(date) = page.front.date {
+                parts.push(date.format("%-d %B %Y").to_string());
+            }
+        }
+    }
+    CardText {
+        headline,
+        label: parts.join(" · "),
+        footer,
+    }
+}
+
+/// The image a card shows: `card_image`, else the first gallery image, else none.
+fn key_image(page: &Page) -> Result<Option<&Picture>, Diagnostic> {
+    let Some(file) = page.front.case.card_image.as_deref() else {
+        return Ok(page.gallery.first());
+    };
+    let line = page.front.case.card_image_line.unwrap_or(1);
+    let error = |message: String, hint: String| {
+        Diagnostic::in_file(&page.file, message)
+            .at_line(line)
+            .with_hint(hint)
+    };
+    if !has_card(page.kind) {
+        return Err(error(
+            format!(
+                "`card_image` is set, but a {} has no share card",
+                page.kind.as_str()
+            ),
+            "only cases and posts get a share card: remove card_image, or set kind = \"post\""
+                .into(),
+        ));
+    }
+    let Some(dir) = page.bundle_dir.as_deref() else {
+        return Err(error(
+            format!("card_image `{file}` is set, but this page is not a bundle"),
+            "move the page to a folder of its own as index.md and put the image beside it".into(),
+        ));
+    };
+    if !bundle::is_inside(file) {
+        return Err(error(
+            format!("card_image `{file}` is outside the page's folder"),
+            "copy the image into the page's folder and name it without ../".into(),
+        ));
+    }
+    let frames = page.stacks.iter().flat_map(|s| &s.frames);
+    if let Some(p) = page
+        .gallery
+        .iter()
+        .chain(&page.pictures)
+        .chain(frames)
+        .find(|p| p.file == file)
+    {
+        return Ok(Some(p));
+    }
+    let images: Vec<&str> = page.pictures.iter().map(|p| p.file.as_str()).collect();
+    let choose = if images.is_empty() {
+        "the folder has no image: add one, or remove card_image for a card without an image"
+            .to_string()
+    } else {
+        format!("name one of the page's images: {}", images.join(", "))
+    };
+    let path = dir.join(file);
+    Err(if !path.is_file() {
+        error(
+            format!("card_image `{file}` does not exist in {}", dir.display()),
+            format!("fix the name, or {choose}"),
+        )
+    } else if media::raster_kind(Path::new(file)) == RasterKind::Supported {
+        error(
+            format!("card_image `{file}` is in a subfolder that is not a stack"),
+            format!("put the image next to index.md, or {choose}"),
+        )
+    } else {
+        error(
+            format!("card_image `{file}` is not an image radcase can read"),
+            format!("use a PNG or JPEG image: {choose}"),
+        )
+    })
+}
+
+/// The card of `page`, if it gets one. Reads the key image's bytes (its hash is part of the
+/// card's name, so link previews fetch a new card when the image changes).
+pub fn share_card(
+    page: &Page,
+    section: &Section,
+    config: &Config,
+) -> Result<Option<ShareCard>, Diagnostic> {
+    let picture = key_image(page)?;
+    if !has_card(page.kind) {
+        return Ok(None);
+    }
+    let text = card_text(page, section, config);
+    let source = picture.map(|p| p.source.clone());
+    let bytes = match &source {
+        Some(s) => Some(std::fs::read(s).map_err(|e| io_error(s, "read the image", &e))?),
+        None => None,
+    };
+    let key = card::key(bytes.as_deref(), &text);
+    let output = format!("{}card-{}.png", page.path, &key.to_hex()[..12]);
+    let mut alt = format!("{} ({}), {}", text.headline, text.label, text.footer);
+    if let Some(p) = picture.filter(|p| !p.alt.is_empty()) {
+        alt.push_str(", beside the key image: ");
+        alt.push_str(&p.alt);
+    }
+    if text.label.is_empty() {
+        alt = alt.replacen(" ()", "", 1);
+    }
+    Ok(Some(ShareCard {
+        url: format!("{}{output}", config.base_path),
+        alt,
+        job: CardJob {
+            source,
+            text,
+            key,
+            output,
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{LoadOptions, load};
+
+    /// Load a one-section site of `pages` (path under content/, text) and return what each
+    /// page's card says, in the order given.
+    fn texts(section: &str, pages: &[(&str, &str)]) -> Vec<CardText> {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = tmp.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let config = "title = \"Riverside Teaching\"\nbase_url = \"https://teach.example.org/\"\n";
+        write("config.toml", config);
+        write("content/cases/_index.md", section);
+        for (rel, text) in pages {
+            write(&format!("content/cases/{rel}"), text);
+        }
+        let config = Config::parse(Path::new("config.toml"), config).unwrap();
+        let library = load(tmp.path(), &config, LoadOptions::default()).unwrap();
+        pages
+            .iter()
+            .map(|(rel, _)| {
+                let page = library
+                    .pages
+                    .iter()
+                    .find(|p| p.rel == format!("cases/{rel}"))
+                    .unwrap();
+                card_text(page, &library.sections[page.section], &config)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_quiz_card_says_nothing_of_its_answer() {
+        let quiz = "+++\ntitle = \"Perforated appendicitis with abscess\"\nquiz = true\n\
+                    quiz_title = \"Unknown: right lower quadrant pain\"\n\
+                    diagnosis = \"Perforated appendicitis\"\ndifferential = [\"Crohn disease\"]\n\
+                    modality = [\"CT\"]\nsystem = [\"Gastrointestinal\", \"Appendicitis\", \"Crohn disease\"]\n\
+                    tags = [\"abscess\"]\n+++\nWhat do you see?\n\n<!-- answer -->\n\nThe answer.\n";
+        let open = quiz.replace("quiz = true\n", "");
+        let section = "+++\ntitle = \"Cases\"\npage_kind = \"case\"\n+++\n";
+        let t = texts(section, &[("quiz.md", quiz), ("open.md", &open)]);
+        assert_eq!(
+            t[0],
+            CardText {
+                headline: "Unknown: right lower quadrant pain".into(),
+                label: "Quiz · CT · Gastrointestinal".into(),
+                footer: "Riverside Teaching".into(),
+            }
+        );
+        let all = format!("{} {} {}", t[0].headline, t[0].label, t[0].footer).to_lowercase();
+        for secret in ["appendicitis", "abscess", "crohn"] {
+            assert!(!all.contains(secret), "{secret} in {all}");
+        }
+        // The same case, not a quiz, shows its title and every modality and system term.
+        assert_eq!(t[1].headline, "Perforated appendicitis with abscess");
+        assert_eq!(
+            t[1].label,
+            "CT · Gastrointestinal · Appendicitis · Crohn disease"
+        );
+    }
+
+    #[test]
+    fn a_post_card_names_its_section_and_date() {
+        let section = "+++\ntitle = \"News\"\npage_kind = \"post\"\n+++\n";
+        let post = "+++\ntitle = \"Welcome\"\ndate = 2024-02-06\n+++\nHello.\n";
+        let t = texts(section, &[("welcome.md", post)]);
+        assert_eq!(t[0].label, "News · 6 February 2024");
+        assert_eq!(t[0].headline, "Welcome");
+    }
+}

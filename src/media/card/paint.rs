@@ -1,0 +1,176 @@
+//! Pixel work of a card: gradients, an image cropped to fill a box, and anti-aliased shapes
+//! (the brand mark), on an RGB canvas. Pure: pixels in, pixels out.
+
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, RgbImage};
+
+/// Mix `rgb` over the pixel at (`x`, `y`) with opacity `alpha` (0–1); outside the canvas, nothing.
+pub fn blend(canvas: &mut RgbImage, x: i32, y: i32, rgb: [u8; 3], alpha: f32) {
+    if x < 0 || y < 0 || alpha <= 0.0 {
+        return;
+    }
+    let Some(px) = canvas.get_pixel_mut_checked(x as u32, y as u32) else {
+        return;
+    };
+    let a = alpha.min(1.0);
+    for (dst, src) in px.0.iter_mut().zip(rgb) {
+        *dst = (f32::from(*dst) * (1.0 - a) + f32::from(src) * a).round() as u8;
+    }
+}
+
+/// Fill the rectangle `x0..x1` × `y0..y1` with a vertical gradient from `top` to `bottom`.
+pub fn vertical_gradient(
+    canvas: &mut RgbImage,
+    (x0, y0, x1, y1): (u32, u32, u32, u32),
+    top: [u8; 3],
+    bottom: [u8; 3],
+) {
+    let span = (y1.saturating_sub(y0)).max(1) as f32;
+    for y in y0..y1.min(canvas.height()) {
+        let t = (y - y0) as f32 / span;
+        let c = mix(top, bottom, t);
+        for x in x0..x1.min(canvas.width()) {
+            canvas.put_pixel(x, y, image::Rgb(c));
+        }
+    }
+}
+
+/// Lay `rgb` over the columns `x0..x1`, fully opaque at `x0` and fading out smoothly towards
+/// `x1`, so an image's edge melts into the panel beside it.
+pub fn fade_right(canvas: &mut RgbImage, x0: u32, x1: u32, rgb_at: impl Fn(u32) -> [u8; 3]) {
+    let span = (x1.saturating_sub(x0)).max(1) as f32;
+    for x in x0..x1.min(canvas.width()) {
+        let t = (x - x0) as f32 / span;
+        let alpha = 1.0 - t * t * (3.0 - 2.0 * t);
+        for y in 0..canvas.height() {
+            blend(canvas, x as i32, y as i32, rgb_at(y), alpha);
+        }
+    }
+}
+
+/// `a` to `b` at `t` (0–1).
+pub fn mix(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0);
+    let mut out = [0u8; 3];
+    for i in 0..3 {
+        out[i] = (f32::from(a[i]) * (1.0 - t) + f32::from(b[i]) * t).round() as u8;
+    }
+    out
+}
+
+/// `img` scaled to cover a `width`×`height` box, centred, the overflow cut off (CSS
+/// `object-fit: cover`), as RGB.
+pub fn cover(img: &DynamicImage, width: u32, height: u32) -> Result<RgbImage, String> {
+    let src = DynamicImage::ImageRgb8(img.to_rgb8());
+    let (sw, sh) = (f64::from(src.width()), f64::from(src.height()));
+    let scale = (f64::from(width) / sw).max(f64::from(height) / sh);
+    let (cw, ch) = (f64::from(width) / scale, f64::from(height) / scale);
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+        .crop((sw - cw) / 2.0, (sh - ch) / 2.0, cw, ch);
+    let mut dst = DynamicImage::new_rgb8(width, height);
+    Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| format!("could not fit the image on the card: {e}"))?;
+    Ok(dst.to_rgb8())
+}
+
+/// Copy `img` onto the canvas with its top-left corner at (`x`, `y`).
+pub fn place(canvas: &mut RgbImage, img: &RgbImage, x: u32, y: u32) {
+    for (ix, iy, px) in img.enumerate_pixels() {
+        if let Some(dst) = canvas.get_pixel_mut_checked(x + ix, y + iy) {
+            *dst = *px;
+        }
+    }
+}
+
+/// Paint a shape given by its signed distance (negative inside, in pixels) within the box
+/// `x0..x1` × `y0..y1`; the half-pixel band around the edge is what anti-aliases it.
+pub fn shape(
+    canvas: &mut RgbImage,
+    (x0, y0, x1, y1): (i32, i32, i32, i32),
+    rgb: [u8; 3],
+    alpha: f32,
+    distance: impl Fn(f32, f32) -> f32,
+) {
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let d = distance(x as f32 + 0.5, y as f32 + 0.5);
+            let coverage = (0.5 - d).clamp(0.0, 1.0);
+            if coverage > 0.0 {
+                blend(canvas, x, y, rgb, alpha * coverage);
+            }
+        }
+    }
+}
+
+/// Signed distance to a circle of radius `r` around (`cx`, `cy`).
+pub fn circle(cx: f32, cy: f32, r: f32) -> impl Fn(f32, f32) -> f32 {
+    move |x, y| (x - cx).hypot(y - cy) - r
+}
+
+/// Signed distance to an ellipse (a first-order estimate: exact enough for thin strokes).
+pub fn ellipse(cx: f32, cy: f32, rx: f32, ry: f32) -> impl Fn(f32, f32) -> f32 {
+    move |x, y| {
+        let (dx, dy) = ((x - cx) / rx, (y - cy) / ry);
+        let q = dx.hypot(dy);
+        let grad = (dx / rx).hypot(dy / ry);
+        if grad == 0.0 {
+            -rx.min(ry)
+        } else {
+            (q - 1.0) * q / grad
+        }
+    }
+}
+
+/// Signed distance to a rectangle with rounded corners.
+pub fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> impl Fn(f32, f32) -> f32 {
+    move |px, py| {
+        let (hw, hh) = (w / 2.0, h / 2.0);
+        let qx = (px - x - hw).abs() - (hw - r);
+        let qy = (py - y - hh).abs() - (hh - r);
+        qx.max(0.0).hypot(qy.max(0.0)) + qx.max(qy).min(0.0) - r
+    }
+}
+
+/// The outline of a shape: a stroke `width` wide centred on its edge.
+pub fn stroke(width: f32, d: impl Fn(f32, f32) -> f32) -> impl Fn(f32, f32) -> f32 {
+    move |x, y| d(x, y).abs() - width / 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cover_fills_the_box_and_keeps_the_centre() {
+        // A wide image, white in its middle third: covering a square keeps the middle.
+        let img = DynamicImage::ImageRgb8(RgbImage::from_fn(300, 100, |x, _| {
+            if (100..200).contains(&x) {
+                image::Rgb([255, 255, 255])
+            } else {
+                image::Rgb([0, 0, 0])
+            }
+        }));
+        let out = cover(&img, 50, 50).unwrap();
+        assert_eq!(out.dimensions(), (50, 50));
+        assert_eq!(out.get_pixel(25, 25).0, [255, 255, 255]);
+        assert!(out.get_pixel(2, 25).0[0] > 200, "the sides are cut off");
+    }
+
+    #[test]
+    fn shapes_are_anti_aliased() {
+        let mut canvas = RgbImage::new(40, 40);
+        shape(
+            &mut canvas,
+            (0, 0, 40, 40),
+            [255, 255, 255],
+            1.0,
+            circle(20.0, 20.0, 10.0),
+        );
+        assert_eq!(canvas.get_pixel(20, 20).0, [255, 255, 255]);
+        assert_eq!(canvas.get_pixel(2, 2).0, [0, 0, 0]);
+        let edge = canvas.get_pixel(29, 22).0[0];
+        assert!(edge > 0 && edge < 255, "edge pixel {edge}");
+    }
+}
