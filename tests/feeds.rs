@@ -352,8 +352,9 @@ fn structured_data_parses_and_keeps_quiz_answers_out() {
         graph[0]["primaryImageOfPage"]["url"],
         "https://teach.example.org/rad/cases/older/ct-600.jpg"
     );
-    assert_eq!(graph[1]["@type"], "BreadcrumbList");
-    let crumbs: Vec<&str> = graph[1]["itemListElement"]
+    let crumbs = graph.last().unwrap();
+    assert_eq!(crumbs["@type"], "BreadcrumbList");
+    let crumbs: Vec<&str> = crumbs["itemListElement"]
         .as_array()
         .unwrap()
         .iter()
@@ -402,4 +403,66 @@ fn share_links_are_plain_links_with_the_encoded_address() {
     for src in attrs(&doc, "script[src]", "src") {
         assert!(src.starts_with("/rad/"), "external script {src}");
     }
+}
+
+#[test]
+fn cases_people_and_events_carry_their_own_structured_data() {
+    let site = TestSite::with(&[
+        (
+            "config.toml",
+            "title = \"Teaching\"\nbase_url = \"https://teach.example.org/\"\nauthor = \"Riverside Radiology\"\n",
+        ),
+        ("content/cases/_index.md", CASES_SECTION),
+        (
+            "content/cases/a/index.md",
+            "+++\ntitle = \"Pneumothorax\"\ndate = 2024-05-02\nauthors = [\"Dr. A\"]\ndiagnosis = \"Spontaneous pneumothorax\"\n+++\nBody.\n",
+        ),
+        (
+            "content/people/_index.md",
+            "+++\ntitle = \"People\"\npage_kind = \"person\"\n+++\n",
+        ),
+        (
+            "content/people/ada.md",
+            "+++\ntitle = \"Ada Moreno\"\ndescription = \"Leads the residency.\"\n[extra]\nrole = \"Program Director\"\naffiliation = \"Riverside University\"\n+++\nBio.\n",
+        ),
+        (
+            "content/events/_index.md",
+            "+++\ntitle = \"Events\"\npage_kind = \"event\"\n+++\n",
+        ),
+        (
+            "content/events/open-house.md",
+            "+++\ntitle = \"Open house\"\ndate = 2026-12-05T14:00:00Z\n[extra]\nlocation = \"Radiology conference room\"\nend = \"2026-12-05T16:00:00Z\"\n+++\nCome and meet us.\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let node = |page: &str, kind: &str| {
+        let doc = jsonld(&site.html(page));
+        doc["@graph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["@type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {page}: {doc}"))
+            .clone()
+    };
+    let report = node("cases/a/index.html", "MedicalScholarlyArticle");
+    assert_eq!(report["publicationType"], "Case Reports");
+    assert_eq!(report["about"]["name"], "Spontaneous pneumothorax");
+    assert_eq!(report["author"][0]["name"], "Dr. A");
+
+    let person = node("people/ada/index.html", "Person");
+    assert_eq!(person["name"], "Ada Moreno");
+    assert_eq!(person["jobTitle"], "Program Director");
+    assert_eq!(person["affiliation"]["name"], "Riverside University");
+    assert_eq!(
+        node("people/ada/index.html", "ProfilePage")["mainEntity"]["@id"],
+        person["@id"]
+    );
+
+    let event = node("events/open-house/index.html", "Event");
+    assert_eq!(event["name"], "Open house");
+    assert_eq!(event["startDate"], "2026-12-05T14:00:00+00:00");
+    assert_eq!(event["endDate"], "2026-12-05T16:00:00Z");
+    assert_eq!(event["location"]["name"], "Radiology conference room");
+    assert_eq!(event["organizer"]["name"], "Riverside Radiology");
 }

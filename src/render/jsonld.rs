@@ -19,6 +19,7 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
         "@type": match page.kind {
             Kind::Case => "MedicalWebPage",
             Kind::Post => "BlogPosting",
+            Kind::Person => "ProfilePage",
             _ => "WebPage",
         },
         "@id": page.permalink,
@@ -45,6 +46,13 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
     if !terms.is_empty() {
         obj.insert("keywords".into(), json!(terms));
     }
+    let image = page
+        .gallery
+        .first()
+        .or(page.pictures.first())
+        .and_then(|p| Some((p, p.largest()?)))
+        .map(|(p, v)| json!({ "@type": "ImageObject", "url": config.permalink(&v.url), "width": v.width, "height": v.height, "caption": p.alt }));
+    let mut subject = None;
     if page.kind == Kind::Case {
         obj.insert(
             "medicalAudience".into(),
@@ -53,20 +61,41 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
         if let Some(l) = &page.front.case.license {
             obj.insert("license".into(), json!(l));
         }
+        // The case itself, as the scholarly kind of document it is.
+        let mut report = json!({
+            "@type": "MedicalScholarlyArticle",
+            "publicationType": "Case Reports",
+            "headline": page.public_title(),
+            "url": page.permalink,
+            "mainEntityOfPage": { "@id": page.permalink },
+        });
+        let r = report.as_object_mut().expect("a JSON object literal");
+        for key in ["author", "datePublished", "dateModified", "license"] {
+            if let Some(v) = obj.get(key) {
+                r.insert(key.into(), v.clone());
+            }
+        }
         if !page.is_quiz()
             && let Some(d) = &page.front.case.diagnosis
         {
-            obj.insert(
-                "about".into(),
-                json!({ "@type": "MedicalCondition", "name": d }),
-            );
+            let condition = json!({ "@type": "MedicalCondition", "name": d });
+            obj.insert("about".into(), condition.clone());
+            r.insert("about".into(), condition);
         }
+        subject = Some(report);
     }
-    if let Some((p, v)) = page.gallery.first().and_then(|p| Some((p, p.largest()?))) {
+    if page.kind == Kind::Person {
+        subject = Some(person(page, image.clone()));
         obj.insert(
-            "primaryImageOfPage".into(),
-            json!({ "@type": "ImageObject", "url": config.permalink(&v.url), "width": v.width, "height": v.height, "caption": p.alt }),
+            "mainEntity".into(),
+            json!({ "@id": format!("{}#person", page.permalink) }),
         );
+    }
+    if page.kind == Kind::Event {
+        subject = Some(event(page, config, image.clone()));
+    }
+    if let Some(image) = image {
+        obj.insert("primaryImageOfPage".into(), image);
     }
     let section = &library.sections[page.section];
     let mut crumbs = vec![(config.title.clone(), config.base_url.clone())];
@@ -82,10 +111,75 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
         .enumerate()
         .map(|(i, (name, url))| json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": url }))
         .collect();
-    let doc = json!({
-        "@context": "https://schema.org",
-        "@graph": [article, { "@type": "BreadcrumbList", "itemListElement": items }],
-    });
+    let mut graph = vec![article];
+    graph.extend(subject);
+    graph.push(json!({ "@type": "BreadcrumbList", "itemListElement": items }));
+    let doc = json!({ "@context": "https://schema.org", "@graph": graph });
     // `</script>` inside a string would end the script element early.
     doc.to_string().replace("</", "<\\/")
+}
+
+/// A text value of the page's `[extra]` table, under the first of `keys` present.
+fn extra<'p>(page: &'p Page, keys: &[&str]) -> Option<&'p str> {
+    keys.iter()
+        .find_map(|k| page.front.extra.get(*k).and_then(Value::as_str))
+}
+
+/// A person's page (faculty, residents): the person, named by the page title; the role and
+/// affiliation come from `[extra]` (`role`, `affiliation`) until people get keys of their own.
+fn person(page: &Page, image: Option<Value>) -> Value {
+    let mut p = json!({
+        "@type": "Person",
+        "@id": format!("{}#person", page.permalink),
+        "name": page.front.title,
+        "url": page.permalink,
+    });
+    let o = p.as_object_mut().expect("a JSON object literal");
+    if let Some(d) = &page.front.description {
+        o.insert("description".into(), json!(d));
+    }
+    if let Some(role) = extra(page, &["role", "job_title"]) {
+        o.insert("jobTitle".into(), json!(role));
+    }
+    if let Some(a) = extra(page, &["affiliation"]) {
+        o.insert(
+            "affiliation".into(),
+            json!({ "@type": "Organization", "name": a }),
+        );
+    }
+    if let Some(image) = image {
+        o.insert("image".into(), image);
+    }
+    p
+}
+
+/// An event's page: the event, starting at the page `date`; its end and place come from
+/// `[extra]` (`end`, `location`) until events get keys of their own.
+fn event(page: &Page, config: &Config, image: Option<Value>) -> Value {
+    let mut e = json!({
+        "@type": "Event",
+        "name": page.front.title,
+        "url": page.permalink,
+        "organizer": { "@type": "Organization", "name": config.author.as_deref().unwrap_or(&config.title), "url": config.base_url },
+    });
+    let o = e.as_object_mut().expect("a JSON object literal");
+    if let Some(d) = page.front.date {
+        o.insert("startDate".into(), json!(d.to_rfc3339()));
+    }
+    if let Some(end) = extra(page, &["end", "end_date"]) {
+        o.insert("endDate".into(), json!(end));
+    }
+    if let Some(place) = extra(page, &["location", "place"]) {
+        o.insert(
+            "location".into(),
+            json!({ "@type": "Place", "name": place }),
+        );
+    }
+    if let Some(d) = &page.front.description {
+        o.insert("description".into(), json!(d));
+    }
+    if let Some(image) = image {
+        o.insert("image".into(), image);
+    }
+    e
 }
