@@ -184,7 +184,10 @@ fn main() {
         timings.len(),
         timings.last()
     );
-    let _ = child.kill();
+    // SIGTERM, as a terminal sends it: the server removes its temporary files.
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
     let _ = child.wait();
     if failures.load(Ordering::Relaxed) > 0 {
         std::process::exit(1);

@@ -134,7 +134,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         tokio::select! {
             r = axum::serve(listener, http::router(shared)) => r,
-            _ = tokio::signal::ctrl_c() => Ok(()),
+            _ = stop_signal() => Ok(()),
         }
     });
     // Open event streams would keep a graceful shutdown waiting: stop without them.
@@ -144,6 +144,22 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         eprintln!("Stopped.");
     }
     served.map_err(|e| Diagnostic::new(format!("the server stopped: {e}")).into())
+}
+
+/// Ctrl-C, or (on Unix) the SIGTERM a terminal or service manager sends when it closes.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Bind `port`, or the next free one when it is taken (any free one for 0).

@@ -134,7 +134,20 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// Stop it as a terminal would (SIGTERM), so it removes its temporary files; kill it if
+    /// it does not stop.
     fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        let until = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < until {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
