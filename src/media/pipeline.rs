@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::cache::{Cache, source_key};
+use super::dicom::{self, DicomFrame};
 use super::variants::Variant;
 use super::{encode, raster};
 use crate::diagnostic::{Diagnostic, Errors, io_error};
@@ -14,7 +15,35 @@ use crate::diagnostic::{Diagnostic, Errors, io_error};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageJob {
     pub source: PathBuf,
+    /// For a DICOM source: which frame, in which window (None: a raster image).
+    pub dicom: Option<DicomFrame>,
     pub variants: Vec<Variant>,
+}
+
+/// The upright pixels of a source: a raster image, or one windowed frame of a DICOM file.
+pub fn decode_source(
+    source: &std::path::Path,
+    dicom: Option<DicomFrame>,
+) -> Result<image::DynamicImage, Diagnostic> {
+    match dicom {
+        Some(frame) => dicom::decode_frame(source, frame),
+        None => raster::decode(source),
+    }
+}
+
+/// The cache key of a source: its bytes, and for DICOM the frame and window too, so one file
+/// gives one entry per frame and a changed window re-encodes.
+pub fn job_key(bytes: &[u8], dicom: Option<DicomFrame>) -> blake3::Hash {
+    let key = source_key(bytes);
+    match dicom {
+        Some(frame) => {
+            let mut h = blake3::Hasher::new();
+            h.update(key.as_bytes());
+            h.update(frame.key().as_bytes());
+            h.finalize()
+        }
+        None => key,
+    }
 }
 
 /// What the image stage did, for the build summary.
@@ -40,7 +69,7 @@ pub fn process(
         .map(|job| {
             let bytes = std::fs::read(&job.source)
                 .map_err(|e| io_error(&job.source, "read the image", &e))?;
-            let key = source_key(&bytes);
+            let key = job_key(&bytes, job.dicom);
             let complete = job
                 .variants
                 .iter()
@@ -110,7 +139,7 @@ fn fill_cache(
         .map(|v| (v, cache.entry(key, v, quality)))
         .filter(|(_, entry)| !entry.is_file())
         .collect();
-    let img = raster::decode(&job.source)?;
+    let img = decode_source(&job.source, job.dicom)?;
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let encoded = encode::render_variants(img, &wanted, quality).map_err(|e| {
         Diagnostic::in_file(
