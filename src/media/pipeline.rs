@@ -31,10 +31,9 @@ pub fn decode_source(
     }
 }
 
-/// The cache key of a source: its bytes, and for DICOM the frame and window too, so one file
+/// The cache key of a source from the hash of its bytes: for DICOM the frame and window too, so one file
 /// gives one entry per frame and a changed window re-encodes.
-pub fn job_key(bytes: &[u8], dicom: Option<DicomFrame>) -> blake3::Hash {
-    let key = source_key(bytes);
+fn job_key(key: blake3::Hash, dicom: Option<DicomFrame>) -> blake3::Hash {
     match dicom {
         Some(frame) => {
             let mut h = blake3::Hasher::new();
@@ -63,13 +62,31 @@ pub fn process(
     dest: &(dyn Fn(&str) -> Result<PathBuf, Diagnostic> + Sync),
     show_progress: bool,
 ) -> Result<ImageStats, Errors> {
-    // Phase 1: which sources need work. Bytes are dropped here so memory stays flat.
+    // Phase 1: which sources need work. Each file is read and hashed once, even when it is the
+    // source of many jobs (the frames of a multi-frame DICOM file); bytes are dropped here so
+    // memory stays flat.
+    let mut files: Vec<&std::path::Path> = jobs.iter().map(|j| j.source.as_path()).collect();
+    files.sort_unstable();
+    files.dedup();
+    let hashes: std::collections::HashMap<&std::path::Path, Result<blake3::Hash, Diagnostic>> =
+        files
+            .into_par_iter()
+            .map(|path| {
+                let hash = std::fs::read(path)
+                    .map(|bytes| source_key(&bytes))
+                    .map_err(|e| io_error(path, "read the image", &e));
+                (path, hash)
+            })
+            .collect();
     let checked: Vec<Result<(blake3::Hash, bool), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let bytes = std::fs::read(&job.source)
-                .map_err(|e| io_error(&job.source, "read the image", &e))?;
-            let key = job_key(&bytes, job.dicom);
+            let hash = match hashes.get(job.source.as_path()) {
+                Some(Ok(h)) => *h,
+                Some(Err(e)) => return Err(e.clone()),
+                None => return Err(Diagnostic::in_file(&job.source, "the image was not read")),
+            };
+            let key = job_key(hash, job.dicom);
             let complete = job
                 .variants
                 .iter()
@@ -86,6 +103,8 @@ pub fn process(
         }
     }
     if !errors.is_empty() {
+        // One unreadable multi-frame file is one error, not one per frame.
+        errors.dedup();
         return Err(Errors(errors));
     }
     let to_decode = keys.iter().filter(|(_, complete)| !complete).count();
