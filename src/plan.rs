@@ -195,12 +195,14 @@ pub fn plan(library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
         let mut seen = std::collections::HashSet::new();
         for pic in jobs {
             // A gallery image is usually one of the bundle's pictures too: one job per file.
-            if !seen.insert(&pic.source) {
+            // A multi-frame DICOM file is one source with a job per frame.
+            if !seen.insert((&pic.source, pic.dicom.map(|d| d.frame))) {
                 continue;
             }
             let index = p.images.len();
             p.images.push(ImageJob {
                 source: pic.source.clone(),
+                dicom: pic.dicom,
                 variants: pic.variants.clone(),
             });
             for v in &pic.variants {

@@ -1,7 +1,8 @@
 //! DICOM: synthetic phantoms (fake identifiers in the header) decode to windowed 8-bit pixels,
 //! bad files are clear errors, and the header audit names identifying attributes and the signs
-//! that the pixels themselves identify (burned-in text, faces). DICOM is not yet published by
-//! builds: `check` lists what a file's header holds.
+//! that the pixels themselves identify (burned-in text, faces). Builds publish DICOM listed in
+//! `images` and `stacks` as pixels only, in slice order and in the case's window; `check` lists
+//! what a file's header holds, and pixel risks fail the build until acknowledged.
 
 mod common;
 
@@ -154,4 +155,363 @@ fn presets_are_named_and_unknown_names_are_none() {
         })
     );
     assert_eq!(Window::preset("lungs"), None);
+}
+
+// ---- DICOM import in builds: real binary, real site folders, synthetic files only ----
+
+/// Header strings planted in every slice: none may reach `public/`.
+const PLANTED: &[&str] = &[
+    "PHANTOM^SECRET",
+    "MRN-SECRET-4455",
+    "19480314",
+    "2.25.1234",
+    "ACC-SECRET-7788",
+    "SECRET GENERAL HOSPITAL",
+    "DR^REFERRER^SECRET",
+    "20240229",
+    "2.25.98765",
+    "2.25.55555",
+    "SN-SECRET-1122",
+    "DICM",
+];
+
+/// A phantom with the full set of fake identifiers, changed by `edit` (rewritten through
+/// dicom-object so the file stays valid).
+fn slice_with(modality: &str, edit: impl FnOnce(&mut dicom_object::DefaultDicomObject)) -> Vec<u8> {
+    let id = |tag, vr, v: &str| DataElement::new(tag, vr, PrimitiveValue::from(v));
+    let bytes = phantom(
+        modality,
+        vec![
+            id(tags::ACCESSION_NUMBER, VR::SH, "ACC-SECRET-7788"),
+            id(tags::INSTITUTION_NAME, VR::LO, "SECRET GENERAL HOSPITAL"),
+            id(tags::REFERRING_PHYSICIAN_NAME, VR::PN, "DR^REFERRER^SECRET"),
+            id(tags::STUDY_DATE, VR::DA, "20240229"),
+            id(tags::STUDY_INSTANCE_UID, VR::UI, "2.25.98765"),
+            id(tags::SERIES_INSTANCE_UID, VR::UI, "2.25.55555"),
+            id(tags::DEVICE_SERIAL_NUMBER, VR::LO, "SN-SECRET-1122"),
+        ],
+    );
+    let (_d, path) = write_tmp("x.dcm", &bytes);
+    let mut obj = open(&path).unwrap();
+    edit(&mut obj);
+    obj.write_to_file(&path).unwrap();
+    std::fs::read(&path).unwrap()
+}
+
+/// A slice whose 4 pixels all hold `stored` (HU = stored − 1024), with its order keys.
+fn slice(instance: Option<i32>, z: f64, stored: u16) -> Vec<u8> {
+    slice_with("CT", |o| {
+        match instance {
+            Some(n) => {
+                o.put(DataElement::new(
+                    tags::INSTANCE_NUMBER,
+                    VR::IS,
+                    PrimitiveValue::from(n.to_string()),
+                ));
+            }
+            None => {
+                o.remove_element(tags::INSTANCE_NUMBER);
+            }
+        }
+        o.put(DataElement::new(
+            tags::IMAGE_POSITION_PATIENT,
+            VR::DS,
+            PrimitiveValue::from(format!("0\\0\\{z}")),
+        ));
+        o.put(DataElement::new(
+            tags::PIXEL_DATA,
+            VR::OW,
+            PrimitiveValue::U16([stored; 4].into_iter().collect()),
+        ));
+    })
+}
+
+fn dicom_case(front: &str) -> String {
+    format!("+++\ntitle = \"Head CT\"\ndate = 2024-05-02\n{front}+++\nFindings.\n")
+}
+
+const GALLERY_AND_STACK: &str = "images = [{ file = \"head.dcm\", alt = \"Axial CT of the head\" }]\nstacks = [{ dir = \"axial\", alt = \"Axial CT\" }]\nwindow = { center = 0, width = 2400 }\n";
+
+fn dicom_site(front: &str) -> TestSite {
+    TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        ("content/cases/a/index.md", dicom_case(front)),
+    ])
+}
+
+/// Mean grey level of an output image.
+fn mean_grey(path: &std::path::Path) -> f64 {
+    let img = image::open(path).unwrap().to_luma8();
+    img.pixels().map(|p| f64::from(p.0[0])).sum::<f64>() / f64::from(img.width() * img.height())
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_case_with_a_dicom_image_and_stack_publishes_only_pixels_in_slice_order() {
+    let site = dicom_site(GALLERY_AND_STACK);
+    site.write("content/cases/a/head.dcm", slice(Some(1), 0.0, 1024));
+    // Name order (a, b, c) is not slice order: InstanceNumber is 3, 1, 2.
+    site.write("content/cases/a/axial/a.dcm", slice(Some(3), 10.0, 1800));
+    site.write("content/cases/a/axial/b.dcm", slice(Some(1), 30.0, 200));
+    site.write("content/cases/a/axial/c.dcm", slice(Some(2), 20.0, 1000));
+    site.build_ok(&[]);
+
+    let doc = site.html("cases/a/index.html");
+    let gallery = attrs(&doc, "img[alt='Axial CT of the head']", "src");
+    assert_eq!(gallery.len(), 1, "{gallery:?}");
+    assert!(gallery[0].contains("/cases/a/head-4."), "{gallery:?}");
+    let slices = attrs(&doc, ".stack li img", "src");
+    assert_eq!(
+        slices,
+        (1..=3)
+            .map(|n| format!("/cases/a/axial/slice-{n:04}-4.jpg"))
+            .collect::<Vec<_>>()
+    );
+    // Darkest slice first: instance 1 (stored 200), then 2 (1000), then 3 (1800).
+    let greys: Vec<f64> = (1..=3)
+        .map(|n| mean_grey(&site.out(&format!("cases/a/axial/slice-{n:04}-4.jpg"))))
+        .collect();
+    assert!(greys[0] < greys[1] && greys[1] < greys[2], "{greys:?}");
+
+    for rel in list_files(&site.path("public")) {
+        assert!(!rel.ends_with(".dcm"), "public/{rel}");
+        let bytes = std::fs::read(site.out(&rel)).unwrap();
+        for s in PLANTED {
+            assert!(!contains(&bytes, s), "public/{rel} contains {s}");
+        }
+    }
+    // The header audit is still listed by `check`.
+    let out = radcase().arg("check").arg(&site.dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("head.dcm: DICOM header with PatientName")
+            && stderr.contains("InstitutionName"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn without_instance_numbers_slices_follow_their_position() {
+    let site = dicom_site(
+        "stacks = [{ dir = \"axial\", alt = \"Axial CT\" }]\nwindow = { center = 0, width = 2400 }\n",
+    );
+    site.write("content/cases/a/axial/1.dcm", slice(None, 50.0, 1800));
+    site.write("content/cases/a/axial/2.dcm", slice(None, -10.0, 200));
+    site.write("content/cases/a/axial/3.dcm", slice(None, 20.0, 1000));
+    site.build_ok(&[]);
+    let greys: Vec<f64> = (1..=3)
+        .map(|n| mean_grey(&site.out(&format!("cases/a/axial/slice-{n:04}-4.jpg"))))
+        .collect();
+    assert!(greys[0] < greys[1] && greys[1] < greys[2], "{greys:?}");
+}
+
+#[test]
+fn a_changed_window_re_encodes_and_a_bad_preset_names_the_closest() {
+    let site =
+        dicom_site("images = [{ file = \"head.dcm\", alt = \"Head\" }]\nwindow = \"brain\"\n");
+    site.write("content/cases/a/head.dcm", phantom("CT", Vec::new()));
+    site.build_ok(&[]);
+    let brain = std::fs::read(site.out("cases/a/head-4.jpg")).unwrap();
+    site.write(
+        "content/cases/a/index.md",
+        dicom_case("images = [{ file = \"head.dcm\", alt = \"Head\" }]\nwindow = \"bone\"\n"),
+    );
+    site.build_ok(&[]);
+    let bone = std::fs::read(site.out("cases/a/head-4.jpg")).unwrap();
+    assert_ne!(brain, bone, "the window change must re-encode the image");
+
+    site.write(
+        "content/cases/a/index.md",
+        dicom_case("images = [{ file = \"head.dcm\", alt = \"Head\" }]\nwindow = \"lungs\"\n"),
+    );
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("index.md:5") && stderr.contains("did you mean \"lung\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn burned_in_text_fails_the_build_until_acknowledged() {
+    let site = dicom_site("");
+    site.build_ok(&[]);
+    let before = site.read_out("cases/a/index.html");
+    site.write("content/cases/a/echo.dcm", phantom("US", Vec::new()));
+    site.write(
+        "content/cases/a/index.md",
+        dicom_case("images = [{ file = \"echo.dcm\", alt = \"Echo\" }]\n"),
+    );
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("echo.dcm")
+            && stderr.contains("burned-in-annotation")
+            && stderr.contains("BurnedInAnnotation is absent on a US image"),
+        "{stderr}"
+    );
+    assert_eq!(
+        site.read_out("cases/a/index.html"),
+        before,
+        "previous output kept"
+    );
+
+    let ack = |rule: &str| {
+        dicom_case(&format!(
+            "images = [{{ file = \"echo.dcm\", alt = \"Echo\" }}]\n[[privacy.acknowledge]]\nrule = \"{rule}\"\ntext = \"echo.dcm\"\nreason = \"no text in the image, checked by the author\"\n"
+        ))
+    };
+    site.write("content/cases/a/index.md", ack("burned-in-anotation"));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("did you mean \"burned-in-annotation\""),
+        "{stderr}"
+    );
+    site.write("content/cases/a/index.md", ack("burned-in-annotation"));
+    site.build_ok(&[]);
+    assert!(site.out("cases/a/echo-4.jpg").is_file());
+}
+
+#[test]
+fn a_recognisable_face_fails_the_build_until_acknowledged() {
+    let yes = vec![DataElement::new(
+        tags::RECOGNIZABLE_VISUAL_FEATURES,
+        VR::CS,
+        PrimitiveValue::from("YES"),
+    )];
+    let site = dicom_site("stacks = [{ dir = \"render\", alt = \"3-D render\" }]\n");
+    site.write("content/cases/a/render/1.dcm", phantom("CT", yes));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("render/1.dcm")
+            && stderr.contains("recognizable-features")
+            && stderr.contains("RecognizableVisualFeatures is YES"),
+        "{stderr}"
+    );
+    // A stack folder is acknowledged as a whole.
+    site.write(
+        "content/cases/a/index.md",
+        dicom_case("stacks = [{ dir = \"render\", alt = \"3-D render\" }]\n[[privacy.acknowledge]]\nrule = \"recognizable-features\"\ntext = \"render\"\nreason = \"bone render, no soft tissue\"\n"),
+    );
+    site.build_ok(&[]);
+}
+
+/// A site whose case lists `file` (written with `bytes`) in `images`; the build must fail
+/// naming the file, with `expect` in its message.
+fn gallery_fails(file: &str, bytes: &[u8], expect: &str) {
+    let site = dicom_site(&format!(
+        "images = [{{ file = \"{file}\", alt = \"Scan\" }}]\n"
+    ));
+    site.write(&format!("content/cases/a/{file}"), bytes);
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains(file) && stderr.contains(expect),
+        "expected `{expect}` for {file}:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_truncated_dicom_is_an_error() {
+    let bytes = phantom("CT", Vec::new());
+    gallery_fails("cut.dcm", &bytes[..bytes.len() - 4], "truncated");
+    gallery_fails("cut2.dcm", &bytes[..200], "truncated");
+}
+
+#[test]
+fn a_dicom_without_pixel_data_is_an_error() {
+    let bytes = slice_with("CT", |o| {
+        o.remove_element(tags::PIXEL_DATA);
+    });
+    gallery_fails("report.dcm", &bytes, "no pixel data");
+}
+
+#[test]
+fn a_non_dicom_dcm_file_is_an_error() {
+    gallery_fails(
+        "fake.dcm",
+        b"this is a text file, not DICOM",
+        "not a readable DICOM file",
+    );
+}
+
+#[test]
+fn an_unsupported_transfer_syntax_is_named() {
+    let (_d, path) = write_tmp("j2k.dcm", &phantom("CT", Vec::new()));
+    let obj = open(&path).unwrap().into_inner();
+    let file = obj
+        .with_meta(
+            dicom_object::FileMetaTableBuilder::new()
+                .transfer_syntax("1.2.840.10008.1.2.4.90")
+                .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.2")
+                .media_storage_sop_instance_uid("2.25.1234"),
+        )
+        .unwrap();
+    let mut bytes = Vec::new();
+    file.write_all(&mut bytes).unwrap();
+    gallery_fails("j2k.dcm", &bytes, "JPEG 2000");
+}
+
+#[test]
+fn a_stack_of_mixed_sizes_is_an_error_naming_the_odd_slice() {
+    let site = dicom_site("stacks = [{ dir = \"axial\", alt = \"Axial CT\" }]\n");
+    site.write("content/cases/a/axial/1.dcm", slice(Some(1), 0.0, 100));
+    site.write(
+        "content/cases/a/axial/2.dcm",
+        slice_with("CT", |o| {
+            o.put(DataElement::new(
+                tags::ROWS,
+                VR::US,
+                PrimitiveValue::from(2_u16),
+            ));
+            o.put(DataElement::new(
+                tags::PIXEL_DATA,
+                VR::OW,
+                PrimitiveValue::U16([100_u16; 8].into_iter().collect()),
+            ));
+        }),
+    );
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("axial/2.dcm") && stderr.contains("4×2 pixels") && stderr.contains("4×1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_multi_frame_file_is_a_stack_and_not_a_gallery_image() {
+    let two_frames = slice_with("CT", |o| {
+        o.put(DataElement::new(
+            tags::NUMBER_OF_FRAMES,
+            VR::IS,
+            PrimitiveValue::from("2"),
+        ));
+        o.put(DataElement::new(
+            tags::PIXEL_DATA,
+            VR::OW,
+            PrimitiveValue::U16(
+                [0_u16, 0, 0, 0, 2000, 2000, 2000, 2000]
+                    .into_iter()
+                    .collect(),
+            ),
+        ));
+    });
+    gallery_fails("cine.dcm", &two_frames, "2 frames");
+    let site = dicom_site("stacks = [{ dir = \"cine.dcm\", alt = \"Cine\" }]\nwindow = \"bone\"\n");
+    site.write("content/cases/a/cine.dcm", &two_frames);
+    site.build_ok(&[]);
+    let doc = site.html("cases/a/index.html");
+    assert_eq!(
+        attrs(&doc, ".stack li img", "src"),
+        [
+            "/cases/a/cine/slice-0001-4.jpg",
+            "/cases/a/cine/slice-0002-4.jpg"
+        ]
+    );
+    assert!(
+        mean_grey(&site.out("cases/a/cine/slice-0001-4.jpg"))
+            < mean_grey(&site.out("cases/a/cine/slice-0002-4.jpg"))
+    );
 }

@@ -164,6 +164,9 @@ license = "CC BY-NC-SA 4.0"
 # Images in this folder, in the order to show them; alt text is required.
 # images = [{{ file = "axial-ct.png", alt = "Axial contrast-enhanced CT …", caption = "…" }}]
 # card_image = "axial-ct.png"      # the image of the link-preview card (default: the first one)
+# Scrollable series: a folder of slices (PNG, JPEG or DICOM), or one multi-frame DICOM file.
+# stacks = [{{ dir = "axial", alt = "Axial CT, 48 slices", caption = "…" }}]
+# window = "soft-tissue"           # DICOM: lung, bone, brain, soft-tissue, liver or {{ center = 40, width = 400 }}
 +++
 {body}"#
     )

@@ -1,12 +1,14 @@
 //! The images of a page bundle: which files are pictures, the sizes each is published in, a
 //! case's gallery and its scrollable stacks.
 //!
-//! Reads image headers only (never pixels); decoding happens in the build's image stage.
+//! Reads image headers only (never pixels); decoding happens in the build's image stage. DICOM
+//! files are laid out by `series`.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use super::front_matter::ImageRef;
+use super::series;
 use super::{Page, Picture, Stack};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -82,6 +84,9 @@ fn picture(
     formats: &[Format],
 ) -> Result<Picture, Diagnostic> {
     let source = dir.join(file);
+    if series::is_dicom(&source) {
+        return series::gallery_picture(page, dir, file, config, widths);
+    }
     let info = media::probe(&source)?;
     let folder = match file.rfind('/') {
         Some(i) => format!("{}{}", page.path, &file[..=i]),
@@ -98,6 +103,7 @@ fn picture(
             formats,
         ),
         source,
+        dicom: None,
         width: info.width,
         height: info.height,
         alt: String::new(),
@@ -130,7 +136,7 @@ pub fn sort(
     for rel in assets {
         let kind = media::raster_kind(Path::new(rel));
         if let Some(d) = stack_dirs.iter().find(|d| rel.starts_with(d.as_str()))
-            && kind == RasterKind::Supported
+            && (kind == RasterKind::Supported || series::is_dicom(&dir.join(rel)))
         {
             frames.entry(d.as_str()).or_default().push(rel);
             continue;
@@ -171,7 +177,46 @@ pub fn sort(
             );
             continue;
         }
+        let entry = dir.join(&s.file);
+        // One multi-frame DICOM file is a stack of its own.
+        let single_file = entry.is_file() && series::is_dicom(&entry);
         let mut list = frames.remove(dir_key.as_str()).unwrap_or_default();
+        let dicom_files: Vec<&str> = if single_file {
+            vec![s.file.trim_matches('/')]
+        } else {
+            list.iter()
+                .filter(|f| series::is_dicom(&dir.join(f.as_str())))
+                .map(|f| f.as_str())
+                .collect()
+        };
+        if !dicom_files.is_empty() {
+            if dicom_files.len() != list.len() && !single_file {
+                errors.push(
+                    Diagnostic::in_file(&page.file, format!("stack folder `{}` mixes DICOM files and other images", s.file))
+                        .at_line(at)
+                        .with_hint("a stack is one series: keep only the DICOM slices (or only PNG/JPEG slices) in the folder"),
+                );
+                continue;
+            }
+            let mut names = dicom_files;
+            names.sort_by_key(|f| natural_key(f));
+            match series::stack_frames(page, dir, &s.file, &names, config) {
+                Ok(mut pictures) => {
+                    let count = pictures.len();
+                    for (i, p) in pictures.iter_mut().enumerate() {
+                        p.alt = format!("{}, slice {} of {count}", s.alt, i + 1);
+                    }
+                    stacks.push(Stack {
+                        dir: s.file.clone(),
+                        alt: s.alt.clone(),
+                        caption: s.caption.clone(),
+                        frames: pictures,
+                    });
+                }
+                Err(e) => errors.extend(e),
+            }
+            continue;
+        }
         if list.is_empty() {
             let why = if dir.join(&s.file).is_dir() {
                 "has no images"

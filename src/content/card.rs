@@ -167,6 +167,15 @@ pub fn share_card(
         Some(s) => Some(std::fs::read(s).map_err(|e| io_error(s, "read the image", &e))?),
         None => None,
     };
+    let dicom = picture.and_then(|p| p.dicom);
+    // A DICOM key image in another window is another card.
+    let bytes = match (bytes, dicom) {
+        (Some(mut b), Some(d)) => {
+            b.extend_from_slice(d.key().as_bytes());
+            Some(b)
+        }
+        (b, _) => b,
+    };
     let key = card::key(bytes.as_deref(), &text);
     let output = format!("{}card-{}.png", page.path, &key.to_hex()[..12]);
     let mut alt = format!("{} ({}), {}", text.headline, text.label, text.footer);
@@ -182,6 +191,7 @@ pub fn share_card(
         alt,
         job: CardJob {
             source,
+            dicom,
             text,
             key,
             output,

@@ -11,6 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Errors, Result, closest};
+use crate::media::dicom::{PRESETS, Window};
 use crate::toml_errors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +226,9 @@ pub struct CaseMeta {
     pub images_line: Option<usize>,
     #[serde(skip)]
     pub stacks_line: Option<usize>,
+    /// How the case's DICOM images are windowed (None: the file's own window, else min–max).
+    #[serde(skip)]
+    pub window: Option<Window>,
     /// The image of the bundle the share card shows (default: the first gallery image).
     pub card_image: Option<String>,
     #[serde(skip)]
@@ -295,6 +299,7 @@ const CASE_KEYS: &[&str] = &[
     "images",
     "stacks",
     "card_image",
+    "window",
 ];
 const SECTION_KEYS: &[&str] = &[
     "title",
@@ -548,6 +553,70 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// `window = "lung"` (a preset) or `window = { center = 40, width = 80 }`.
+    fn window(&mut self, key: &str) -> Option<Window> {
+        let names: Vec<&str> = PRESETS.iter().map(|(n, _, _)| *n).collect();
+        let example = format!(
+            "write {key} = \"lung\" (presets: {}) or {key} = {{ center = 40, width = 80 }}",
+            names.join(", ")
+        );
+        match self.take(key)? {
+            Value::String(name) => {
+                let w = Window::preset(name.trim());
+                if w.is_none() {
+                    let hint = match closest(name.trim(), names.iter().copied()) {
+                        Some(best) => {
+                            format!("did you mean \"{best}\"? Presets: {}", names.join(", "))
+                        }
+                        None => example,
+                    };
+                    self.error(
+                        key,
+                        format!("`{key}` has an unknown preset \"{name}\""),
+                        hint,
+                    );
+                }
+                w
+            }
+            Value::Object(mut m) => {
+                let center = m.remove("center").and_then(|v| v.as_f64());
+                let width = m.remove("width").and_then(|v| v.as_f64());
+                if let Some(unknown) = m.keys().next() {
+                    let hint = match closest(unknown, ["center", "width"]) {
+                        Some(b) => format!("did you mean `{b}`? {example}"),
+                        None => example,
+                    };
+                    self.error(key, format!("`{key}` has an unknown key `{unknown}`"), hint);
+                    return None;
+                }
+                match (center, width) {
+                    (Some(center), Some(width)) if width >= 1.0 && center.is_finite() => {
+                        Some(Window::Custom { center, width })
+                    }
+                    _ => {
+                        self.error(
+                            key,
+                            format!("`{key}` needs a number `center` and a `width` of at least 1"),
+                            example,
+                        );
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error(
+                    key,
+                    format!(
+                        "`{key}` must be a preset name or a table, not {}",
+                        describe(&other)
+                    ),
+                    example,
+                );
+                None
+            }
+        }
+    }
+
     fn sex(&mut self, key: &str) -> Option<String> {
         let s = self.string(key)?;
         let normal = match s.trim().to_lowercase().as_str() {
@@ -661,6 +730,7 @@ pub fn page(
             ),
             card_image_line: Some(r.line_of("card_image")),
             card_image: r.string("card_image"),
+            window: r.window("window"),
         },
     };
     // Acknowledgements are read and checked by the privacy guard, from the source.

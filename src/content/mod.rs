@@ -7,6 +7,7 @@ mod bundle;
 pub mod card;
 pub mod front_matter;
 mod load;
+mod series;
 mod taxonomy;
 mod walk;
 
@@ -17,6 +18,7 @@ pub use load::{LoadOptions, load, reload_pages};
 pub use taxonomy::{Taxonomy, Term};
 
 use crate::markdown::Heading;
+use crate::media::dicom::DicomFrame;
 use crate::media::{Format, Variant};
 
 /// A published image: its sized variants, and how to describe it.
@@ -25,6 +27,8 @@ pub struct Picture {
     /// Path in the bundle (`ct.png`, `axial/001.png`).
     pub file: String,
     pub source: PathBuf,
+    /// For a DICOM source, the frame and window published (never any header value).
+    pub dicom: Option<DicomFrame>,
     /// Upright size of the source.
     pub width: u32,
     pub height: u32,

@@ -3,13 +3,16 @@
 //! Only pixels leave this module: a decoded frame is a plain `DynamicImage`, and the only header
 //! values read are the ones that order and window the frames (InstanceNumber,
 //! ImagePositionPatient, the VOI window). No header value, UID or file reaches the output from
-//! here. Not wired into bundles yet: `content::bundle` still withholds DICOM files.
+//! here. `content::bundle` reads [`header`]s to lay out galleries and stacks; the image pipeline
+//! calls [`decode_frame`] for the pixels of one variant source.
 
 use std::path::Path;
 
 use dicom_dictionary_std::tags;
+use dicom_encoding::TransferSyntaxIndex;
 use dicom_object::{DefaultDicomObject, OpenFileOptions};
 use dicom_pixeldata::{ConvertOptions, PixelDecoder, VoiLutOption, WindowLevel};
+use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 use image::DynamicImage;
 
 use crate::diagnostic::Diagnostic;
@@ -33,6 +36,14 @@ pub const PRESETS: &[(&str, f64, f64)] = &[
 ];
 
 impl Window {
+    /// The window as text for cache keys: a changed window must re-encode every variant.
+    pub fn key(&self) -> String {
+        match self {
+            Window::Custom { center, width } => format!("c{center}w{width}"),
+            Window::FromFile => "file".into(),
+        }
+    }
+
     /// A preset by name, or None (the caller suggests the closest of [`PRESETS`]).
     pub fn preset(name: &str) -> Option<Window> {
         PRESETS
@@ -56,12 +67,23 @@ pub fn is_dicom(bytes: &[u8]) -> bool {
     bytes.len() >= 132 && &bytes[128..132] == b"DICM"
 }
 
-/// Open a DICOM file, header and pixels.
+/// Open a DICOM file, header and pixels. A file that starts like DICOM but cannot be read to
+/// its end is called truncated: that is what a cut-off copy looks like.
 pub fn open(path: &Path) -> Result<DefaultDicomObject, Diagnostic> {
     OpenFileOptions::new().open_file(path).map_err(|e| {
-        Diagnostic::in_file(path, format!("not a readable DICOM file: {e}")).with_hint(
-            "export the series again from the PACS or viewer as DICOM Part 10 files, or remove this file",
-        )
+        let mut head = Vec::with_capacity(132);
+        let starts_like_dicom = std::fs::File::open(path)
+            .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 132), &mut head))
+            .is_ok()
+            && is_dicom(&head);
+        if starts_like_dicom {
+            Diagnostic::in_file(path, format!("the DICOM file is truncated or damaged: {e}"))
+                .with_hint("copy or export the file again; it was cut off or corrupted")
+        } else {
+            Diagnostic::in_file(path, format!("not a readable DICOM file: {e}")).with_hint(
+                "export the series again from the PACS or viewer as DICOM Part 10 files, or remove this file",
+            )
+        }
     })
 }
 
@@ -111,4 +133,190 @@ pub fn frames(path: &Path, obj: &DefaultDicomObject, window: Window) -> Result<F
         instance_number: int(tags::INSTANCE_NUMBER),
         slice_position,
     })
+}
+
+/// One frame of one DICOM file, windowed: what an image job decodes instead of a raster file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DicomFrame {
+    /// 0-based frame index in the file.
+    pub frame: u32,
+    pub window: Window,
+}
+
+impl DicomFrame {
+    /// Text for cache keys: the same file in another window or frame is another image.
+    pub fn key(&self) -> String {
+        format!("dicom;frame{};{}", self.frame, self.window.key())
+    }
+}
+
+/// What lays out a DICOM file in a gallery or stack, read and checked before any pixel is
+/// decoded: its size, frame count, order keys, and the series it belongs to (compared only,
+/// never published).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub rows: u32,
+    pub columns: u32,
+    pub frames: u32,
+    pub instance_number: Option<i32>,
+    /// ImagePositionPatient projected on the slice normal (from ImageOrientationPatient), so
+    /// sagittal and oblique series sort as well as axial ones.
+    pub slice_position: Option<f64>,
+    pub series: Option<String>,
+}
+
+const EXPORT_HINT: &str = "export it again as uncompressed DICOM (Explicit VR Little Endian), JPEG baseline/lossless or RLE";
+
+/// Read and check the DICOM file at `path`: readable to the end, with pixel data radcase can
+/// decode, of a size the image pipeline accepts. Every error names the file and says what to do.
+pub fn header(path: &Path) -> Result<Header, Diagnostic> {
+    let obj = open(path)?;
+    let syntax_uid = obj
+        .meta()
+        .transfer_syntax()
+        .trim_end_matches(['\0', ' '])
+        .to_string();
+    match TransferSyntaxRegistry.get(&syntax_uid) {
+        None => {
+            return Err(Diagnostic::in_file(
+                path,
+                format!("unknown transfer syntax {syntax_uid}: radcase cannot decode its pixels"),
+            )
+            .with_hint(EXPORT_HINT));
+        }
+        Some(ts) if !ts.can_decode_all() => {
+            return Err(Diagnostic::in_file(
+                path,
+                format!(
+                    "transfer syntax \"{}\" ({syntax_uid}) cannot be decoded by radcase",
+                    ts.name()
+                ),
+            )
+            .with_hint(format!(
+                "{EXPORT_HINT}; JPEG 2000 and JPEG-LS need C libraries radcase does not use"
+            )));
+        }
+        Some(_) => {}
+    }
+    let Some(pixels) = obj.element_opt(tags::PIXEL_DATA).ok().flatten() else {
+        return Err(no_pixel_data(path));
+    };
+    let int = |tag| {
+        obj.element_opt(tag)
+            .ok()
+            .flatten()
+            .and_then(|e| e.to_int::<i64>().ok())
+    };
+    let rows = int(tags::ROWS).unwrap_or(0);
+    let columns = int(tags::COLUMNS).unwrap_or(0);
+    let side = i64::from(crate::media::MAX_SIDE);
+    if rows <= 0 || columns <= 0 || rows > side || columns > side {
+        return Err(Diagnostic::in_file(
+            path,
+            format!(
+                "the image size in the header ({columns}×{rows}) is not one radcase can publish"
+            ),
+        )
+        .with_hint(format!(
+            "sides must be between 1 and {side} pixels; {EXPORT_HINT}"
+        )));
+    }
+    let frames = int(tags::NUMBER_OF_FRAMES).unwrap_or(1).clamp(1, 100_000);
+    // Uncompressed pixel data must hold every frame: a file cut off in its pixels would
+    // otherwise fail only when a variant is first made, or not at all.
+    if pixels.fragments().is_none()
+        && let Ok(bytes) = pixels.to_bytes()
+    {
+        let samples = int(tags::SAMPLES_PER_PIXEL).unwrap_or(1).clamp(1, 4);
+        let bits = int(tags::BITS_ALLOCATED).unwrap_or(16).clamp(1, 64);
+        let need = (rows * columns * samples * frames * bits + 7) / 8;
+        if (bytes.len() as i64) < need {
+            return Err(truncated(path));
+        }
+    }
+    let series = obj
+        .element_opt(tags::SERIES_INSTANCE_UID)
+        .ok()
+        .flatten()
+        .and_then(|e| e.to_str().ok())
+        .map(|s| s.trim_matches(['\0', ' ']).to_string())
+        .filter(|s| !s.is_empty());
+    Ok(Header {
+        rows: rows as u32,
+        columns: columns as u32,
+        frames: frames as u32,
+        instance_number: int(tags::INSTANCE_NUMBER).and_then(|n| i32::try_from(n).ok()),
+        slice_position: position_on_normal(&obj),
+        series,
+    })
+}
+
+fn no_pixel_data(path: &Path) -> Diagnostic {
+    Diagnostic::in_file(path, "this DICOM file has no pixel data").with_hint(
+        "it may be a report, a structured report or a presentation state: take it out of `images` and `stacks`",
+    )
+}
+
+fn truncated(path: &Path) -> Diagnostic {
+    Diagnostic::in_file(
+        path,
+        "the DICOM file is truncated: its pixel data is shorter than its header says",
+    )
+    .with_hint("copy or export the file again; it was cut off")
+}
+
+/// ImagePositionPatient · (row direction × column direction): the slice's place along its
+/// normal. Falls back to the third coordinate when the orientation is missing.
+fn position_on_normal(obj: &DefaultDicomObject) -> Option<f64> {
+    let floats = |tag| {
+        obj.element_opt(tag)
+            .ok()
+            .flatten()
+            .and_then(|e| e.to_multi_float64().ok())
+    };
+    let pos = floats(tags::IMAGE_POSITION_PATIENT).filter(|p| p.len() == 3)?;
+    let Some(o) = floats(tags::IMAGE_ORIENTATION_PATIENT).filter(|o| o.len() == 6) else {
+        return Some(pos[2]);
+    };
+    let n = [
+        o[1] * o[5] - o[2] * o[4],
+        o[2] * o[3] - o[0] * o[5],
+        o[0] * o[4] - o[1] * o[3],
+    ];
+    Some(pos[0] * n[0] + pos[1] * n[1] + pos[2] * n[2])
+}
+
+/// Decode one frame of the DICOM file at `path` to 8-bit pixels in its window. A codec panic
+/// on a damaged file becomes an error naming the file, never a crashed build.
+pub fn decode_frame(path: &Path, frame: DicomFrame) -> Result<DynamicImage, Diagnostic> {
+    let obj = open(path)?;
+    if obj.element_opt(tags::PIXEL_DATA).ok().flatten().is_none() {
+        return Err(no_pixel_data(path));
+    }
+    let voi = match frame.window {
+        Window::Custom { center, width } => VoiLutOption::Custom(WindowLevel { center, width }),
+        Window::FromFile => VoiLutOption::First,
+    };
+    let options = ConvertOptions::new().with_voi_lut(voi).force_8bit();
+    let run = std::panic::AssertUnwindSafe(|| {
+        obj.decode_pixel_data_frame(frame.frame)
+            .map_err(|e| e.to_string())
+            .and_then(|d| {
+                d.to_dynamic_image_with_options(0, &options)
+                    .map_err(|e| e.to_string())
+            })
+    });
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(img)) => Ok(img),
+        Ok(Err(e)) => Err(Diagnostic::in_file(
+            path,
+            format!("cannot decode frame {} of the pixels: {e}", frame.frame + 1),
+        )
+        .with_hint(EXPORT_HINT)),
+        Err(_) => Err(Diagnostic::in_file(
+            path,
+            format!("the pixels of frame {} are damaged", frame.frame + 1),
+        )
+        .with_hint(EXPORT_HINT)),
+    }
 }

@@ -15,6 +15,6 @@ mod variants;
 
 pub use assets::{Treatment, publish, treatment};
 pub use cache::Cache;
-pub use pipeline::{ImageJob, ImageStats, process};
+pub use pipeline::{ImageJob, ImageStats, decode_source, process};
 pub use raster::{ImageInfo, MAX_SIDE, RasterKind, decode, probe, raster_kind};
 pub use variants::{Format, ImageSettings, Variant, plan_variants};

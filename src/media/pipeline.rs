@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::cache::{Cache, source_key};
+use super::dicom::{self, DicomFrame};
 use super::variants::Variant;
 use super::{encode, raster};
 use crate::diagnostic::{Diagnostic, Errors, io_error};
@@ -14,7 +15,34 @@ use crate::diagnostic::{Diagnostic, Errors, io_error};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageJob {
     pub source: PathBuf,
+    /// For a DICOM source: which frame, in which window (None: a raster image).
+    pub dicom: Option<DicomFrame>,
     pub variants: Vec<Variant>,
+}
+
+/// The upright pixels of a source: a raster image, or one windowed frame of a DICOM file.
+pub fn decode_source(
+    source: &std::path::Path,
+    dicom: Option<DicomFrame>,
+) -> Result<image::DynamicImage, Diagnostic> {
+    match dicom {
+        Some(frame) => dicom::decode_frame(source, frame),
+        None => raster::decode(source),
+    }
+}
+
+/// The cache key of a source from the hash of its bytes: for DICOM the frame and window too, so one file
+/// gives one entry per frame and a changed window re-encodes.
+fn job_key(key: blake3::Hash, dicom: Option<DicomFrame>) -> blake3::Hash {
+    match dicom {
+        Some(frame) => {
+            let mut h = blake3::Hasher::new();
+            h.update(key.as_bytes());
+            h.update(frame.key().as_bytes());
+            h.finalize()
+        }
+        None => key,
+    }
 }
 
 /// What the image stage did, for the build summary.
@@ -34,13 +62,31 @@ pub fn process(
     dest: &(dyn Fn(&str) -> Result<PathBuf, Diagnostic> + Sync),
     show_progress: bool,
 ) -> Result<ImageStats, Errors> {
-    // Phase 1: which sources need work. Bytes are dropped here so memory stays flat.
+    // Phase 1: which sources need work. Each file is read and hashed once, even when it is the
+    // source of many jobs (the frames of a multi-frame DICOM file); bytes are dropped here so
+    // memory stays flat.
+    let mut files: Vec<&std::path::Path> = jobs.iter().map(|j| j.source.as_path()).collect();
+    files.sort_unstable();
+    files.dedup();
+    let hashes: std::collections::HashMap<&std::path::Path, Result<blake3::Hash, Diagnostic>> =
+        files
+            .into_par_iter()
+            .map(|path| {
+                let hash = std::fs::read(path)
+                    .map(|bytes| source_key(&bytes))
+                    .map_err(|e| io_error(path, "read the image", &e));
+                (path, hash)
+            })
+            .collect();
     let checked: Vec<Result<(blake3::Hash, bool), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let bytes = std::fs::read(&job.source)
-                .map_err(|e| io_error(&job.source, "read the image", &e))?;
-            let key = source_key(&bytes);
+            let hash = match hashes.get(job.source.as_path()) {
+                Some(Ok(h)) => *h,
+                Some(Err(e)) => return Err(e.clone()),
+                None => return Err(Diagnostic::in_file(&job.source, "the image was not read")),
+            };
+            let key = job_key(hash, job.dicom);
             let complete = job
                 .variants
                 .iter()
@@ -57,6 +103,8 @@ pub fn process(
         }
     }
     if !errors.is_empty() {
+        // One unreadable multi-frame file is one error, not one per frame.
+        errors.dedup();
         return Err(Errors(errors));
     }
     let to_decode = keys.iter().filter(|(_, complete)| !complete).count();
@@ -110,7 +158,7 @@ fn fill_cache(
         .map(|v| (v, cache.entry(key, v, quality)))
         .filter(|(_, entry)| !entry.is_file())
         .collect();
-    let img = raster::decode(&job.source)?;
+    let img = decode_source(&job.source, job.dicom)?;
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let encoded = encode::render_variants(img, &wanted, quality).map_err(|e| {
         Diagnostic::in_file(

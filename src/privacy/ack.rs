@@ -39,6 +39,15 @@ impl Ack {
     /// Whether this acknowledgement covers `finding` (its scope is checked by the caller).
     pub fn covers(&self, finding: &Finding) -> bool {
         let text = self.text.trim();
+        if rules::is_pixel_rule(self.rule) {
+            // A DICOM file is named by its path in the bundle, its name, or its stack folder.
+            let folder = format!("{}/", text.trim_end_matches('/'));
+            return finding.rule.name == self.rule.name
+                && !text.is_empty()
+                && (finding.id == text
+                    || finding.id.rsplit('/').next() == Some(text)
+                    || finding.id.starts_with(&folder));
+        }
         finding.rule.name == self.rule.name
             && !text.is_empty()
             && text.contains(finding.id.trim())

@@ -5,7 +5,12 @@
 //! Attribute names follow PS3.15 Annex E (the basic de-identification profile); only the ones
 //! that identify a person or a visit are listed, to keep `radcase check` readable.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::rules;
+use super::scan::Finding;
 
 use dicom_core::Tag;
 use dicom_dictionary_std::tags;
@@ -36,6 +41,8 @@ pub struct HeaderAudit {
     pub identifying: Vec<&'static str>,
     /// Reasons the pixels themselves may identify the patient.
     pub pixel_risks: Vec<String>,
+    /// The rule of each of `pixel_risks`, in the same order.
+    pub risk_rules: Vec<&'static str>,
 }
 
 fn text(obj: &InMemDicomObject, tag: Tag) -> Option<String> {
@@ -53,23 +60,30 @@ pub fn audit(obj: &InMemDicomObject) -> HeaderAudit {
         .map(|(_, name)| *name)
         .collect();
     let mut pixel_risks = Vec::new();
+    let mut risk_rules = Vec::new();
     let modality = text(obj, tags::MODALITY).unwrap_or_default();
     match text(obj, tags::BURNED_IN_ANNOTATION).as_deref() {
         Some(v) if v.eq_ignore_ascii_case("YES") => {
             pixel_risks.push("BurnedInAnnotation is YES: text is burned into the pixels".into());
+            risk_rules.push("burned-in-annotation");
         }
-        None if BURN_IN_MODALITIES.contains(&modality.as_str()) => pixel_risks.push(format!(
-            "BurnedInAnnotation is absent on a {modality} image, a kind that usually has text burned in"
-        )),
+        None if BURN_IN_MODALITIES.contains(&modality.as_str()) => {
+            pixel_risks.push(format!(
+                "BurnedInAnnotation is absent on a {modality} image, a kind that usually has text burned in"
+            ));
+            risk_rules.push("burned-in-annotation");
+        }
         _ => {}
     }
     if text(obj, tags::RECOGNIZABLE_VISUAL_FEATURES).is_some_and(|v| v.eq_ignore_ascii_case("YES"))
     {
         pixel_risks.push("RecognizableVisualFeatures is YES: the image may show a face".into());
+        risk_rules.push("recognizable-features");
     }
     HeaderAudit {
         identifying,
         pixel_risks,
+        risk_rules,
     }
 }
 
@@ -80,4 +94,74 @@ pub fn audit_file(path: &Path) -> Option<HeaderAudit> {
         .open_file(path)
         .ok()?;
     Some(audit(&obj))
+}
+
+/// The DICOM files a case publishes: its `images`, and the files of its `stacks` (a folder of
+/// slices or one multi-frame file), as paths in the bundle. Names that leave the bundle are
+/// skipped: `content::bundle` reports them.
+fn listed_files(bundle: &Path, map: &Map<String, Value>) -> Vec<(String, PathBuf)> {
+    let names = |key: &str, field: &str| -> Vec<String> {
+        map.get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.get(field)?.as_str())
+            .map(|s| s.trim_matches('/').to_string())
+            .filter(|s| !s.is_empty() && !s.split('/').any(|p| p == ".." || p.is_empty()))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for name in names("images", "file")
+        .into_iter()
+        .chain(names("stacks", "dir"))
+    {
+        let path = bundle.join(&name);
+        if path.is_dir() {
+            for e in walkdir::WalkDir::new(&path)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+            {
+                let rel = e.path().strip_prefix(bundle).unwrap_or(e.path());
+                out.push((crate::content::slash_path(rel), e.path().to_path_buf()));
+            }
+        } else if path.is_file() {
+            out.push((name, path));
+        }
+    }
+    out.retain(|(_, p)| crate::media::treatment(p) == crate::media::Treatment::Withhold);
+    out
+}
+
+/// Findings for the pixel risks of the DICOM files a case publishes: burned-in text or a
+/// recognisable face fail the build until the author has checked and acknowledged them.
+pub(super) fn listed_findings(
+    bundle: &Path,
+    map: &Map<String, Value>,
+    draft: bool,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (rel, path) in listed_files(bundle, map) {
+        let Some(audit) = audit_file(&path) else {
+            continue; // An unreadable file is the build's error to report, with its reason.
+        };
+        for (risk, name) in audit.pixel_risks.iter().zip(&audit.risk_rules) {
+            let Some(rule) = rules::rule(name) else {
+                continue;
+            };
+            out.push(Finding {
+                path: path.clone(),
+                shown: path.clone(),
+                line: None,
+                column: None,
+                rule,
+                masked: risk.clone(),
+                id: rel.clone(),
+                context: rel.clone(),
+                draft,
+            });
+        }
+    }
+    out
 }

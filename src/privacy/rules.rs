@@ -268,14 +268,40 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
+/// Rules about the pixels of a DICOM file a case publishes, found in its header by
+/// `privacy::dicom` (no text pattern: they are acknowledged by file name, like text findings).
+pub static PIXEL_RULES: &[Rule] = &[
+    Rule {
+        name: "burned-in-annotation",
+        what: "text may be burned into the pixels",
+        fix: "check every frame and crop or black out any name, date or number burned into the image, then export it again with BurnedInAnnotation = NO",
+        examples: "BurnedInAnnotation = YES; an ultrasound, secondary capture, angiography, endoscopy or other image without BurnedInAnnotation",
+        patterns: &[],
+        check: any,
+    },
+    Rule {
+        name: "recognizable-features",
+        what: "the image may show the patient's face",
+        fix: "use an image that does not show the face (a 2-D slice rather than a surface render), or crop it out",
+        examples: "RecognizableVisualFeatures = YES (a 3-D surface render of the head)",
+        patterns: &[],
+        check: any,
+    },
+];
+
 /// The rule called `name`.
 pub fn rule(name: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.name == name)
+    RULES.iter().chain(PIXEL_RULES).find(|r| r.name == name)
+}
+
+/// Whether `rule` is about a DICOM file's pixels (acknowledged by file name).
+pub fn is_pixel_rule(rule: &Rule) -> bool {
+    PIXEL_RULES.contains(rule)
 }
 
 /// Every rule name, for "did you mean" hints.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|r| r.name)
+    RULES.iter().chain(PIXEL_RULES).map(|r| r.name)
 }
 
 struct Compiled {

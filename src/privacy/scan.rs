@@ -67,7 +67,13 @@ impl Finding {
         if let Some(line) = self.line {
             d = d.at(line, self.column.unwrap_or(1));
         }
-        let ack = if self.line.is_some() {
+        let ack = if rules::is_pixel_rule(self.rule) {
+            format!(
+                "If you have checked the pixels, acknowledge it in the case's front matter: \
+                 [[privacy.acknowledge]] with rule = \"{}\", text = \"{}\" (the file, or its stack folder), reason = what you checked",
+                self.rule.name, self.id
+            )
+        } else if self.line.is_some() {
             format!(
                 "If it is not about a real person, acknowledge it in this file's front matter: \
                  [[privacy.acknowledge]] with rule = \"{}\", text = the exact text, reason = why",
@@ -209,12 +215,17 @@ pub(super) fn markdown(path: &Path, exempt: &[String]) -> FileScan {
                 scanned.replace_range(range.clone(), &" ".repeat(range.len()));
             }
         }
-        if split.front.contains("privacy") {
+        let has = |k: &str| split.front.contains(k);
+        if has("privacy") || has("images") || has("stacks") {
             // A front matter that does not parse is `load`'s to report.
             if let Ok(map) = front_matter::parse(path, &split) {
                 let (acks, errors) = ack::read(path, &split, &map);
                 scan.acks = acks;
                 scan.errors = errors;
+                if let Some(bundle) = &scan.bundle_dir {
+                    scan.findings
+                        .extend(super::dicom::listed_findings(bundle, &map, draft));
+                }
             }
         }
     }

@@ -18,7 +18,6 @@ use image::{DynamicImage, ImageEncoder, RgbImage};
 use rayon::prelude::*;
 
 use super::cache::Cache;
-use super::raster;
 use crate::diagnostic::{Diagnostic, Errors};
 use text::{Engine, Style};
 
@@ -45,6 +44,8 @@ pub struct CardText {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardJob {
     pub source: Option<PathBuf>,
+    /// For a DICOM key image: its frame and window.
+    pub dicom: Option<crate::media::dicom::DicomFrame>,
     pub text: CardText,
     /// See [`key`].
     pub key: blake3::Hash,
@@ -104,7 +105,11 @@ pub fn process(
             let mut took = None;
             if !entry.is_file() {
                 let started = Instant::now();
-                let background = job.source.as_deref().map(raster::decode).transpose()?;
+                let background = job
+                    .source
+                    .as_deref()
+                    .map(|s| super::decode_source(s, job.dicom))
+                    .transpose()?;
                 let bytes = draw(background.as_ref(), &job.text).map_err(|e| {
                     let what = format!("could not draw the share card {}: {e}", job.output);
                     match &job.source {
