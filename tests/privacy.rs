@@ -225,14 +225,16 @@ Body.
 }
 
 #[test]
-fn image_metadata_is_listed_by_check_and_never_published() {
+fn image_and_dicom_metadata_is_listed_by_check_and_never_published() {
     let site = site_with(
         &CLEAN_CASE.replace(
             "images = [{ file = \"ct.png\", alt = \"Axial CT\", caption = \"Appendix 12 mm\" }]",
-            "images = [{ file = \"ct.png\", alt = \"Axial CT\" }, { file = \"photo.jpg\", alt = \"Knee\" }]",
+            "images = [{ file = \"ct.png\", alt = \"Axial CT\" }, { file = \"photo.jpg\", alt = \"Knee\" }, { file = \"head.dcm\", alt = \"Head CT\" }]",
         ),
     );
     site.write("content/cases/a/photo.jpg", jpeg_with_metadata());
+    // A DICOM file with a full set of fake identifiers in its header.
+    site.write("content/cases/a/head.dcm", phantom("CT", Vec::new()));
     site.write(
         "content/cases/a/ct.png",
         png_with_text(b"Comment\0PNG-SECRET-NAME Jane Roe"),
@@ -253,13 +255,24 @@ fn image_metadata_is_listed_by_check_and_never_published() {
         stderr.contains("logo.png: PNG text (tEXt \"Author\")"),
         "{stderr}"
     );
-    assert!(stderr.contains("3 images with metadata"), "{stderr}");
+    assert!(
+        stderr.contains("head.dcm: DICOM header with PatientName"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("4 images with metadata"), "{stderr}");
 
     site.build_ok(&[]);
     let planted: Vec<&str> = SECRETS
         .iter()
         .copied()
         .chain(["PNG-SECRET-NAME", "Jane Roe", "STATIC-SECRET"])
+        .chain([
+            "PHANTOM^SECRET",
+            "MRN-SECRET-4455",
+            "19480314",
+            "2.25.1234",
+            "DICM",
+        ])
         .collect();
     for (rel, bytes) in snapshot(&site) {
         for s in &planted {

@@ -446,6 +446,15 @@ fn char_after(text: &str, end: usize) -> Option<char> {
     text[end..].chars().next()
 }
 
+/// A dot and a digit right after a match: it is part of a longer number (a version, a DOI).
+fn goes_on_as_number(text: &str, end: usize) -> bool {
+    char_after(text, end) == Some('.')
+        && text[end + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+}
+
 /// A numeric date must have a real month and day; a date inside a URL path, a version number
 /// or a citation ("2019 Mar 12;290:1–9", which is a journal issue) is not a patient's.
 fn is_date(text: &str, r: Range<usize>) -> bool {
@@ -454,11 +463,7 @@ fn is_date(text: &str, r: Range<usize>) -> bool {
         char_before(text, r.start),
         Some('/' | '.' | '-' | ':' | '_')
     ) || matches!(char_after(text, r.end), Some('/' | '_'))
-        || (char_after(text, r.end) == Some('.')
-            && text[r.end + 1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit()))
+        || goes_on_as_number(text, r.end)
     {
         return false;
     }
@@ -539,11 +544,7 @@ fn is_phone(text: &str, r: Range<usize>) -> bool {
     // A DOI or a longer number of which this is a part.
     if matches!(char_before(text, r.start), Some('/' | '.' | '-'))
         || matches!(char_after(text, r.end), Some('-' | '/'))
-        || (char_after(text, r.end) == Some('.')
-            && text[r.end + 1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit()))
+        || goes_on_as_number(text, r.end)
     {
         return false;
     }
