@@ -192,11 +192,17 @@ pub fn plan(library: &Library, static_dirs: &[PathBuf]) -> Result<Plan> {
         }
         let mut jobs: Vec<&Picture> = page.pictures.iter().chain(&page.gallery).collect();
         jobs.extend(page.stacks.iter().flat_map(|s| &s.frames));
+        // A stack's default window is `frames` again; the others are new jobs.
+        jobs.extend(
+            page.stacks
+                .iter()
+                .flat_map(|s| s.windows.iter().skip(1).flat_map(|w| &w.frames)),
+        );
         let mut seen = std::collections::HashSet::new();
         for pic in jobs {
             // A gallery image is usually one of the bundle's pictures too: one job per file.
-            // A multi-frame DICOM file is one source with a job per frame.
-            if !seen.insert((&pic.source, pic.dicom.map(|d| d.frame))) {
+            // A multi-frame DICOM file is one source with a job per frame and window.
+            if !seen.insert((&pic.source, pic.dicom.map(|d| d.key()))) {
                 continue;
             }
             let index = p.images.len();

@@ -43,6 +43,7 @@ const KEY_END: &str = "\u{E010}";
 const KEY_HOME: &str = "\u{E011}";
 const KEY_LEFT: &str = "\u{E012}";
 const KEY_RIGHT: &str = "\u{E014}";
+const KEY_UP: &str = "\u{E013}";
 const KEY_DOWN: &str = "\u{E015}";
 
 /// True when Chromium and chromedriver are installed; otherwise skip (or fail under CI).
@@ -715,7 +716,7 @@ fn check_stack(s: &Session, page: &str) {
     s.goto(page);
     let info = s.exec(
         "const f = document.querySelector('[data-stack]');
-         const frames = Array.from(f.querySelectorAll('.stack-fallback img'), i => i.src);
+         const frames = Array.from(f.querySelector('.stack-fallback').querySelectorAll('img'), i => i.src);
          const slider = f.querySelector('.stack-slider');
          return { frames, start: +(slider ? slider.getAttribute('value') : f.querySelector('.stack-viewport').getAttribute('aria-valuenow')) };",
         json!([]),
@@ -1025,6 +1026,135 @@ fn viewer_on_example_site() {
     let stack = first_page_with(&out, "data-stack")
         .expect("no page of the example site has a [data-stack] figure: the case template must produce the stack markup");
     check_stack(&s, &format!("{base}{stack}"));
+}
+
+/// A case whose DICOM stack is published in two windows (`windows = ["brain", "bone"]`), built
+/// by the real binary: the stack works as any other, a preset button shows the same slice in
+/// the other window, and `aria-pressed` follows the choice.
+#[test]
+fn window_presets_on_a_dicom_stack() {
+    if !browser_available() {
+        return;
+    }
+    use dicom_core::{DataElement, PrimitiveValue, VR};
+    use dicom_dictionary_std::tags;
+
+    let site = TestSite::with(&[
+        ("config.toml", common::CONFIG.to_string()),
+        ("content/cases/_index.md", common::CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            "+++\ntitle = \"Head CT\"\ndate = 2024-05-02\nstacks = [{ dir = \"axial\", alt = \"Axial CT\", windows = [\"brain\", \"bone\"] }]\n+++\nFindings.\n".to_string(),
+        ),
+    ]);
+    for n in 1..=5 {
+        let number = DataElement::new(
+            tags::INSTANCE_NUMBER,
+            VR::IS,
+            PrimitiveValue::from(n.to_string()),
+        );
+        site.write(
+            &format!("content/cases/a/axial/{n}.dcm"),
+            common::phantom("CT", vec![number]),
+        );
+    }
+    let out = site.path("public");
+    std::fs::create_dir_all(&out).unwrap();
+    // Serve first, to know the address to build for.
+    let base = serve(&out);
+    std::fs::remove_dir(&out).unwrap();
+    site.build_ok(&["--base-url", &format!("{base}/")]);
+
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    let page = format!("{base}/cases/a/");
+    check_stack(&s, &page);
+
+    s.goto(&page);
+    let state = "const f = document.querySelector('[data-stack]');
+        return { src: f.querySelector('.stack-image').src, now: f.querySelector('.stack-viewport').getAttribute('aria-valuenow'),
+          pressed: Array.from(f.querySelectorAll('.stack-window'), b => [b.textContent, b.getAttribute('aria-pressed')]),
+          buttonsShown: f.querySelector('.stack-windows').getClientRects().length > 0,
+          lists: Array.from(f.querySelectorAll('.stack-fallback'), l => Array.from(l.querySelectorAll('img'), i => i.src)) };";
+    let st = s.wait_for(
+        "the stack viewer",
+        "return document.querySelector('[data-stack]').dataset.stackReady !== undefined",
+        json!([]),
+        state,
+    );
+    assert_eq!(st, json!(true));
+    let st = s.exec(state, json!([]));
+    let lists: Vec<Vec<String>> = serde_json::from_value(st["lists"].clone()).unwrap();
+    assert_eq!(lists.len(), 2, "one slice list per window: {st}");
+    assert!(
+        lists[0].iter().all(|u| u.contains("-brain-"))
+            && lists[1].iter().all(|u| u.contains("-bone-")),
+        "{st}"
+    );
+    assert_eq!(
+        st["buttonsShown"],
+        json!(true),
+        "the preset buttons are shown: {st}"
+    );
+    assert_eq!(
+        st["pressed"],
+        json!([["brain", "true"], ["bone", "false"]]),
+        "the default window is pressed at first: {st}"
+    );
+
+    // Away from the start (the middle, slice 3): slice 4, in the brain window.
+    let vp = s.find("[data-stack] .stack-viewport");
+    s.send_keys(&vp, KEY_DOWN);
+    let shows = |what: &str, window: usize, slice: usize, pressed: Value| {
+        s.wait_for(
+            what,
+            "const [src, slice, pressed] = arguments;
+             const f = document.querySelector('[data-stack]');
+             return f.querySelector('.stack-image').src === src
+               && f.querySelector('.stack-viewport').getAttribute('aria-valuenow') === String(slice)
+               && f.querySelector('.stack-counter').textContent.trim() === `${slice} / 5`
+               && JSON.stringify(Array.from(f.querySelectorAll('.stack-window'), b => b.getAttribute('aria-pressed'))) === JSON.stringify(pressed);",
+            json!([lists[window][slice - 1], slice, pressed]),
+            state,
+        );
+    };
+    shows(
+        "slice 4 in the brain window",
+        0,
+        4,
+        json!(["true", "false"]),
+    );
+
+    // The bone preset: the same slice, in the bone window.
+    s.click(&s.find("[data-stack] .stack-window:nth-child(2)"));
+    shows(
+        "slice 4 in the bone window after clicking \"bone\"",
+        1,
+        4,
+        json!(["false", "true"]),
+    );
+    // Scrolling stays in the chosen window.
+    s.send_keys(&vp, KEY_UP);
+    shows(
+        "slice 3 in the bone window after ArrowUp",
+        1,
+        3,
+        json!(["false", "true"]),
+    );
+    s.wait_for(
+        "every bone slice preloaded",
+        "return document.querySelector('[data-stack]').classList.contains('stack-loaded')",
+        json!([]),
+        state,
+    );
+    // And back.
+    s.click(&s.find("[data-stack] .stack-window:nth-child(1)"));
+    shows(
+        "slice 3 in the brain window after clicking \"brain\"",
+        0,
+        3,
+        json!(["true", "false"]),
+    );
 }
 
 /// Not a check: pictures to look at. `cargo test --test browser -- --ignored screenshots`

@@ -515,3 +515,167 @@ fn a_multi_frame_file_is_a_stack_and_not_a_gallery_image() {
             < mean_grey(&site.out("cases/a/cine/slice-0002-4.jpg"))
     );
 }
+
+// ---- Several windows of one series, offered as presets in the stack viewer ----
+
+/// `stacks` entry of the window tests: the axial folder in `windows`.
+fn windowed_stack(windows: &str) -> String {
+    format!("stacks = [{{ dir = \"axial\", alt = \"Axial CT\", windows = {windows} }}]\n")
+}
+
+#[test]
+fn a_stack_in_several_windows_publishes_each_and_offers_them_as_presets() {
+    let site = dicom_site(&windowed_stack(
+        "[\"brain\", \"bone\", { center = 0, width = 2400 }]",
+    ));
+    // 40, 60 and 50 HU: mid-grey to light in the brain window (40/80), dark in the bone
+    // window (400/1800, where they sit near 30 %).
+    site.write("content/cases/a/axial/1.dcm", slice(Some(1), 0.0, 1064));
+    site.write("content/cases/a/axial/2.dcm", slice(Some(2), 5.0, 1084));
+    site.write("content/cases/a/axial/3.dcm", slice(Some(3), 10.0, 1074));
+    site.build_ok(&[]);
+
+    let names = ["brain", "bone", "c0-w2400"];
+    for n in 1..=3 {
+        let grey = |w: &str| mean_grey(&site.out(&format!("cases/a/axial/slice-{n:04}-{w}-4.jpg")));
+        let (brain, bone) = (grey("brain"), grey("bone"));
+        assert!(
+            brain > bone + 30.0,
+            "slice {n}: the brain window shows 40–60 HU brighter than the bone window: {brain} vs {bone}"
+        );
+        grey("c0-w2400");
+    }
+    // Without `windows` the slices would be slice-0001-4.jpg: not published here.
+    assert!(!site.out("cases/a/axial/slice-0001-4.jpg").exists());
+
+    let doc = site.html("cases/a/index.html");
+    assert_eq!(
+        texts(&doc, ".stack-viewer .stack-windows button.stack-window"),
+        ["brain", "bone", "C 0 / W 2400"]
+    );
+    assert_eq!(
+        attrs(&doc, ".stack-windows button", "aria-pressed"),
+        ["true", "false", "false"]
+    );
+    assert_eq!(
+        attr(&doc, ".stack-windows", "role"),
+        "group",
+        "the buttons are one labelled group"
+    );
+    // Without JavaScript: one list per window, in order, the default one open.
+    let lists: Vec<Vec<String>> = doc
+        .select(&sel("ol.stack-fallback"))
+        .map(|ol| {
+            ol.select(&sel("img"))
+                .filter_map(|i| i.value().attr("src").map(str::to_string))
+                .collect()
+        })
+        .collect();
+    let expected: Vec<Vec<String>> = names
+        .iter()
+        .map(|w| {
+            (1..=3)
+                .map(|n| format!("/cases/a/axial/slice-{n:04}-{w}-4.jpg"))
+                .collect()
+        })
+        .collect();
+    assert_eq!(lists, expected);
+    assert_eq!(
+        texts(&doc, "details.stack-fallback-window > summary"),
+        ["brain window", "bone window", "C 0 / W 2400 window"]
+    );
+    assert_eq!(
+        doc.select(&sel("details.stack-fallback-window[open]"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        attr(&doc, ".stack-image", "src"),
+        "/cases/a/axial/slice-0002-brain-4.jpg",
+        "the viewer starts on the middle slice of the default window"
+    );
+    assert!(
+        attrs(&doc, "ol.stack-fallback img", "alt")
+            .contains(&"Axial CT, slice 2 of 3, bone window".to_string())
+    );
+    for rel in list_files(&site.path("public")) {
+        let bytes = std::fs::read(site.out(&rel)).unwrap();
+        for s in PLANTED {
+            assert!(!contains(&bytes, s), "public/{rel} contains {s}");
+        }
+    }
+}
+
+#[test]
+fn one_window_in_windows_names_the_slices_but_offers_no_presets() {
+    let site = dicom_site(&windowed_stack("[\"bone\"]"));
+    site.write("content/cases/a/axial/1.dcm", slice(Some(1), 0.0, 1064));
+    site.write("content/cases/a/axial/2.dcm", slice(Some(2), 5.0, 1084));
+    site.build_ok(&[]);
+    let doc = site.html("cases/a/index.html");
+    assert_eq!(doc.select(&sel(".stack-windows")).count(), 0);
+    assert_eq!(
+        attrs(&doc, ".stack li img", "src"),
+        [
+            "/cases/a/axial/slice-0001-bone-4.jpg",
+            "/cases/a/axial/slice-0002-bone-4.jpg"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_window_in_windows_names_the_line_and_the_closest_preset() {
+    let site = dicom_site(
+        "stacks = [\n  { dir = \"axial\", alt = \"Axial CT\", windows = [\"brain\", \"bonee\"] },\n]\n",
+    );
+    site.write("content/cases/a/axial/1.dcm", slice(Some(1), 0.0, 1064));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("index.md:5")
+            && stderr.contains("unknown preset \"bonee\"")
+            && stderr.contains("did you mean \"bone\""),
+        "{stderr}"
+    );
+
+    for (windows, expect) in [
+        ("[\"brain\", \"brain\"]", "lists the window \"brain\" twice"),
+        ("[]", "is empty"),
+        ("\"brain\"", "must be a list"),
+        ("[{ center = 40 }]", "needs a number `center` and a `width`"),
+    ] {
+        site.write(
+            "content/cases/a/index.md",
+            dicom_case(&windowed_stack(windows)),
+        );
+        let stderr = build_fails(&site, &[]);
+        assert!(
+            stderr.contains("index.md:4") && stderr.contains(expect),
+            "{windows}: expected `{expect}`:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn windows_on_a_stack_of_png_slices_is_an_error() {
+    let site = dicom_site(&windowed_stack("[\"brain\", \"bone\"]"));
+    site.write("content/cases/a/axial/1.png", png_bytes(4, 4));
+    site.write("content/cases/a/axial/2.png", png_bytes(4, 4));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("index.md:4")
+            && stderr.contains("stack `axial` lists `windows`, but its slices are not DICOM files"),
+        "{stderr}"
+    );
+    // And on a gallery image: the case's `window` is the one for images.
+    site.write(
+        "content/cases/a/index.md",
+        dicom_case("images = [{ file = \"head.dcm\", alt = \"Head\", windows = [\"bone\"] }]\n"),
+    );
+    site.write("content/cases/a/head.dcm", phantom("CT", Vec::new()));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("unknown key `windows`")
+            && stderr.contains("`windows` is for DICOM stacks"),
+        "{stderr}"
+    );
+}

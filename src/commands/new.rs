@@ -166,6 +166,7 @@ license = "CC BY-NC-SA 4.0"
 # card_image = "axial-ct.png"      # the image of the link-preview card (default: the first one)
 # Scrollable series: a folder of slices (PNG, JPEG or DICOM), or one multi-frame DICOM file.
 # stacks = [{{ dir = "axial", alt = "Axial CT, 48 slices", caption = "…" }}]
+#   a DICOM stack can be offered in several windows, the first shown first: windows = ["brain", "bone"]
 # window = "soft-tissue"           # DICOM: lung, bone, brain, soft-tissue, liver or {{ center = 40, width = 400 }}
 +++
 {body}"#

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::front_matter::ImageRef;
 use super::series;
-use super::{Page, Picture, Stack};
+use super::{Page, Picture, Stack, StackWindow};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::LocalMedia;
@@ -200,17 +200,36 @@ pub fn sort(
             }
             let mut names = dicom_files;
             names.sort_by_key(|f| natural_key(f));
-            match series::stack_frames(page, dir, &s.file, &names, config) {
-                Ok(mut pictures) => {
-                    let count = pictures.len();
-                    for (i, p) in pictures.iter_mut().enumerate() {
-                        p.alt = format!("{}, slice {} of {count}", s.alt, i + 1);
+            match series::stack_frames(page, dir, &s.file, &names, &s.windows, config) {
+                Ok(mut per_window) => {
+                    // With several windows, a slice's alt text says which window it shows.
+                    let several = s.windows.len() > 1;
+                    for (i, pictures) in per_window.iter_mut().enumerate() {
+                        let window = s.windows.get(i).filter(|_| several);
+                        let count = pictures.len();
+                        for (j, p) in pictures.iter_mut().enumerate() {
+                            p.alt = format!("{}, slice {} of {count}", s.alt, j + 1);
+                            if let Some(w) = window {
+                                p.alt.push_str(&format!(", {} window", w.label));
+                            }
+                        }
                     }
+                    let windows = s
+                        .windows
+                        .iter()
+                        .zip(&per_window)
+                        .map(|(w, frames)| StackWindow {
+                            name: w.name.clone(),
+                            label: w.label.clone(),
+                            frames: frames.clone(),
+                        })
+                        .collect();
                     stacks.push(Stack {
                         dir: s.file.clone(),
                         alt: s.alt.clone(),
                         caption: s.caption.clone(),
-                        frames: pictures,
+                        frames: per_window.into_iter().next().unwrap_or_default(),
+                        windows,
                     });
                 }
                 Err(e) => errors.extend(e),
@@ -233,6 +252,20 @@ pub fn sort(
             );
             continue;
         }
+        if !s.windows.is_empty() {
+            errors.push(
+                Diagnostic::in_file(
+                    &page.file,
+                    format!(
+                        "stack `{}` lists `windows`, but its slices are not DICOM files",
+                        s.file
+                    ),
+                )
+                .at_line(at)
+                .with_hint("windows apply to DICOM slices only: PNG and JPEG slices are already windowed; remove `windows` from this entry, or export the series as DICOM"),
+            );
+            continue;
+        }
         list.sort_by_key(|f| natural_key(f));
         let count = list.len();
         let mut stack = Stack {
@@ -240,6 +273,7 @@ pub fn sort(
             alt: s.alt.clone(),
             caption: s.caption.clone(),
             frames: Vec::with_capacity(count),
+            windows: Vec::new(),
         };
         for (i, f) in list.into_iter().enumerate() {
             match picture(

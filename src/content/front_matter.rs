@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Errors, Result, closest};
-use crate::media::dicom::{PRESETS, Window};
+use crate::media::dicom::{NamedWindow, PRESETS, Window};
 use crate::toml_errors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,12 +196,16 @@ pub enum SortBy {
     Weight,
 }
 
-/// An image of a case gallery, as listed in front matter.
+/// An image of a case gallery, or a stack, as listed in front matter.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ImageRef {
     pub file: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// Stacks only: the windows a DICOM stack is published in, the default first (empty: the
+    /// case's `window`). Checked against the files by `content::bundle`.
+    #[serde(skip)]
+    pub windows: Vec<NamedWindow>,
 }
 
 /// Keys only cases use.
@@ -335,6 +339,28 @@ impl<'a> Reader<'a> {
             map,
             errors: Vec::new(),
         }
+    }
+
+    /// Line of the text `value` from the line of `key` on (a value inside a list that spans
+    /// lines): quoted first, as TOML writes it, then bare, as YAML may. Else the line of `key`.
+    fn line_of_value(&self, key: &str, value: &str) -> usize {
+        let at = self.line_of(key);
+        let lines: Vec<&str> = self.split.front.lines().collect();
+        let from = at.saturating_sub(self.split.front_line);
+        [
+            format!("\"{value}\""),
+            format!("'{value}'"),
+            value.to_string(),
+        ]
+        .iter()
+        .find_map(|needle| {
+            lines
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, line)| line.contains(needle.as_str()))
+        })
+        .map_or(at, |(i, _)| self.split.front_line + i)
     }
 
     /// Line of `key` in the file, found by scanning the front matter text.
@@ -488,7 +514,14 @@ impl<'a> Reader<'a> {
     /// A list of `{ NAME = "…", alt = "…", caption = "…" }` tables (images and stacks), where
     /// `name_field` is `file` or `dir`. Alt text is required: it is how screen readers and search
     /// engines see the case.
-    fn media_list(&mut self, key: &str, name_field: &'static str, example: &str) -> Vec<ImageRef> {
+    /// Stacks (`with_windows`) may also list `windows`.
+    fn media_list(
+        &mut self,
+        key: &str,
+        name_field: &'static str,
+        example: &str,
+        with_windows: bool,
+    ) -> Vec<ImageRef> {
         let Some(value) = self.take(key) else {
             return Vec::new();
         };
@@ -500,7 +533,11 @@ impl<'a> Reader<'a> {
             );
             return Vec::new();
         };
-        let fields = [name_field, "alt", "caption"];
+        let fields: &[&str] = if with_windows {
+            &[name_field, "alt", "caption", "windows"]
+        } else {
+            &[name_field, "alt", "caption"]
+        };
         let mut out = Vec::new();
         for (i, item) in items.into_iter().enumerate() {
             let n = i + 1;
@@ -519,11 +556,25 @@ impl<'a> Reader<'a> {
             let caption = m
                 .remove("caption")
                 .and_then(|v| v.as_str().map(str::to_string));
+            let windows = match with_windows.then(|| m.remove("windows")).flatten() {
+                Some(v) => match self.windows(key, n, v) {
+                    Some(w) => w,
+                    None => continue,
+                },
+                None => Vec::new(),
+            };
             if let Some(unknown) = m.keys().next() {
-                let hint = closest(unknown, fields).map_or_else(
-                    || format!("an entry takes {}", fields.join(", ")),
-                    |b| format!("did you mean `{b}`? An entry takes {}", fields.join(", ")),
-                );
+                let hint = if unknown == "windows" {
+                    format!(
+                        "`windows` is for DICOM stacks; a gallery image is shown in the case's `window`. An entry takes {}",
+                        fields.join(", ")
+                    )
+                } else {
+                    closest(unknown, fields.iter().copied()).map_or_else(
+                        || format!("an entry takes {}", fields.join(", ")),
+                        |b| format!("did you mean `{b}`? An entry takes {}", fields.join(", ")),
+                    )
+                };
                 self.error(
                     key,
                     format!("entry {n} in `{key}` has an unknown key `{unknown}`"),
@@ -548,6 +599,7 @@ impl<'a> Reader<'a> {
                 file: name,
                 alt,
                 caption,
+                windows,
             });
         }
         out
@@ -555,25 +607,87 @@ impl<'a> Reader<'a> {
 
     /// `window = "lung"` (a preset) or `window = { center = 40, width = 80 }`.
     fn window(&mut self, key: &str) -> Option<Window> {
-        let names: Vec<&str> = PRESETS.iter().map(|(n, _, _)| *n).collect();
+        let value = self.take(key)?;
         let example = format!(
             "write {key} = \"lung\" (presets: {}) or {key} = {{ center = 40, width = 80 }}",
-            names.join(", ")
+            preset_names().join(", ")
         );
-        match self.take(key)? {
+        self.window_value(key, &format!("`{key}`"), value, &example)
+            .map(|w| w.window)
+    }
+
+    /// Entry `n` of `key`'s `windows = ["brain", "bone", { center = 40, width = 80 }]`: at least
+    /// one window, none twice. None (after reporting) when any is wrong.
+    fn windows(&mut self, key: &str, n: usize, value: Value) -> Option<Vec<NamedWindow>> {
+        let example = format!(
+            "write windows = [\"brain\", \"bone\"] (presets: {}; or {{ center = 40, width = 80 }}), the default first",
+            preset_names().join(", ")
+        );
+        let what = format!("`windows` of entry {n} in `{key}`");
+        let items = match value {
+            Value::Array(items) if !items.is_empty() => items,
+            other => {
+                let why = match other {
+                    Value::Array(_) => "is empty".to_string(),
+                    other => format!("must be a list, not {}", describe(&other)),
+                };
+                self.error(key, format!("{what} {why}"), example);
+                return None;
+            }
+        };
+        let mut out: Vec<NamedWindow> = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match self.window_value(key, &what, item, &example) {
+                Some(w) if out.iter().any(|o| o.name == w.name) => {
+                    let line = self.line_of_value(key, &w.name);
+                    self.errors.push(
+                        Diagnostic::in_file(
+                            self.path,
+                            format!("{what} lists the window \"{}\" twice", w.label),
+                        )
+                        .at_line(line)
+                        .with_hint(
+                            "list each window once: the slices are published once per window",
+                        ),
+                    );
+                    ok = false;
+                }
+                Some(w) => out.push(w),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// One window value of `key` (`what` names it in errors): a preset name or a
+    /// `{ center, width }` table.
+    fn window_value(
+        &mut self,
+        key: &str,
+        what: &str,
+        value: Value,
+        example: &str,
+    ) -> Option<NamedWindow> {
+        let names = preset_names();
+        match value {
             Value::String(name) => {
-                let w = Window::preset(name.trim());
+                let w = NamedWindow::preset(name.trim());
                 if w.is_none() {
                     let hint = match closest(name.trim(), names.iter().copied()) {
                         Some(best) => {
                             format!("did you mean \"{best}\"? Presets: {}", names.join(", "))
                         }
-                        None => example,
+                        None => example.to_string(),
                     };
-                    self.error(
-                        key,
-                        format!("`{key}` has an unknown preset \"{name}\""),
-                        hint,
+                    let line = self.line_of_value(key, &name);
+                    self.errors.push(
+                        Diagnostic::in_file(
+                            self.path,
+                            format!("{what} has an unknown preset \"{name}\""),
+                        )
+                        .at_line(line)
+                        .with_hint(hint),
                     );
                 }
                 w
@@ -584,19 +698,19 @@ impl<'a> Reader<'a> {
                 if let Some(unknown) = m.keys().next() {
                     let hint = match closest(unknown, ["center", "width"]) {
                         Some(b) => format!("did you mean `{b}`? {example}"),
-                        None => example,
+                        None => example.to_string(),
                     };
-                    self.error(key, format!("`{key}` has an unknown key `{unknown}`"), hint);
+                    self.error(key, format!("{what} has an unknown key `{unknown}`"), hint);
                     return None;
                 }
                 match (center, width) {
                     (Some(center), Some(width)) if width >= 1.0 && center.is_finite() => {
-                        Some(Window::Custom { center, width })
+                        Some(NamedWindow::custom(center, width))
                     }
                     _ => {
                         self.error(
                             key,
-                            format!("`{key}` needs a number `center` and a `width` of at least 1"),
+                            format!("{what} needs a number `center` and a `width` of at least 1"),
                             example,
                         );
                         None
@@ -607,7 +721,7 @@ impl<'a> Reader<'a> {
                 self.error(
                     key,
                     format!(
-                        "`{key}` must be a preset name or a table, not {}",
+                        "{what} must be a preset name or a table, not {}",
                         describe(&other)
                     ),
                     example,
@@ -721,12 +835,14 @@ pub fn page(
                 "images",
                 "file",
                 "{ file = \"ct.png\", alt = \"Axial CT …\", caption = \"…\" }",
+                false,
             ),
             stacks_line: Some(r.line_of("stacks")),
             stacks: r.media_list(
                 "stacks",
                 "dir",
                 "{ dir = \"axial\", alt = \"Axial CT, 48 slices\", caption = \"…\" }",
+                true,
             ),
             card_image_line: Some(r.line_of("card_image")),
             card_image: r.string("card_image"),
@@ -801,6 +917,10 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
     utc.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single()
 }
 
+fn preset_names() -> Vec<&'static str> {
+    PRESETS.iter().map(|(n, _, _)| *n).collect()
+}
+
 fn describe(v: &Value) -> String {
     match v {
         Value::Null => "nothing".into(),
@@ -859,6 +979,23 @@ mod tests {
         assert_eq!(p.case.card_image_line, Some(4));
         let e = page_of("+++\ntitle = \"A\"\ncard_imag = \"ct.png\"\n+++\n").unwrap_err();
         assert!(e.0[0].hint.as_deref().unwrap().contains("`card_image`"));
+    }
+
+    #[test]
+    fn stacks_read_their_windows_in_order() {
+        let p = page_of("+++\ntitle = \"A\"\nstacks = [{ dir = \"ax\", alt = \"Ax\", windows = [\"brain\", { center = -600, width = 1500 }] }]\n+++\n").unwrap();
+        let w = &p.case.stacks[0].windows;
+        assert_eq!(
+            w.iter()
+                .map(|w| (w.name.as_str(), w.label.as_str()))
+                .collect::<Vec<_>>(),
+            [("brain", "brain"), ("c-600-w1500", "C -600 / W 1500")]
+        );
+        assert_eq!(w[0].window, Window::preset("brain").unwrap());
+        // YAML, over several lines: the error is on the line of the bad name.
+        let e = page_of("---\ntitle: A\nstacks:\n  - dir: ax\n    alt: Ax\n    windows:\n      - brain\n      - lugn\n---\n").unwrap_err();
+        assert_eq!(e.0[0].line, Some(8), "{:?}", e.0[0]);
+        assert!(e.0[0].hint.as_deref().unwrap().contains("\"lung\""));
     }
 
     #[test]

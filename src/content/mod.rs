@@ -85,6 +85,20 @@ pub struct Stack {
     pub dir: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// The slices in order, in the default window.
+    pub frames: Vec<Picture>,
+    /// A DICOM stack listed with `windows`: the same slices in each window, the default first
+    /// (its frames are `frames` again), offered as presets in the viewer. Empty otherwise.
+    pub windows: Vec<StackWindow>,
+}
+
+/// The slices of a stack in one of its windows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StackWindow {
+    /// In file names (`slice-0001-bone-768.jpg`).
+    pub name: String,
+    /// On the viewer's preset button.
+    pub label: String,
     pub frames: Vec<Picture>,
 }
 

@@ -11,7 +11,7 @@ use std::path::Path;
 use super::{Page, Picture};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::media::dicom::{self, DicomFrame, Header, Window};
+use crate::media::dicom::{self, DicomFrame, Header, NamedWindow, Window};
 use crate::media::{self, Format, Treatment};
 
 /// Whether the file at `path` is DICOM (by extension, or by its `DICM` preamble).
@@ -88,14 +88,16 @@ pub fn gallery_picture(
 }
 
 /// The frames of a stack from DICOM `files` (bundle-relative, in name order): `stack` is the
-/// `dir` of the front matter entry (a folder, or one multi-frame file).
+/// `dir` of the front matter entry (a folder, or one multi-frame file). One list of frames per
+/// entry of `windows` (each named after its window), or one in the case's window if it is empty.
 pub fn stack_frames(
     page: &Page,
     dir: &Path,
     stack: &str,
     files: &[&str],
+    windows: &[NamedWindow],
     config: &Config,
-) -> Result<Vec<Picture>, Vec<Diagnostic>> {
+) -> Result<Vec<Vec<Picture>>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut headers: Vec<(&str, Header)> = Vec::new();
     for f in files {
@@ -155,31 +157,49 @@ pub fn stack_frames(
             .trim_end_matches(".dcm")
             .trim_end_matches(".dicom")
     );
-    let window = window(page);
-    let mut out = Vec::new();
-    for (f, h) in &headers {
-        for frame in 0..h.frames {
-            let n = out.len() + 1;
-            out.push(Picture {
-                file: f.to_string(),
-                variants: media::plan_variants(
-                    &config.base_path,
-                    &folder,
-                    &format!("slice-{n:04}"),
-                    (h.columns, h.rows),
-                    &[config.images.stack_width],
-                    &[Format::Jpeg],
-                ),
-                source: dir.join(f),
-                dicom: Some(DicomFrame { frame, window }),
-                width: h.columns,
-                height: h.rows,
-                alt: String::new(),
-                caption: None,
-            });
+    // Without `windows`, slices keep their plain names; with it, every window's slices carry
+    // its name, so no two windows share an output file (or a cache entry: the window is in
+    // the key).
+    let named: Vec<(Option<&str>, Window)> = if windows.is_empty() {
+        vec![(None, window(page))]
+    } else {
+        windows
+            .iter()
+            .map(|w| (Some(w.name.as_str()), w.window))
+            .collect()
+    };
+    let mut all = Vec::with_capacity(named.len());
+    for (name, window) in named {
+        let mut out = Vec::new();
+        for (f, h) in &headers {
+            for frame in 0..h.frames {
+                let n = out.len() + 1;
+                let stem = match name {
+                    Some(w) => format!("slice-{n:04}-{w}"),
+                    None => format!("slice-{n:04}"),
+                };
+                out.push(Picture {
+                    file: f.to_string(),
+                    variants: media::plan_variants(
+                        &config.base_path,
+                        &folder,
+                        &stem,
+                        (h.columns, h.rows),
+                        &[config.images.stack_width],
+                        &[Format::Jpeg],
+                    ),
+                    source: dir.join(f),
+                    dicom: Some(DicomFrame { frame, window }),
+                    width: h.columns,
+                    height: h.rows,
+                    alt: String::new(),
+                    caption: None,
+                });
+            }
         }
+        all.push(out);
     }
-    Ok(out)
+    Ok(all)
 }
 
 #[cfg(test)]

@@ -53,6 +53,37 @@ impl Window {
     }
 }
 
+/// One of several windows a stack is published in (`windows = ["brain", "bone"]`): the window,
+/// and the name that tells its slices apart in file names and on the viewer's preset buttons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedWindow {
+    /// A preset name (`bone`) or `c40-w80` for an explicit window: safe in a file name.
+    pub name: String,
+    /// What the viewer's button says: the preset name, or `C 40 / W 80`.
+    pub label: String,
+    pub window: Window,
+}
+
+impl NamedWindow {
+    /// A preset by name, or None (the caller suggests the closest of [`PRESETS`]).
+    pub fn preset(name: &str) -> Option<NamedWindow> {
+        Some(NamedWindow {
+            name: name.to_string(),
+            label: name.to_string(),
+            window: Window::preset(name)?,
+        })
+    }
+
+    /// An explicit center/width, named by its numbers.
+    pub fn custom(center: f64, width: f64) -> NamedWindow {
+        NamedWindow {
+            name: format!("c{center}-w{width}"),
+            label: format!("C {center} / W {width}"),
+            window: Window::Custom { center, width },
+        }
+    }
+}
+
 /// The frames of one DICOM file, and what orders them in a series.
 #[derive(Debug)]
 pub struct Frames {

@@ -84,12 +84,21 @@ struct StackView<'a> {
     count: usize,
     /// The slice shown first (1-based): the middle of the series.
     start: usize,
+    /// The slices in the default window.
+    frames: Vec<FrameView<'a>>,
+    /// The windows offered as presets, the default first: empty unless there are several.
+    windows: Vec<WindowView<'a>>,
+}
+
+#[derive(Serialize)]
+struct WindowView<'a> {
+    name: &'a str,
+    label: &'a str,
     frames: Vec<FrameView<'a>>,
 }
 
-fn stack_view(s: &Stack) -> StackView<'_> {
-    let frames: Vec<FrameView<'_>> = s
-        .frames
+fn frame_views(frames: &[Picture]) -> Vec<FrameView<'_>> {
+    frames
         .iter()
         .filter_map(|f| {
             let v = f.variants.first()?;
@@ -100,13 +109,31 @@ fn stack_view(s: &Stack) -> StackView<'_> {
                 alt: &f.alt,
             })
         })
-        .collect();
+        .collect()
+}
+
+fn stack_view(s: &Stack) -> StackView<'_> {
+    let frames = frame_views(&s.frames);
+    // One window is no choice: no preset buttons then.
+    let windows = if s.windows.len() > 1 {
+        s.windows
+            .iter()
+            .map(|w| WindowView {
+                name: &w.name,
+                label: &w.label,
+                frames: frame_views(&w.frames),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     StackView {
         alt: &s.alt,
         caption: s.caption.as_deref(),
         count: frames.len(),
         start: frames.len().div_ceil(2).max(1),
         frames,
+        windows,
     }
 }
 

@@ -1,6 +1,6 @@
-/* radcase: a lightbox for image galleries and a scrollable image stack.
+/* radcase: a lightbox for image galleries and a scrollable image stack (with window presets).
    Progressive enhancement: without JavaScript a gallery link opens the large image and a stack
-   shows every slice as a list. No dependencies, no network requests of its own. */
+   shows every slice as a list (one per window). No dependencies, no network requests of its own. */
 (function () {
   "use strict";
 
@@ -334,16 +334,22 @@
     const viewer = q(fig, ".stack-viewer");
     const vp = q(fig, ".stack-viewport");
     const img = vp && q(vp, ".stack-image");
-    const list = q(fig, ".stack-fallback");
+    const lists = fig.querySelectorAll(".stack-fallback");
     const slider = q(fig, ".stack-slider");
     const counter = q(fig, ".stack-counter");
-    if (!viewer || !img || !list || fig.dataset.stackReady) return;
-    const frames = Array.from(list.querySelectorAll("img"), (i) => i.src).filter(Boolean);
-    const n = frames.length;
+    if (!viewer || !img || !lists.length || fig.dataset.stackReady) return;
+    // One list of slice URLs per window (the default first); a window with another slice
+    // count than the default is left out rather than shown out of step.
+    const sets = Array.from(lists, (l) => Array.from(l.querySelectorAll("img"), (i) => i.src).filter(Boolean));
+    const n = sets[0].length;
     if (!n) return;
+    const buttons = Array.from(fig.querySelectorAll(".stack-window"));
+    let w = 0; // the window shown
+    let frames = sets[0];
     fig.dataset.stackReady = "";
     viewer.hidden = false;
-    list.hidden = true; // kept: it holds the frame URLs, and is the no-JS view
+    // Kept: they hold the frame URLs, and are the no-JS view.
+    fig.querySelectorAll(".stack-fallback, .stack-fallback-window").forEach((el) => { el.hidden = true; });
     img.draggable = false;
     vp.setAttribute("aria-valuemin", "1");
     vp.setAttribute("aria-valuemax", String(n));
@@ -358,9 +364,13 @@
     vp.appendChild(bar);
 
     let cur = -1;
-    const cache = new Array(n);
-    let loaded = 0;
+    const caches = sets.map(() => new Array(n));
+    const loaded = sets.map(() => 0);
     let active = 0;
+    const progress = () => {
+      bar.style.transform = `scaleX(${loaded[w] / n})`;
+      fig.classList.toggle("stack-loaded", loaded[w] === n);
+    };
 
     function set(i, user = true) {
       i = clamp(Math.round(i), 0, n - 1);
@@ -380,7 +390,10 @@
 
     // Preload every frame, nearest to the current slice first, four at a time: once the stack is
     // near the viewport and the page has loaded, or as soon as someone scrolls it.
+    // Only the window shown is preloaded; another one starts when it is chosen.
     function pump() {
+      const cache = caches[w];
+      const k = w;
       while (active < 4) {
         let next = -1;
         for (let d = 0; d < n && next < 0; d++) {
@@ -392,14 +405,30 @@
         active++;
         im.onload = im.onerror = () => {
           active--;
-          loaded++;
-          bar.style.transform = `scaleX(${loaded / n})`;
-          if (loaded === n) fig.classList.add("stack-loaded");
+          loaded[k]++;
+          progress();
           pump();
         };
-        im.src = frames[next];
+        im.src = sets[k][next];
       }
     }
+
+    // Window presets: the same slice in another window.
+    buttons.forEach((b, k) => {
+      if (!sets[k] || sets[k].length !== n) {
+        b.disabled = true;
+        return;
+      }
+      b.addEventListener("click", () => {
+        if (k === w) return;
+        w = k;
+        frames = sets[k];
+        img.src = frames[cur];
+        buttons.forEach((o, j) => o.setAttribute("aria-pressed", String(j === k)));
+        progress();
+        pump();
+      });
+    });
 
     const start = slider ? +slider.value : +vp.getAttribute("aria-valuenow");
     set((start || 1) - 1, false);
