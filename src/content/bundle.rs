@@ -88,10 +88,7 @@ fn picture(
         return series::gallery_picture(page, dir, file, config, widths);
     }
     let info = media::probe(&source)?;
-    let folder = match file.rfind('/') {
-        Some(i) => format!("{}{}", page.path, &file[..=i]),
-        None => page.path.clone(),
-    };
+    let folder = output_folder(page, file);
     Ok(Picture {
         file: file.to_string(),
         variants: media::plan_variants(
@@ -390,6 +387,15 @@ pub fn gallery(
         );
     }
     (out, errors)
+}
+
+/// The output folder of a file of a page bundle: the page's own folder, plus the file's
+/// subfolder (`axial/001.png` → `cases/a/axial/`).
+pub(super) fn output_folder(page: &Page, file: &str) -> String {
+    match file.rfind('/') {
+        Some(i) => format!("{}{}", page.path, &file[..=i]),
+        None => page.path.clone(),
+    }
 }
 
 #[cfg(test)]

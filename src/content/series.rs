@@ -61,10 +61,7 @@ pub fn gallery_picture(
             "list it as a scrollable stack instead: stacks = [{{ dir = \"{file}\", alt = \"…\" }}]"
         )));
     }
-    let folder = match file.rfind('/') {
-        Some(i) => format!("{}{}", page.path, &file[..=i]),
-        None => page.path.clone(),
-    };
+    let folder = super::bundle::output_folder(page, file);
     Ok(Picture {
         file: file.to_string(),
         variants: media::plan_variants(
