@@ -13,6 +13,9 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// What was being done when the problem showed (`while rendering content/a.md`): printed
+    /// after the message, but not part of what makes two diagnostics the same problem.
+    pub context: Option<String>,
     pub hint: Option<String>,
 }
 
@@ -23,6 +26,7 @@ impl Diagnostic {
             line: None,
             column: None,
             message: message.into(),
+            context: None,
             hint: None,
         }
     }
@@ -49,6 +53,19 @@ impl Diagnostic {
         self.hint = Some(hint.into());
         self
     }
+
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
+    }
+
+    /// The message with its context, as printed.
+    pub fn full_message(&self) -> String {
+        match &self.context {
+            Some(c) => format!("{} ({c})", self.message),
+            None => self.message.clone(),
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -63,7 +80,7 @@ impl fmt::Display for Diagnostic {
             }
             write!(f, ": ")?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", self.full_message())?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {}", hint.replace('\n', "\n        "))?;
         }
@@ -79,6 +96,79 @@ pub struct Errors(pub Vec<Diagnostic>);
 impl Errors {
     pub fn one(diagnostic: Diagnostic) -> Self {
         Errors(vec![diagnostic])
+    }
+
+    /// The one way errors from many places are gathered: sorted by file and place, and the
+    /// same problem reported once (a template error repeats once per page that uses the
+    /// template; only the first page is named).
+    pub fn new(mut list: Vec<Diagnostic>) -> Self {
+        list.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        let mut seen = std::collections::HashSet::new();
+        list.retain(|d| {
+            seen.insert((
+                d.path.clone(),
+                d.line,
+                d.column,
+                d.message.clone(),
+                d.hint.clone(),
+            ))
+        });
+        Errors(list)
+    }
+
+    /// `Ok(value)` when `list` is empty, else the gathered errors.
+    pub fn or_ok<T>(list: Vec<Diagnostic>, value: T) -> Result<T> {
+        if list.is_empty() {
+            Ok(value)
+        } else {
+            Err(Errors::new(list))
+        }
+    }
+
+    /// Both results, or every error of both.
+    pub fn join<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+        match (a, b) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+            (Err(Errors(mut e1)), Err(Errors(e2))) => {
+                e1.extend(e2);
+                Err(Errors::new(e1))
+            }
+        }
+    }
+}
+
+/// Gathers the errors of many independent steps, so every broken file is reported in one run.
+#[derive(Debug, Default)]
+pub struct Collector(pub Vec<Diagnostic>);
+
+impl Collector {
+    /// The value of `result`, or `None` after keeping its errors.
+    pub fn take<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.extend(e.0);
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, list: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(list);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` if nothing was collected.
+    pub fn finish<T>(self, value: T) -> Result<T> {
+        Errors::or_ok(self.0, value)
     }
 }
 
@@ -131,6 +221,26 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/a.md:3:1: unknown key `titel`\n  hint: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn the_same_problem_is_reported_once_in_file_order() {
+        let at = |file: &str, line: usize| Diagnostic::in_file(file, "bad").at_line(line);
+        let e = Errors::new(vec![
+            at("b.md", 1),
+            at("a.md", 3).with_context("while rendering x.md"),
+            at("a.md", 3).with_context("while rendering y.md"),
+            at("a.md", 1),
+        ]);
+        let shown: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "a.md:1: bad",
+                "a.md:3: bad (while rendering x.md)",
+                "b.md:1: bad"
+            ]
         );
     }
 

@@ -1,0 +1,897 @@
+//! Typed values of a front matter tree, read and checked against the key table
+//! ([`super::keys`]). Every problem is collected with its line; reading goes on past a bad
+//! key, so one run reports every mistake in a file.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use serde_json::{Map, Value as Json};
+
+use super::Document;
+use super::keys::{self, ACK_FIELDS, IMAGE_FIELDS, Key, Kind, STACK_FIELDS, SortBy, Type};
+use super::tree::{Entry, Node, Value};
+use crate::diagnostic::{Diagnostic, closest};
+use crate::types::{NamedWindow, Window};
+
+/// Which kind of file the front matter is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A page (`foo.md`, `foo/index.md`).
+    Page,
+    /// A section (`_index.md`).
+    Section,
+}
+
+/// An entry of `images` or `stacks`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MediaRef {
+    /// `file` of an image, `dir` of a stack.
+    pub file: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    /// Stacks only: the windows a DICOM stack is published in, the default first (empty: the
+    /// case's `window`).
+    #[serde(skip)]
+    pub windows: Vec<NamedWindow>,
+    /// The line of this entry in the file.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// One `[[privacy.acknowledge]]` entry, checked for shape (its rule name is the guard's to
+/// check).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckEntry {
+    /// 1-based position among the file's acknowledgements.
+    pub number: usize,
+    pub line: usize,
+    pub rule: String,
+    pub text: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Typed {
+    Text(String),
+    List(Vec<String>),
+    Bool(bool),
+    Int(i64),
+    Date(DateTime<FixedOffset>),
+    Kind(Kind),
+    SortBy(SortBy),
+    Table(Map<String, Json>),
+    Media(Vec<MediaRef>),
+    Window(Window),
+    Acks(Vec<AckEntry>),
+}
+
+/// The typed front matter of one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields {
+    values: HashMap<&'static str, (Typed, usize)>,
+    /// Taxonomy name → terms, for every taxonomy of the site (empty lists included).
+    taxonomies: BTreeMap<String, Vec<String>>,
+    /// Every known key written, with its line, in file order.
+    written: Vec<(&'static Key, usize)>,
+}
+
+static EMPTY_MAP: std::sync::LazyLock<Map<String, Json>> = std::sync::LazyLock::new(Map::new);
+
+impl Fields {
+    fn get(&self, key: &Key) -> Option<&Typed> {
+        self.values.get(key.name).map(|(v, _)| v)
+    }
+
+    pub fn text(&self, key: &Key) -> Option<&str> {
+        debug_assert!(matches!(key.ty, Type::Text | Type::Sex | Type::Age));
+        match self.get(key) {
+            Some(Typed::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn list(&self, key: &Key) -> &[String] {
+        debug_assert_eq!(key.ty, Type::TextList);
+        match self.get(key) {
+            Some(Typed::List(l)) => l,
+            _ => &[],
+        }
+    }
+
+    pub fn flag(&self, key: &Key) -> bool {
+        debug_assert_eq!(key.ty, Type::Bool);
+        matches!(self.get(key), Some(Typed::Bool(true)))
+    }
+
+    pub fn int(&self, key: &Key) -> Option<i64> {
+        match self.get(key) {
+            Some(Typed::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn count(&self, key: &Key) -> Option<usize> {
+        debug_assert_eq!(key.ty, Type::Count);
+        self.int(key).and_then(|n| usize::try_from(n).ok())
+    }
+
+    pub fn date(&self, key: &Key) -> Option<DateTime<FixedOffset>> {
+        debug_assert_eq!(key.ty, Type::Date);
+        match self.get(key) {
+            Some(Typed::Date(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn kind(&self, key: &Key) -> Option<Kind> {
+        match self.get(key) {
+            Some(Typed::Kind(k)) => Some(*k),
+            _ => None,
+        }
+    }
+
+    pub fn sort_by(&self) -> SortBy {
+        match self.get(keys::SORT_BY) {
+            Some(Typed::SortBy(s)) => *s,
+            _ => SortBy::default(),
+        }
+    }
+
+    pub fn table(&self, key: &Key) -> &Map<String, Json> {
+        match self.get(key) {
+            Some(Typed::Table(t)) => t,
+            _ => &EMPTY_MAP,
+        }
+    }
+
+    pub fn media(&self, key: &Key) -> &[MediaRef] {
+        match self.get(key) {
+            Some(Typed::Media(m)) => m,
+            _ => &[],
+        }
+    }
+
+    pub fn window(&self, key: &Key) -> Option<Window> {
+        match self.get(key) {
+            Some(Typed::Window(w)) => Some(*w),
+            _ => None,
+        }
+    }
+
+    pub fn acknowledgements(&self) -> &[AckEntry] {
+        match self.get(keys::PRIVACY) {
+            Some(Typed::Acks(a)) => a,
+            _ => &[],
+        }
+    }
+
+    /// The line `key` is written on, if it is written.
+    pub fn line(&self, key: &Key) -> Option<usize> {
+        self.written
+            .iter()
+            .find(|(k, _)| k.name == key.name)
+            .map(|(_, l)| *l)
+    }
+
+    /// The terms of `taxonomy` (empty when none are written).
+    pub fn terms(&self, taxonomy: &str) -> &[String] {
+        self.taxonomies.get(taxonomy).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn taxonomies(&self) -> &BTreeMap<String, Vec<String>> {
+        &self.taxonomies
+    }
+
+    /// The keys written that a page of `kind` does not show, with their lines.
+    pub fn not_shown_by(&self, kind: Kind) -> impl Iterator<Item = (&'static Key, usize)> + '_ {
+        self.written
+            .iter()
+            .filter(move |(k, _)| k.place.on_pages() && !k.place.shown_by(kind))
+            .copied()
+    }
+}
+
+/// Read the typed fields of `doc`, a file of `scope`, on a site with the taxonomies
+/// `taxonomies`. Returns what could be read, and every problem.
+pub fn read(doc: &Document, scope: Scope, taxonomies: &[&str]) -> (Fields, Vec<Diagnostic>) {
+    let mut r = Reader {
+        doc,
+        errors: Vec::new(),
+    };
+    let mut fields = Fields {
+        taxonomies: match scope {
+            Scope::Page => taxonomies
+                .iter()
+                .map(|t| (t.to_string(), Vec::new()))
+                .collect(),
+            Scope::Section => BTreeMap::new(),
+        },
+        ..Fields::default()
+    };
+    for entry in &doc.tree.entries {
+        let line = r.line(entry.key_span.start);
+        let key = keys::get(&entry.key);
+        match key {
+            Some(key) if placed(key, scope) => {
+                fields.written.push((key, line));
+                if let Some(value) = r.typed(key, entry) {
+                    fields.values.insert(key.name, (value, line));
+                }
+            }
+            Some(key) => r.misplaced(key, scope, line),
+            None if scope == Scope::Page && taxonomies.contains(&entry.key.as_str()) => {
+                if let Some(terms) = r.text_list(entry) {
+                    fields.taxonomies.insert(entry.key.clone(), terms);
+                }
+            }
+            None => r.unknown(&entry.key, scope, taxonomies, line),
+        }
+    }
+    if scope == Scope::Page
+        && fields.text(keys::TITLE).is_none_or(|t| t.trim().is_empty())
+        && r.errors.is_empty()
+    {
+        r.errors.push(
+            Diagnostic::in_file(&doc.path, "the page has no title")
+                .at_line(doc.front_line())
+                .with_hint("add title = \"…\" to the front matter"),
+        );
+    }
+    (fields, r.errors)
+}
+
+fn placed(key: &Key, scope: Scope) -> bool {
+    match scope {
+        Scope::Page => key.place.on_pages(),
+        Scope::Section => key.place.section,
+    }
+}
+
+struct Reader<'d> {
+    doc: &'d Document,
+    errors: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn path(&self) -> &Path {
+        &self.doc.path
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.doc.line_col(offset).0
+    }
+
+    fn error_at(&mut self, offset: usize, message: String, hint: impl Into<String>) {
+        let d = Diagnostic::in_file(self.path(), message)
+            .at_line(self.line(offset))
+            .with_hint(hint);
+        self.errors.push(d);
+    }
+
+    fn unknown(&mut self, name: &str, scope: Scope, taxonomies: &[&str], line: usize) {
+        let known: Vec<&str> = keys::ALL
+            .iter()
+            .filter(|k| placed(k, scope))
+            .map(|k| k.name)
+            .chain(taxonomies.iter().copied().filter(|_| scope == Scope::Page))
+            .collect();
+        let hint = match closest(name, known.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? Custom values go under [extra]"),
+            None => {
+                "custom values go under [extra]; known keys are listed in the README".to_string()
+            }
+        };
+        self.errors.push(
+            Diagnostic::in_file(self.path(), format!("unknown front matter key `{name}`"))
+                .at_line(line)
+                .with_hint(hint),
+        );
+    }
+
+    fn misplaced(&mut self, key: &Key, scope: Scope, line: usize) {
+        let (message, hint) = match scope {
+            Scope::Page => (
+                format!("`{}` is a section key, not a page key", key.name),
+                "move it to the front matter of the section's _index.md".to_string(),
+            ),
+            Scope::Section => (
+                format!("`{}` is a page key, not a section key", key.name),
+                format!(
+                    "set it on the pages themselves; a section takes {}",
+                    keys::ALL
+                        .iter()
+                        .filter(|k| k.place.section)
+                        .map(|k| k.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        };
+        self.errors.push(
+            Diagnostic::in_file(self.path(), message)
+                .at_line(line)
+                .with_hint(hint),
+        );
+    }
+
+    /// The value of `entry` as `key` says it must be. `None` (after reporting) when it is not,
+    /// and for an empty YAML value (`key:` with nothing after it), which is no value.
+    fn typed(&mut self, key: &Key, entry: &Entry) -> Option<Typed> {
+        if entry.node.value == Value::Null {
+            return None;
+        }
+        Some(match key.ty {
+            Type::Text => Typed::Text(self.text(entry)?),
+            Type::TextList => Typed::List(self.text_list(entry)?),
+            Type::Bool => Typed::Bool(self.bool(entry)?),
+            Type::Int => Typed::Int(self.int(entry)?),
+            Type::Count => Typed::Int(self.count(entry)?),
+            Type::Date => Typed::Date(self.date(entry)?),
+            Type::Kind => Typed::Kind(self.kind(entry)?),
+            Type::SortBy => Typed::SortBy(self.sort_by(entry)?),
+            Type::Sex => Typed::Text(self.sex(entry)?),
+            Type::Age => Typed::Text(self.age(entry)?),
+            Type::Table => Typed::Table(self.table(entry)?),
+            Type::Images => Typed::Media(self.media_list(entry, false)),
+            Type::Stacks => Typed::Media(self.media_list(entry, true)),
+            Type::Window => Typed::Window(self.window(entry)?),
+            Type::Acknowledgements => Typed::Acks(self.acknowledgements(entry)),
+        })
+    }
+
+    fn text(&mut self, e: &Entry) -> Option<String> {
+        let key = &e.key;
+        match &e.node.value {
+            Value::Str(s) | Value::Date(s) => Some(s.clone()),
+            Value::Int(n) => Some(n.to_string()),
+            Value::Float(n) if n.is_finite() => Some(n.to_string()),
+            other => {
+                self.error_at(
+                    e.key_span.start,
+                    format!("`{key}` must be text, not {}", other.describe()),
+                    format!("write it in quotes: {key} = \"…\""),
+                );
+                None
+            }
+        }
+    }
+
+    fn text_list(&mut self, e: &Entry) -> Option<Vec<String>> {
+        let key = &e.key;
+        match &e.node.value {
+            Value::Str(s) => Some(vec![s.clone()]),
+            Value::List(items) if items.iter().all(|n| n.value.as_str().is_some()) => Some(
+                items
+                    .iter()
+                    .filter_map(|n| n.value.as_str().map(str::to_string))
+                    .collect(),
+            ),
+            other => {
+                self.error_at(
+                    e.key_span.start,
+                    format!(
+                        "`{key}` must be a list of text values, not {}",
+                        other.describe()
+                    ),
+                    format!("write it as {key} = [\"first\", \"second\"]"),
+                );
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, e: &Entry) -> Option<bool> {
+        let key = &e.key;
+        match &e.node.value {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.error_at(
+                    e.key_span.start,
+                    format!("`{key}` must be true or false, not {}", other.describe()),
+                    format!("write {key} = true or {key} = false (no quotes)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, e: &Entry) -> Option<i64> {
+        let key = &e.key;
+        match &e.node.value {
+            Value::Int(n) => Some(*n),
+            other => {
+                self.error_at(
+                    e.key_span.start,
+                    format!("`{key}` must be a whole number, not {}", other.describe()),
+                    format!("write it without quotes, e.g. {key} = 10"),
+                );
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, e: &Entry) -> Option<i64> {
+        let n = self.int(e)?;
+        if n < 1 {
+            self.error_at(
+                e.key_span.start,
+                format!("`{}` must be at least 1, not {n}", e.key),
+                "leave it out to show everything on one page",
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    fn date(&mut self, e: &Entry) -> Option<DateTime<FixedOffset>> {
+        let key = &e.key;
+        let parsed = match &e.node.value {
+            Value::Str(s) | Value::Date(s) => parse_date(s),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.error_at(
+                e.key_span.start,
+                format!("`{key}` is not a valid date: {}", e.node.value.describe()),
+                format!("write a date as {key} = 2024-05-02 (year-month-day), optionally with a time: 2024-05-02T14:30:00Z"),
+            );
+        }
+        parsed
+    }
+
+    fn kind(&mut self, e: &Entry) -> Option<Kind> {
+        let s = self.text(e)?;
+        let kind = Kind::parse(&s);
+        if kind.is_none() {
+            let hint = match closest(&s, Kind::NAMES) {
+                Some(best) => format!("did you mean \"{best}\"? Kinds: {}", Kind::NAMES.join(", ")),
+                None => format!("kinds: {}", Kind::NAMES.join(", ")),
+            };
+            self.error_at(
+                e.key_span.start,
+                format!("`{}` has an unknown kind \"{s}\"", e.key),
+                hint,
+            );
+        }
+        kind
+    }
+
+    fn sort_by(&mut self, e: &Entry) -> Option<SortBy> {
+        let s = self.text(e)?;
+        Some(match s.as_str() {
+            "date" => SortBy::Date,
+            "title" => SortBy::Title,
+            "weight" => SortBy::Weight,
+            other => {
+                self.error_at(
+                    e.key_span.start,
+                    format!("`sort_by` cannot be \"{other}\""),
+                    "use \"date\" (newest first), \"title\" or \"weight\"",
+                );
+                return None;
+            }
+        })
+    }
+
+    fn sex(&mut self, e: &Entry) -> Option<String> {
+        let s = self.text(e)?;
+        let key = &e.key;
+        let normal = match s.trim().to_lowercase().as_str() {
+            "f" | "female" => "female",
+            "m" | "male" => "male",
+            "other" | "x" => "other",
+            "unknown" => "unknown",
+            _ => {
+                self.error_at(
+                    e.key_span.start,
+                    format!("`{key}` must be female, male, other or unknown, not \"{s}\""),
+                    "write sex = \"female\" (or \"F\"), \"male\" (or \"M\"), \"other\" or \"unknown\"",
+                );
+                return None;
+            }
+        };
+        Some(normal.to_string())
+    }
+
+    fn age(&mut self, e: &Entry) -> Option<String> {
+        match &e.node.value {
+            Value::Int(n) if *n >= 0 => Some(format!("{n} years")),
+            Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+            other => {
+                self.error_at(
+                    e.key_span.start,
+                    format!(
+                        "`{}` must be a number of years or a text such as \"6 weeks\", not {}",
+                        e.key,
+                        other.describe()
+                    ),
+                    "write age = 45 or age = \"6 weeks\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn table(&mut self, e: &Entry) -> Option<Map<String, Json>> {
+        match &e.node.value {
+            Value::Table(_) => match e.node.value.to_json() {
+                Json::Object(m) => Some(m),
+                _ => None,
+            },
+            other => {
+                self.error_at(
+                    e.key_span.start,
+                    format!("`{}` must be a table, not {}", e.key, other.describe()),
+                    format!(
+                        "write it as a [{}] section at the end of the front matter",
+                        e.key
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list of `{ file|dir, alt, caption }` tables (images and stacks). Alt text is
+    /// required: it is how screen readers and search engines see the case. Stacks may also
+    /// list `windows`.
+    fn media_list(&mut self, e: &Entry, stacks: bool) -> Vec<MediaRef> {
+        let key = e.key.as_str();
+        let (name_field, fields, example) = if stacks {
+            (
+                "dir",
+                STACK_FIELDS,
+                "{ dir = \"axial\", alt = \"Axial CT, 48 slices\", caption = \"…\" }",
+            )
+        } else {
+            (
+                "file",
+                IMAGE_FIELDS,
+                "{ file = \"ct.png\", alt = \"Axial CT …\", caption = \"…\" }",
+            )
+        };
+        let Value::List(items) = &e.node.value else {
+            self.error_at(
+                e.key_span.start,
+                format!("`{key}` must be a list"),
+                format!("write {key} = [{example}]"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let n = i + 1;
+            let at = item.span.start;
+            let Value::Table(t) = &item.value else {
+                self.error_at(
+                    at,
+                    format!("entry {n} in `{key}` must be a table with `{name_field}` and `alt`"),
+                    format!("write {example}"),
+                );
+                continue;
+            };
+            let string = |name: &str| {
+                t.get(name)
+                    .and_then(|f| f.node.value.as_str())
+                    .map(str::to_string)
+            };
+            let windows = match t.get("windows").filter(|_| stacks) {
+                Some(w) => match self.windows(key, n, &w.node) {
+                    Some(w) => w,
+                    None => continue,
+                },
+                None => Vec::new(),
+            };
+            if let Some(unknown) = t.entries.iter().find(|f| !fields.contains(&f.key.as_str())) {
+                let hint = if unknown.key == "windows" {
+                    format!(
+                        "`windows` is for DICOM stacks; a gallery image is shown in the case's `window`. An entry takes {}",
+                        fields.join(", ")
+                    )
+                } else {
+                    closest(&unknown.key, fields.iter().copied()).map_or_else(
+                        || format!("an entry takes {}", fields.join(", ")),
+                        |b| format!("did you mean `{b}`? An entry takes {}", fields.join(", ")),
+                    )
+                };
+                self.error_at(
+                    unknown.key_span.start,
+                    format!("entry {n} in `{key}` has an unknown key `{}`", unknown.key),
+                    hint,
+                );
+                continue;
+            }
+            let Some(name) = string(name_field).filter(|f| !f.trim().is_empty()) else {
+                self.error_at(
+                    at,
+                    format!("entry {n} in `{key}` has no `{name_field}`"),
+                    format!("write {example}"),
+                );
+                continue;
+            };
+            let Some(alt) = string("alt").filter(|a| !a.trim().is_empty()) else {
+                self.error_at(
+                    at,
+                    format!("`{name}` in `{key}` has no alt text"),
+                    "add alt = \"…\" describing what the image shows: screen readers and search engines only see the alt text",
+                );
+                continue;
+            };
+            out.push(MediaRef {
+                file: name,
+                alt,
+                caption: string("caption"),
+                windows,
+                line: self.line(at),
+            });
+        }
+        out
+    }
+
+    /// `window = "lung"` (a preset) or `window = { center = 40, width = 80 }`.
+    fn window(&mut self, e: &Entry) -> Option<Window> {
+        let key = &e.key;
+        let example = format!(
+            "write {key} = \"lung\" (presets: {}) or {key} = {{ center = 40, width = 80 }}",
+            preset_names().join(", ")
+        );
+        self.window_value(&format!("`{key}`"), &e.node, &example)
+            .map(|w| w.window)
+    }
+
+    /// Entry `n` of `key`'s `windows = ["brain", "bone", { center = 40, width = 80 }]`: at
+    /// least one window, none twice. None (after reporting) when any is wrong.
+    fn windows(&mut self, key: &str, n: usize, node: &Node) -> Option<Vec<NamedWindow>> {
+        let example = format!(
+            "write windows = [\"brain\", \"bone\"] (presets: {}; or {{ center = 40, width = 80 }}), the default first",
+            preset_names().join(", ")
+        );
+        let what = format!("`windows` of entry {n} in `{key}`");
+        let items = match &node.value {
+            Value::List(items) if !items.is_empty() => items,
+            other => {
+                let why = match other {
+                    Value::List(_) => "is empty".to_string(),
+                    other => format!("must be a list, not {}", other.describe()),
+                };
+                self.error_at(node.span.start, format!("{what} {why}"), example);
+                return None;
+            }
+        };
+        let mut out: Vec<NamedWindow> = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match self.window_value(&what, item, &example) {
+                Some(w) if out.iter().any(|o| o.name == w.name) => {
+                    self.error_at(
+                        item.span.start,
+                        format!("{what} lists the window \"{}\" twice", w.label),
+                        "list each window once: the slices are published once per window",
+                    );
+                    ok = false;
+                }
+                Some(w) => out.push(w),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// One window value (`what` names it in errors): a preset name or a `{ center, width }`
+    /// table.
+    fn window_value(&mut self, what: &str, node: &Node, example: &str) -> Option<NamedWindow> {
+        let names = preset_names();
+        match &node.value {
+            Value::Str(name) => {
+                let w = NamedWindow::preset(name.trim());
+                if w.is_none() {
+                    let hint = match closest(name.trim(), names.iter().copied()) {
+                        Some(best) => {
+                            format!("did you mean \"{best}\"? Presets: {}", names.join(", "))
+                        }
+                        None => example.to_string(),
+                    };
+                    self.error_at(
+                        node.span.start,
+                        format!("{what} has an unknown preset \"{name}\""),
+                        hint,
+                    );
+                }
+                w
+            }
+            Value::Table(t) => {
+                let number = |name: &str| {
+                    t.get(name).and_then(|f| match f.node.value {
+                        Value::Int(n) => Some(n as f64),
+                        Value::Float(x) => Some(x),
+                        _ => None,
+                    })
+                };
+                if let Some(unknown) = t
+                    .entries
+                    .iter()
+                    .find(|f| f.key != "center" && f.key != "width")
+                {
+                    let hint = match closest(&unknown.key, ["center", "width"]) {
+                        Some(b) => format!("did you mean `{b}`? {example}"),
+                        None => example.to_string(),
+                    };
+                    self.error_at(
+                        unknown.key_span.start,
+                        format!("{what} has an unknown key `{}`", unknown.key),
+                        hint,
+                    );
+                    return None;
+                }
+                match (number("center"), number("width")) {
+                    (Some(center), Some(width))
+                        if width >= 1.0 && center.is_finite() && width.is_finite() =>
+                    {
+                        Some(NamedWindow::custom(center, width))
+                    }
+                    _ => {
+                        self.error_at(
+                            node.span.start,
+                            format!("{what} needs a number `center` and a `width` of at least 1"),
+                            example,
+                        );
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error_at(
+                    node.span.start,
+                    format!(
+                        "{what} must be a preset name or a table, not {}",
+                        other.describe()
+                    ),
+                    example,
+                );
+                None
+            }
+        }
+    }
+
+    /// `[[privacy.acknowledge]]` entries: each a table of `rule`, `text` and `reason`.
+    fn acknowledgements(&mut self, e: &Entry) -> Vec<AckEntry> {
+        const EXAMPLE: &str = "[[privacy.acknowledge]]\nrule = \"patient-name\"\ntext = \"Mr. Bones\"\nreason = \"fictional teaching name\"";
+        let mut out = Vec::new();
+        let at = e.key_span.start;
+        let Value::Table(privacy) = &e.node.value else {
+            self.error_at(
+                at,
+                "`privacy` must be a table of acknowledgements".into(),
+                format!("write it as\n{EXAMPLE}"),
+            );
+            return out;
+        };
+        for other in privacy.entries.iter().filter(|f| f.key != "acknowledge") {
+            let hint = match closest(&other.key, ["acknowledge"]) {
+                Some(b) => format!("did you mean `{b}`? Write\n{EXAMPLE}"),
+                None => format!("`privacy` only takes `acknowledge`:\n{EXAMPLE}"),
+            };
+            self.error_at(
+                other.key_span.start,
+                format!("unknown key `privacy.{}`", other.key),
+                hint,
+            );
+        }
+        let Some(list) = privacy.get("acknowledge") else {
+            return out;
+        };
+        let Value::List(entries) = &list.node.value else {
+            self.error_at(
+                list.key_span.start,
+                "`privacy.acknowledge` must be a list of tables".into(),
+                format!("write each as\n{EXAMPLE}"),
+            );
+            return out;
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let number = i + 1;
+            let Value::Table(t) = &entry.value else {
+                self.error_at(
+                    entry.span.start,
+                    format!("acknowledgement {number} must be a table"),
+                    format!("write it as\n{EXAMPLE}"),
+                );
+                continue;
+            };
+            // The line of an entry is the line of its `rule`, where authors look for it.
+            let start = t.get("rule").map_or(entry.span.start, |r| r.key_span.start);
+            let line = self.line(start);
+            let field = |k: &str| {
+                t.get(k)
+                    .and_then(|f| f.node.value.as_str())
+                    .map(str::trim)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let mut ok = true;
+            for unknown in t
+                .entries
+                .iter()
+                .filter(|f| !ACK_FIELDS.contains(&f.key.as_str()))
+            {
+                let hint = closest(&unknown.key, ACK_FIELDS.iter().copied()).map_or_else(
+                    || format!("an acknowledgement takes {}", ACK_FIELDS.join(", ")),
+                    |b| {
+                        format!(
+                            "did you mean `{b}`? An acknowledgement takes {}",
+                            ACK_FIELDS.join(", ")
+                        )
+                    },
+                );
+                self.errors.push(
+                    Diagnostic::in_file(
+                        self.path(),
+                        format!(
+                            "acknowledgement {number} has an unknown key `{}`",
+                            unknown.key
+                        ),
+                    )
+                    .at_line(line)
+                    .with_hint(hint),
+                );
+                ok = false;
+            }
+            for key in ACK_FIELDS {
+                if field(key).is_empty() {
+                    let why = match *key {
+                        "rule" => "which rule it answers",
+                        "text" => "the exact text it covers",
+                        _ => "why it is not about a real person",
+                    };
+                    self.errors.push(
+                        Diagnostic::in_file(
+                            self.path(),
+                            format!("acknowledgement {number} has no `{key}`"),
+                        )
+                        .at_line(line)
+                        .with_hint(format!("add {key} = \"…\": {why}")),
+                    );
+                    ok = false;
+                }
+            }
+            if ok {
+                out.push(AckEntry {
+                    number,
+                    line,
+                    rule: field("rule"),
+                    text: field("text"),
+                    reason: field("reason"),
+                });
+            }
+        }
+        out
+    }
+}
+
+fn preset_names() -> Vec<&'static str> {
+    Window::preset_names().collect()
+}
+
+/// Parse "2024-05-02", "2024-05-02T10:00:00Z", "2024-05-02 10:00:00+02:00" or a local datetime.
+pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d);
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)) {
+        return Some(d);
+    }
+    let utc = FixedOffset::east_opt(0)?;
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return utc.from_local_datetime(&dt).single();
+        }
+    }
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    utc.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single()
+}

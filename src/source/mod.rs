@@ -1,0 +1,153 @@
+//! The site's source files, found and classified once.
+//!
+//! One walk over `content/`, `static/`, `templates/` and the chosen theme's `static/` and
+//! `templates/` lists every file with what it is ([`FileKind`]: Markdown, an image radcase can
+//! re-encode, an image format it cannot, DICOM, anything else) and every folder. The loader, the
+//! privacy guard, the planner and the copier all read this one list, so they cannot disagree
+//! about which files exist or what they are.
+//!
+//! Rules applied here, once: editor scratch and hidden files are not part of the site
+//! ([`is_ignored`]); a file is judged by its extension when that names an image or DICOM, else by
+//! its first bytes; a symbolic link is followed only when it stays inside the site folder; a name
+//! that is not UTF-8 or holds a backslash is an error. This module only reads names, metadata and
+//! the first 132 bytes of files whose extension says nothing.
+
+mod kind;
+mod walk;
+
+use std::path::{Path, PathBuf};
+
+pub use kind::{FileKind, ImageFormat, classify_name, sniff};
+pub use walk::walk;
+
+/// The folder a source comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Root {
+    Content,
+    /// The chosen theme's `static/` (the site's own `static/` replaces its files).
+    ThemeStatic,
+    Static,
+    ThemeTemplates,
+    Templates,
+}
+
+impl Root {
+    pub const ALL: [Root; 5] = [
+        Root::Content,
+        Root::ThemeStatic,
+        Root::Static,
+        Root::ThemeTemplates,
+        Root::Templates,
+    ];
+
+    /// The folder of this root in a site folder, with the chosen theme's name.
+    pub fn dir(self, site: &Path, theme: Option<&str>) -> Option<PathBuf> {
+        let theme_dir = |sub: &str| theme.map(|t| site.join("themes").join(t).join(sub));
+        match self {
+            Root::Content => Some(site.join("content")),
+            Root::Static => Some(site.join("static")),
+            Root::Templates => Some(site.join("templates")),
+            Root::ThemeStatic => theme_dir("static"),
+            Root::ThemeTemplates => theme_dir("templates"),
+        }
+    }
+
+    pub fn is_static(self) -> bool {
+        matches!(self, Root::Static | Root::ThemeStatic)
+    }
+
+    pub fn is_templates(self) -> bool {
+        matches!(self, Root::Templates | Root::ThemeTemplates)
+    }
+}
+
+/// One source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub root: Root,
+    /// The path under its root, `/`-separated (`cases/a/ct.png`).
+    pub rel: String,
+    /// The path to open: the site folder as the user named it, the root, then `rel`.
+    pub path: PathBuf,
+    pub kind: FileKind,
+    /// Size in bytes.
+    pub len: u64,
+}
+
+impl Source {
+    /// The file name (last part of `rel`).
+    pub fn name(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or(&self.rel)
+    }
+}
+
+/// A folder under one of the roots (the roots themselves are not listed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub root: Root,
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+/// Every source of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Sorted by root, then by path.
+    pub files: Vec<Source>,
+    pub folders: Vec<Folder>,
+}
+
+impl Sources {
+    pub fn in_root(&self, root: Root) -> impl Iterator<Item = &Source> {
+        self.files.iter().filter(move |s| s.root == root)
+    }
+
+    /// The source at `rel` under `root`.
+    pub fn get(&self, root: Root, rel: &str) -> Option<&Source> {
+        let key = (root, rel);
+        self.files
+            .binary_search_by(|s| (s.root, s.rel.as_str()).cmp(&key))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
+    /// The source whose path is `path`.
+    pub fn by_path(&self, path: &Path) -> Option<&Source> {
+        self.files.iter().find(|s| s.path == path)
+    }
+}
+
+/// Editors' swap, backup and lock files, and hidden files: never part of a site, in any folder
+/// (so never published, and never the cause of a rebuild).
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_scratch_files_are_ignored() {
+        for name in [
+            ".index.md.swp",
+            "index.md~",
+            "#index.md#",
+            "4913",
+            ".#index.md",
+            ".DS_Store",
+            "notes.tmp",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in ["index.md", "radcase.css", "ct.png", "a~b.png"] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+}
