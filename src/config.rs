@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::media::{Format, ImageSettings, MAX_SIDE};
-
 use crate::diagnostic::{Diagnostic, Result, io_error};
+use crate::front::keys;
 use crate::toml_errors;
+use crate::types::{Format, ImageSettings, MAX_SIDE};
 
 /// One taxonomy (a way to browse cases): `tags`, `modality`, `system` by default.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
@@ -175,7 +175,7 @@ impl Config {
         }
         for (i, t) in taxonomies.iter().enumerate() {
             let clash = taxonomies[..i].iter().any(|o| o.name == t.name);
-            let reserved = crate::content::front_matter::is_reserved_key(&t.name);
+            let reserved = keys::is_reserved(&t.name);
             if clash || reserved || slug::slugify(&t.name) != t.name {
                 return Err(Diagnostic::in_file(
                     path,
@@ -253,6 +253,11 @@ impl Config {
 
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name == name)
+    }
+
+    /// The names of the site's taxonomies: front matter keys of their own.
+    pub fn taxonomy_names(&self) -> Vec<&str> {
+        self.taxonomies.iter().map(|t| t.name.as_str()).collect()
     }
 }
 

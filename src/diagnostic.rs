@@ -15,7 +15,7 @@ pub struct Diagnostic {
     pub message: String,
     /// What was being done when the problem showed (`while rendering content/a.md`): printed
     /// after the message, but not part of what makes two diagnostics the same problem.
-    pub context: Option<String>,
+    pub context: Option<Box<str>>,
     pub hint: Option<String>,
 }
 
@@ -55,7 +55,7 @@ impl Diagnostic {
     }
 
     pub fn with_context(mut self, context: impl Into<String>) -> Self {
-        self.context = Some(context.into());
+        self.context = Some(context.into().into_boxed_str());
         self
     }
 

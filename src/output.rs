@@ -1,9 +1,26 @@
-//! Writing the output safely: everything goes to a staging folder beside the output, which is
-//! swapped in only when the whole build succeeded. A failed build leaves the old site as it was.
+//! Where outputs go. [`Sink`] is what the pipeline writes into; [`Staging`] is the sink of
+//! `build`: everything goes to a staging folder beside the output, which is swapped in only
+//! when the whole build succeeded, so a failed build leaves the old site as it was. (`serve`
+//! has a sink of its own that keeps the site in memory.)
 
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Result, io_error};
+use crate::source::FileKind;
+use crate::types::OutPath;
+
+/// What the pipeline writes outputs into.
+pub trait Sink: Sync {
+    /// A fresh file to write the image or card at `path` into (the media stages place cache
+    /// entries there).
+    fn media_file(&self, path: &OutPath) -> Result<PathBuf, Diagnostic>;
+    /// A rendered output.
+    fn write(&self, path: &OutPath, bytes: Vec<u8>) -> Result<(), Diagnostic>;
+    /// A file of the built-in theme.
+    fn write_static(&self, path: &OutPath, bytes: &'static [u8]) -> Result<(), Diagnostic>;
+    /// A source file published as it is (an image re-encoded, DICOM never).
+    fn publish(&self, path: &OutPath, source: &Path, kind: FileKind) -> Result<(), Diagnostic>;
+}
 
 /// Refuse output folders whose replacement would delete sources.
 pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
@@ -128,15 +145,9 @@ impl Staging {
         &self.dir
     }
 
-    /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.prepare(rel)?;
-        std::fs::write(&path, bytes).map_err(|e| io_error(&path, "write the file", &e))
-    }
-
     /// Create the parent folders of `rel` and return its full path.
-    pub fn prepare(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let path = self.dir.join(rel);
+    pub fn prepare(&self, rel: &OutPath) -> Result<PathBuf, Diagnostic> {
+        let path = self.dir.join(rel.as_str());
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| io_error(parent, "create the folder", &e))?;
@@ -170,6 +181,26 @@ impl Staging {
                 .map_err(|e| io_error(&old, "remove the old output", &e))?;
         }
         Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn media_file(&self, path: &OutPath) -> Result<PathBuf, Diagnostic> {
+        self.prepare(path)
+    }
+
+    fn write(&self, path: &OutPath, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        let file = self.prepare(path)?;
+        std::fs::write(&file, bytes).map_err(|e| io_error(&file, "write the file", &e))
+    }
+
+    fn write_static(&self, path: &OutPath, bytes: &'static [u8]) -> Result<(), Diagnostic> {
+        let file = self.prepare(path)?;
+        std::fs::write(&file, bytes).map_err(|e| io_error(&file, "write the file", &e))
+    }
+
+    fn publish(&self, path: &OutPath, source: &Path, kind: FileKind) -> Result<(), Diagnostic> {
+        crate::media::publish(source, kind, &self.prepare(path)?)
     }
 }
 

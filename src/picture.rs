@@ -3,8 +3,7 @@
 //!
 //! Used for images written in Markdown; theme templates build the same markup from the views.
 
-use crate::content::Picture;
-use crate::render::escape_html;
+use crate::types::{Picture, escape_html};
 
 /// `sizes` for an image in the reading column.
 pub const PROSE_SIZES: &str = "(max-width: 48rem) 100vw, 46rem";

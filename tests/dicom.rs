@@ -9,8 +9,9 @@ mod common;
 use common::*;
 use dicom_core::{DataElement, PrimitiveValue, VR};
 use dicom_dictionary_std::tags;
-use radcase::media::dicom::{Window, frames, is_dicom, open};
+use radcase::media::dicom::{frames, is_dicom, open};
 use radcase::privacy::dicom::{HeaderAudit, audit_file};
+use radcase::types::Window;
 
 fn write_tmp(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -151,15 +151,26 @@ fn request_paths_never_reach_files_outside_the_site() {
     let site = TestSite::minimal();
     std::fs::write(site.tmp.path().join("secret.txt"), "TOP-SECRET-OUTSIDE").unwrap();
     save(&site, "static/ok.txt", "inside");
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(
-        site.tmp.path().join("secret.txt"),
-        site.path("static/leak.txt"),
-    )
-    .unwrap();
+    save(&site, "static/swapped.txt", "inside too");
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/ok.txt").text(), "inside");
+    assert_eq!(server.get("/swapped.txt").text(), "inside too");
+    // Links out of the site appear after the build: a new one (which fails the rebuild, so
+    // the last good build is served) and one that replaces a file the build published (which
+    // the server resolves at every request, and must not follow).
+    #[cfg(unix)]
+    {
+        let events = server.events();
+        let secret = site.tmp.path().join("secret.txt");
+        std::os::unix::fs::symlink(&secret, site.path("static/leak.txt")).unwrap();
+        std::fs::remove_file(site.path("static/swapped.txt")).unwrap();
+        std::os::unix::fs::symlink(&secret, site.path("static/swapped.txt")).unwrap();
+        let error = events.next("build-error");
+        assert!(error.contains("outside the site folder"), "{error}");
+        assert!(!error.contains("TOP-SECRET"), "{error}");
+    }
     for path in [
+        "/swapped.txt",
         "/../secret.txt",
         "/../../secret.txt",
         "/%2e%2e/secret.txt",

@@ -3,25 +3,21 @@
 
 use std::path::Path;
 
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Errors, Result};
-use crate::privacy::{self, Finding};
+use crate::diagnostic::{Errors, Result};
+use crate::pipeline::{self, Settings};
 
-/// Scan the site in `site` and print what was found to stderr. Findings and malformed
-/// acknowledgements are returned as errors (exit 1); the rest is printed here.
+/// Scan the site in `site` and print what was found to stderr. Findings, and files the guard
+/// could not read as the loader would (bad front matter, malformed acknowledgements), are
+/// returned as errors (exit 1); the rest is printed here.
 pub fn run(site: &Path, quiet: bool) -> Result<()> {
-    if !site.is_dir() {
-        return Err(Diagnostic::in_file(site, "the site folder does not exist")
-            .with_hint("pass the folder that holds config.toml")
-            .into());
-    }
-    let config = Config::load(&site.join("config.toml"))?;
-    let (report, images) = rayon::join(
-        || privacy::scan(site, &config),
-        || privacy::image_metadata(site),
-    );
+    let settings = Settings {
+        site: site.to_path_buf(),
+        ..Settings::default()
+    };
+    let survey = pipeline::survey(&settings)?;
+    let report = &survey.report;
     if !quiet {
-        for image in &images {
+        for image in &survey.images {
             eprintln!(
                 "note: {}: {} (stripped: never published)",
                 image.path.display(),
@@ -32,17 +28,19 @@ pub fn run(site: &Path, quiet: bool) -> Result<()> {
             eprintln!("warning: {w}");
         }
     }
-    if !report.findings.is_empty() || !report.errors.is_empty() {
-        let mut errors = report.errors;
-        errors.extend(report.findings.iter().map(Finding::diagnostic));
-        return Err(Errors(errors));
+    let mut errors = survey.record_errors.clone();
+    if let Err(e) = report.verdict() {
+        errors.extend(e.0);
+    }
+    if !errors.is_empty() {
+        return Err(Errors::new(errors));
     }
     if !quiet {
         eprintln!(
             "No privacy findings in {} Markdown files ({} acknowledged; {} images with metadata to strip).",
             report.files,
             report.acknowledged,
-            images.len()
+            survey.images.len()
         );
     }
     Ok(())

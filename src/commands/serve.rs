@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::diagnostic::{Diagnostic, Errors, Result, io_error};
+use crate::pipeline::Settings;
 use crate::serve::http::{self, Message, Shared};
-use crate::serve::site::{Outcome, Settings, Site};
+use crate::serve::site::{Outcome, Site};
 use crate::serve::watch::Watch;
 
 #[derive(Debug, Clone)]
@@ -62,17 +63,17 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         .map_err(|e| io_error(media.path(), "open the temporary folder", &e))?;
     let settings = Settings {
         site: site.clone(),
-        root: root.clone(),
-        base_url: base_url.clone(),
+        base_url: Some(base_url.clone()),
         drafts: options.drafts,
         cache_dir: options.cache_dir.clone(),
-        media_dir: media_dir.clone(),
     };
-    let shared = Shared::new(vec![root.clone(), media_dir]);
+    let shared = Shared::new(vec![root.clone(), media_dir.clone()]);
     let mut watch = Watch::start(&root)?;
-    let mut current = match Site::load(settings.clone()) {
+    let mut warned = Vec::new();
+    let mut current = match Site::load(&settings, &media_dir) {
         Ok((s, outcome)) => {
-            shared.publish(s.files(), Message::Reload(outcome.urls.clone()));
+            warn(&outcome, options.quiet, &mut warned);
+            shared.publish(s.files(), Message::Reload(outcome.reload.clone()));
             if !options.quiet {
                 eprintln!(
                     "Built {} files in {} ms.",
@@ -94,22 +95,18 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         while let Some(batch) = watch.next_batch() {
             let result = match current.as_mut() {
                 Some(s) => s.update(&batch),
-                None => Site::load(settings.clone()).map(|(s, outcome)| {
+                None => Site::load(&settings, &media_dir).map(|(s, outcome)| {
                     current = Some(s);
                     Some(outcome)
                 }),
             };
             match (result, current.as_ref()) {
                 (Ok(Some(outcome)), Some(s)) => {
+                    warn(&outcome, quiet, &mut warned);
                     if !quiet {
                         eprintln!("{}", summary(&outcome));
                     }
-                    let message = if outcome.css_only {
-                        Message::Css
-                    } else {
-                        Message::Reload(outcome.urls)
-                    };
-                    loop_shared.publish(s.files(), message);
+                    loop_shared.publish(s.files(), Message::Reload(outcome.reload));
                 }
                 (Err(errors), _) => failed(&loop_shared, &errors),
                 _ => {}
@@ -203,6 +200,18 @@ fn summary(outcome: &Outcome) -> String {
     )
 }
 
+/// Warnings (stale acknowledgements) are printed as `build` prints them, once: again only
+/// when a rebuild changes them.
+fn warn(outcome: &Outcome, quiet: bool, shown: &mut Vec<String>) {
+    let now: Vec<String> = outcome.warnings.iter().map(ToString::to_string).collect();
+    if !quiet && now != *shown {
+        for w in &now {
+            eprintln!("warning: {w}");
+        }
+    }
+    *shown = now;
+}
+
 /// Say it once in the terminal, and on every open page.
 fn failed(shared: &Shared, errors: &Errors) {
     eprintln!("{errors}");
@@ -220,7 +229,7 @@ fn report(errors: &Errors) -> String {
                 "path": d.path.as_ref().map(|p| p.display().to_string()),
                 "line": d.line,
                 "column": d.column,
-                "message": d.message,
+                "message": d.full_message(),
                 "hint": d.hint,
             })
         })

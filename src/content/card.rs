@@ -3,13 +3,14 @@
 //!
 //! Cases and posts get a card; other pages do not (their link previews have no image).
 
-use std::path::Path;
-
-use super::{Kind, Page, Picture, Section, bundle};
+use super::bundle::Bundle;
+use super::{Page, Section};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, io_error};
+use crate::diagnostic::Diagnostic;
+use crate::front::{Kind, keys};
 use crate::media::card::{self, CardJob, CardText, text::drawable};
-use crate::media::{self, RasterKind};
+use crate::source::FileKind;
+use crate::types::{OutPath, Picture, is_inside};
 
 /// A page's card: what to draw, and how link previews refer to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,9 +22,9 @@ pub struct ShareCard {
     pub alt: String,
 }
 
-/// Whether a page of this kind gets a share card.
+/// Whether a page of this kind gets a share card: the kinds that may set `card_image`.
 pub fn has_card(kind: Kind) -> bool {
-    matches!(kind, Kind::Case | Kind::Post)
+    keys::CARD_IMAGE.place.shown_by(kind)
 }
 
 /// The taxonomies a card's label names, in this order.
@@ -42,7 +43,7 @@ fn host(config: &Config) -> String {
 /// script the card font lacks falls back to the site's name (see `media::card::text::drawable`).
 pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
     let site = drawable(&config.title);
-    let (headline, footer) = match drawable(&page.public_title()) {
+    let (headline, footer) = match drawable(&page.disclosure.title) {
         Some(title) => (title, site.unwrap_or_else(|| host(config))),
         None => (site.unwrap_or_else(|| host(config)), host(config)),
     };
@@ -52,7 +53,10 @@ pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
             if page.is_quiz() {
                 parts.push("Quiz".into());
             }
-            for term in page.public_terms(LABEL_TAXONOMIES.into_iter()) {
+            for term in LABEL_TAXONOMIES
+                .iter()
+                .flat_map(|t| page.disclosure.terms_of(t))
+            {
                 if let Some(t) = drawable(term)
                     && !parts.contains(&t)
                 {
@@ -65,11 +69,11 @@ pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
         }
         _ => {
             if !section.is_home()
-                && let Some(title) = section.front.title.as_deref().and_then(drawable)
+                && let Some(title) = section.title.as_deref().and_then(drawable)
             {
                 parts.push(title);
             }
-            if let Some(date) = page.front.date {
+            if let Some(date) = page.date() {
                 parts.push(date.format("%-d %B %Y").to_string());
             }
         }
@@ -81,34 +85,28 @@ pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
     }
 }
 
-/// The image a card shows: `card_image`, else the first gallery image, else none.
-fn key_image(page: &Page) -> Result<Option<&Picture>, Diagnostic> {
-    let Some(file) = page.front.case.card_image.as_deref() else {
+/// The image a card shows: `card_image`, else the first gallery image, else none. Whether the
+/// page's kind has a card at all is checked when the page is placed.
+fn key_image<'p>(
+    page: &'p Page,
+    bundle: Option<&Bundle<'_>>,
+) -> Result<Option<&'p Picture>, Diagnostic> {
+    let Some(file) = page.fields.text(keys::CARD_IMAGE) else {
         return Ok(page.gallery.first());
     };
-    let line = page.front.case.card_image_line.unwrap_or(1);
+    let line = page.fields.line(keys::CARD_IMAGE).unwrap_or(1);
     let error = |message: String, hint: String| {
         Diagnostic::in_file(&page.file, message)
             .at_line(line)
             .with_hint(hint)
     };
-    if !has_card(page.kind) {
-        return Err(error(
-            format!(
-                "`card_image` is set, but a {} has no share card",
-                page.kind.as_str()
-            ),
-            "only cases and posts get a share card: remove card_image, or set kind = \"post\""
-                .into(),
-        ));
-    }
-    let Some(dir) = page.bundle_dir.as_deref() else {
+    let Some(bundle) = bundle else {
         return Err(error(
             format!("card_image `{file}` is set, but this page is not a bundle"),
             "move the page to a folder of its own as index.md and put the image beside it".into(),
         ));
     };
-    if !bundle::is_inside(file) {
+    if !is_inside(file) {
         return Err(error(
             format!("card_image `{file}` is outside the page's folder"),
             "copy the image into the page's folder and name it without ../".into(),
@@ -131,53 +129,40 @@ fn key_image(page: &Page) -> Result<Option<&Picture>, Diagnostic> {
     } else {
         format!("name one of the page's images: {}", images.join(", "))
     };
-    let path = dir.join(file);
-    Err(if !path.is_file() {
-        error(
-            format!("card_image `{file}` does not exist in {}", dir.display()),
+    Err(match bundle.get(file).map(|s| s.kind) {
+        None => error(
+            format!(
+                "card_image `{file}` does not exist in {}",
+                bundle.dir.display()
+            ),
             format!("fix the name, or {choose}"),
-        )
-    } else if media::raster_kind(Path::new(file)) == RasterKind::Supported {
-        error(
+        ),
+        Some(FileKind::Image { .. }) => error(
             format!("card_image `{file}` is in a subfolder that is not a stack"),
             format!("put the image next to index.md, or {choose}"),
-        )
-    } else {
-        error(
+        ),
+        Some(_) => error(
             format!("card_image `{file}` is not an image radcase can read"),
             format!("use a PNG or JPEG image: {choose}"),
-        )
+        ),
     })
 }
 
-/// The card of `page`, if it gets one. Reads the key image's bytes (its hash is part of the
-/// card's name, so link previews fetch a new card when the image changes).
+/// The card of `page`, if it gets one. The key image's hash (taken when its header was read)
+/// is part of the card's name, so link previews fetch a new card when the image changes.
 pub fn share_card(
     page: &Page,
     section: &Section,
+    bundle: Option<&Bundle<'_>>,
     config: &Config,
 ) -> Result<Option<ShareCard>, Diagnostic> {
-    let picture = key_image(page)?;
     if !has_card(page.kind) {
         return Ok(None);
     }
+    let picture = key_image(page, bundle)?;
     let text = card_text(page, section, config);
-    let source = picture.map(|p| p.source.clone());
-    let bytes = match &source {
-        Some(s) => Some(std::fs::read(s).map_err(|e| io_error(s, "read the image", &e))?),
-        None => None,
-    };
-    let dicom = picture.and_then(|p| p.dicom);
-    // A DICOM key image in another window is another card.
-    let bytes = match (bytes, dicom) {
-        (Some(mut b), Some(d)) => {
-            b.extend_from_slice(d.key().as_bytes());
-            Some(b)
-        }
-        (b, _) => b,
-    };
-    let key = card::key(bytes.as_deref(), &text);
-    let output = format!("{}card-{}.png", page.path, &key.to_hex()[..12]);
+    let key = card::key(picture.map(|p| (&p.hash, p.dicom)), &text);
+    let output = OutPath::new(format!("{}card-{}.png", page.path, &key.to_hex()[..12]));
     let mut alt = format!("{} ({}), {}", text.headline, text.label, text.footer);
     if let Some(p) = picture.filter(|p| !p.alt.is_empty()) {
         alt.push_str(", beside the key image: ");
@@ -190,8 +175,8 @@ pub fn share_card(
         url: format!("{}{output}", config.base_path),
         alt,
         job: CardJob {
-            source,
-            dicom,
+            source: picture.map(|p| p.source.clone()),
+            dicom: picture.and_then(|p| p.dicom),
             text,
             key,
             output,
@@ -202,7 +187,7 @@ pub fn share_card(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{LoadOptions, load};
+    use std::path::Path;
 
     /// Load a one-section site of `pages` (path under content/, text) and return what each
     /// page's card says, in the order given.
@@ -220,7 +205,9 @@ mod tests {
             write(&format!("content/cases/{rel}"), text);
         }
         let config = Config::parse(Path::new("config.toml"), config).unwrap();
-        let library = load(tmp.path(), &config, LoadOptions::default()).unwrap();
+        let sources = crate::source::walk(tmp.path(), None).unwrap();
+        let records = crate::content::read_records(&sources, &config);
+        let library = crate::content::load(tmp.path(), &config, &sources, &records, false).unwrap();
         pages
             .iter()
             .map(|(rel, _)| {
@@ -229,7 +216,7 @@ mod tests {
                     .iter()
                     .find(|p| p.rel == format!("cases/{rel}"))
                     .unwrap();
-                card_text(page, &library.sections[page.section], &config)
+                card_text(page, library.section(page.section), &config)
             })
             .collect()
     }

@@ -1,49 +1,56 @@
-//! Read and check every content file, in parallel, into a [`Library`].
-//!
-//! Order of work: walk the folder, parse front matter (parallel), place pages in sections and
-//! give them URLs, render Markdown with every link resolved (parallel), choose share cards
-//! (parallel), sort, build taxonomies.
-//! Errors from all files are collected and reported together.
+//! Records → [`Library`]: in order, check the shape of `content/`, place sections and pages
+//! (kind, disclosure, address), render every body with its links and images checked
+//! (parallel), choose share cards (parallel), sort, and build the taxonomies. Errors from all
+//! files are gathered and reported together.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::front_matter::{self, Kind, PageFront, SectionFront, SortBy};
-use super::{Asset, Library, Page, Picture, Section, Stack, bundle, card, taxonomy, walk};
+use super::body::{self, Ctx};
+use super::bundle::Bundle;
+use super::tree::{self, ContentTree};
+use super::{Library, Page, Section, card, disclosure, taxonomy};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Errors, Result};
-use crate::markdown::{self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference};
+use crate::diagnostic::{Collector, Diagnostic, Errors, Result};
+use crate::front::{Fields, Key, Kind, Record, Scope, SortBy, keys};
+use crate::source::{FileKind, Root, Source, Sources};
+use crate::types::{OutPath, PageId, SectionId};
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
-    /// Include pages with `draft = true`.
-    pub drafts: bool,
+/// Read the front matter record of every Markdown file under `content/`, in parallel. Drafts
+/// are read too: the privacy guard reads them.
+pub fn read_records(sources: &Sources, config: &Config) -> Vec<Record> {
+    let taxonomies = config.taxonomy_names();
+    let markdown: Vec<&Source> = sources
+        .in_root(Root::Content)
+        .filter(|s| s.kind == FileKind::Markdown)
+        .collect();
+    markdown
+        .par_iter()
+        .map(|s| Record::read(&s.path, scope_of(&s.rel), &taxonomies))
+        .collect()
 }
 
-/// A parsed file whose Markdown is not rendered yet.
-struct Parsed<F> {
-    rel: String,
-    file: PathBuf,
-    front: F,
-    body: String,
-    /// 1-based line of the first body line in the file.
-    body_line: usize,
+/// Whether the Markdown file at `rel` (under `content/`) is a section or a page.
+pub fn scope_of(rel: &str) -> Scope {
+    if rel == "_index.md" || rel.ends_with("/_index.md") {
+        Scope::Section
+    } else {
+        Scope::Page
+    }
 }
 
-/// Shared, read-only context of the Markdown stage.
-struct Ctx<'a> {
-    config: &'a Config,
-    content_dir: &'a Path,
-    resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
-    /// Drafts left out of this build, by path under `content/`.
-    drafts: &'a HashSet<String>,
-}
-
-/// Load `site_dir/content` into a library.
-pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Library> {
-    let content_dir = site_dir.join("content");
+/// Load the library of the site in `site` from its `sources` and the `records` of its Markdown
+/// files. Drafts are left out unless `drafts`.
+pub fn load(
+    site: &Path,
+    config: &Config,
+    sources: &Sources,
+    records: &[Record],
+    drafts: bool,
+) -> Result<Library> {
+    let content_dir = site.join("content");
     if !content_dir.is_dir() {
         return Err(
             Diagnostic::in_file(&content_dir, "the site has no content folder")
@@ -51,72 +58,81 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
                 .into(),
         );
     }
-    let sources = walk::walk(&content_dir)?;
-    let taxonomy_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-
-    let sections: Vec<Result<Parsed<SectionFront>>> = sources
+    let tree = tree::classify(sources)?;
+    let by_path: HashMap<&Path, &Record> = records.iter().map(|r| (r.path.as_path(), r)).collect();
+    let record = |s: &Source| by_path.get(s.path.as_path()).copied();
+    let mut errors = Collector::default();
+    for r in tree
         .sections
-        .par_iter()
-        .map(|rel| parse_file(&content_dir, rel, front_matter::section))
-        .collect();
-    let pages: Vec<Result<Parsed<PageFront>>> = sources
-        .pages
-        .par_iter()
-        .map(|rel| {
-            parse_file(&content_dir, rel, |path, split, map| {
-                front_matter::page(path, split, map, &taxonomy_names)
-            })
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let sections = collect_ok(sections, &mut errors);
-    let mut pages = collect_ok(pages, &mut errors);
-    if !errors.is_empty() {
-        return Err(Errors(errors));
-    }
-    let drafts: HashSet<String> = pages
         .iter()
-        .filter(|p| p.front.draft && !options.drafts)
-        .map(|p| p.rel.clone())
+        .chain(&tree.pages)
+        .filter_map(|s| record(s))
+    {
+        errors.extend(r.errors.iter().cloned());
+    }
+    if !errors.is_empty() {
+        return errors.finish(Library::default());
+    }
+    let sections: Vec<(&Source, &Record)> = tree
+        .sections
+        .iter()
+        .filter_map(|s| Some((*s, record(s)?)))
         .collect();
-    pages.retain(|p| options.drafts || !p.front.draft);
+    let mut pages: Vec<(&Source, &Record)> = tree
+        .pages
+        .iter()
+        .filter_map(|s| Some((*s, record(s)?)))
+        .collect();
+    let left_out: HashSet<String> = pages
+        .iter()
+        .filter(|(_, r)| r.is_draft() && !drafts)
+        .map(|(s, _)| s.rel.clone())
+        .collect();
+    pages.retain(|(s, _)| !left_out.contains(&s.rel));
 
     let mut library = Library {
-        drafts,
+        drafts: left_out,
         ..Library::default()
     };
-    let section_bodies = place_sections(&mut library, sections, config)?;
-    let page_bodies = place_pages(&mut library, pages, &sources, &content_dir, config)?;
+    let section_bodies = errors.take(place_sections(&mut library, &sections, config));
+    let page_bodies = errors.take(place_pages(&mut library, &pages, &tree, config));
+    let (Some(section_bodies), Some(page_bodies)) = (section_bodies, page_bodies) else {
+        return errors.finish(library);
+    };
 
     let targets = link_targets(&library);
     let resolve = |t: &str| targets.get(t).cloned();
     let ctx = Ctx {
         config,
+        sources,
         content_dir: &content_dir,
         resolve: &resolve,
         drafts: &library.drafts,
     };
-
-    let rendered: Vec<(RenderedPage, Vec<Diagnostic>)> = library
+    let rendered: Vec<_> = library
         .pages
         .par_iter()
         .zip(page_bodies.par_iter())
-        .map(|(page, (body, body_line))| render_page(page, body, *body_line, &ctx))
+        .map(|(page, record)| {
+            let bundle = bundle_of(page, record, &tree, config);
+            let doc = record.doc();
+            let (body, line) = doc.map_or(("", 1), |d| (d.body(), d.body_line()));
+            body::render_page(page, bundle.as_ref(), body, line, &ctx)
+        })
         .collect();
-    let rendered_sections: Vec<(String, Vec<Diagnostic>)> = library
+    let rendered_sections: Vec<_> = library
         .sections
         .par_iter()
         .zip(section_bodies.par_iter())
-        .map(|(section, (body, body_line))| {
-            let mut r =
-                PageRenderer::new(&section.url, false, &resolve).with_base_path(&config.base_path);
-            let out = r.render(body);
+        .map(|(section, record)| {
             let file = section
                 .file
                 .clone()
                 .unwrap_or_else(|| content_dir.join("_index.md"));
-            let errs = check_references(&out.references, &file, *body_line, None, &ctx);
-            (out.html, errs)
+            let (body, line) = record
+                .and_then(Record::doc)
+                .map_or(("", 1), |d| (d.body(), d.body_line()));
+            body::render_section(&section.url, &file, body, line, &ctx)
         })
         .collect();
     for (page, (r, errs)) in library.pages.iter_mut().zip(rendered) {
@@ -130,22 +146,51 @@ pub fn load(site_dir: &Path, config: &Config, options: LoadOptions) -> Result<Li
     let cards: Vec<_> = library
         .pages
         .par_iter()
-        .map(|p| card::share_card(p, &library.sections[p.section], config))
+        .zip(page_bodies.par_iter())
+        .map(|(p, record)| {
+            let bundle = bundle_of(p, record, &tree, config);
+            card::share_card(p, library.section(p.section), bundle.as_ref(), config)
+        })
         .collect();
     for (page, c) in library.pages.iter_mut().zip(cards) {
-        match c {
-            Ok(c) => page.card = c,
-            Err(e) => errors.push(e),
+        if let Some(c) = errors.take(c.map_err(Errors::from)) {
+            page.card = c;
         }
     }
     if !errors.is_empty() {
-        errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-        errors.dedup();
-        return Err(Errors(errors));
+        return errors.finish(library);
     }
     sort_sections(&mut library);
     library.taxonomies = taxonomy::build(&library.pages, config);
     Ok(library)
+}
+
+/// The bundle of `page`, if it is one.
+fn bundle_of<'a>(
+    page: &'a Page,
+    record: &'a Record,
+    tree: &'a ContentTree<'_>,
+    config: &'a Config,
+) -> Option<Bundle<'a>> {
+    let dir = page.bundle_dir.as_deref()?;
+    let key = page.rel.strip_suffix("index.md")?;
+    let files = tree
+        .bundles
+        .get(key)
+        .map(|list| {
+            list.iter()
+                .map(|s| (&s.rel[key.len()..], *s))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    Some(Bundle {
+        file: &page.file,
+        dir,
+        page_path: &page.path,
+        fields: &record.fields,
+        config,
+        files,
+    })
 }
 
 /// Every `@/` link target: source path under `content/` → URL.
@@ -163,45 +208,43 @@ fn link_targets(library: &Library) -> HashMap<String, String> {
         .collect()
 }
 
-/// Re-read the page files `rels` (paths under `content/`) into a copy of `library`.
+/// Re-read the page files `changed` (their new records) into a copy of `library`.
 ///
 /// `Ok(None)` means the edit changed the site's shape, so only a full [`load`] is right: a page
 /// is new, became a draft, or got another kind or address (every link to it would change).
-/// Otherwise only these pages are parsed and rendered again; sections are re-sorted and
-/// taxonomies rebuilt, which is cheap.
+/// Otherwise only these pages are rendered again; sections are re-sorted and taxonomies
+/// rebuilt, which is cheap.
 pub fn reload_pages(
-    site_dir: &Path,
+    site: &Path,
     config: &Config,
+    sources: &Sources,
     library: &Library,
-    rels: &[String],
-    options: LoadOptions,
+    changed: &[&Record],
+    drafts: bool,
 ) -> Result<Option<Library>> {
-    let content_dir = site_dir.join("content");
-    let taxonomy_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    let mut parsed = Vec::with_capacity(rels.len());
-    let mut errors = Vec::new();
-    for rel in rels {
-        let Some(index) = library.pages.iter().position(|p| &p.rel == rel) else {
+    let content_dir = site.join("content");
+    let tree = tree::classify(sources)?;
+    let mut errors = Collector::default();
+    let mut found = Vec::with_capacity(changed.len());
+    for record in changed {
+        let Some(id) = library.pages.iter().position(|p| p.file == record.path) else {
             return Ok(None);
         };
-        match parse_file(&content_dir, rel, |path, split, map| {
-            front_matter::page(path, split, map, &taxonomy_names)
-        }) {
-            Ok(p) => parsed.push((index, p)),
-            Err(e) => errors.extend(e.0),
-        }
+        errors.extend(record.errors.iter().cloned());
+        found.push((PageId(id), *record));
     }
     if !errors.is_empty() {
-        return Err(Errors(errors));
+        return errors.finish(None);
     }
+    let taxonomies = config.taxonomy_names();
     let mut library = library.clone();
-    for (index, p) in &parsed {
-        let page = &library.pages[*index];
-        let section = &library.sections[page.section].front;
-        let (kind, slug) = kind_and_slug(&p.front, section, rel_parts(&p.rel).1);
-        if (p.front.draft && !options.drafts)
-            || kind != page.kind
-            || slug::slugify(slug) != page.slug
+    for (id, record) in &found {
+        let page = library.page(*id);
+        let section = library.section(page.section);
+        let placed = kind_and_disclosure(&record.fields, section, &page.rel, &taxonomies);
+        if (record.is_draft() && !drafts)
+            || placed.0 != page.kind
+            || slug::slugify(&placed.1.slug_source) != page.slug
         {
             return Ok(None);
         }
@@ -210,83 +253,40 @@ pub fn reload_pages(
     let resolve = |t: &str| targets.get(t).cloned();
     let ctx = Ctx {
         config,
+        sources,
         content_dir: &content_dir,
         resolve: &resolve,
         drafts: &library.drafts,
     };
-    let mut updated = Vec::with_capacity(parsed.len());
-    for (index, p) in parsed {
-        let mut page = library.pages[index].clone();
-        page.front = p.front;
-        page.assets = page.bundle_files.clone();
-        let (r, errs) = render_page(&page, &p.body, p.body_line, &ctx);
+    let mut updated = Vec::with_capacity(found.len());
+    for (id, record) in found {
+        let mut page = library.page(id).clone();
+        let section = library.section(page.section);
+        errors.extend(kind_errors(&record.fields, page.kind, &page, section));
+        page.fields = record.fields.clone();
+        page.disclosure = kind_and_disclosure(&page.fields, section, &page.rel, &taxonomies).1;
+        let bundle = bundle_of(&page, record, &tree, config);
+        let doc = record.doc();
+        let (body, line) = doc.map_or(("", 1), |d| (d.body(), d.body_line()));
+        let (r, errs) = body::render_page(&page, bundle.as_ref(), body, line, &ctx);
         errors.extend(errs);
         r.apply_to(&mut page);
-        match card::share_card(&page, &library.sections[page.section], config) {
+        let bundle = bundle_of(&page, record, &tree, config);
+        match card::share_card(&page, section, bundle.as_ref(), config) {
             Ok(c) => page.card = c,
             Err(e) => errors.push(e),
         }
-        updated.push((index, page));
+        updated.push((id, page));
     }
     if !errors.is_empty() {
-        return Err(Errors(errors));
+        return errors.finish(None);
     }
-    for (index, page) in updated {
-        library.pages[index] = page;
+    for (id, page) in updated {
+        library.pages[id.0] = page;
     }
     sort_sections(&mut library);
     library.taxonomies = taxonomy::build(&library.pages, config);
     Ok(Some(library))
-}
-
-fn collect_ok<T>(results: Vec<Result<T>>, errors: &mut Vec<Diagnostic>) -> Vec<T> {
-    let mut ok = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(v) => ok.push(v),
-            Err(e) => errors.extend(e.0),
-        }
-    }
-    ok
-}
-
-fn parse_file<F>(
-    content_dir: &Path,
-    rel: &str,
-    read: impl Fn(
-        &Path,
-        &front_matter::Split<'_>,
-        serde_json::Map<String, serde_json::Value>,
-    ) -> Result<F>,
-) -> Result<Parsed<F>> {
-    let file = content_dir.join(rel);
-    let bytes = std::fs::read(&file)
-        .map_err(|e| crate::diagnostic::io_error(&file, "read the file", &e))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            return Err(
-                Diagnostic::in_file(&file, "this file is not valid UTF-8 text")
-                    .at_line(line)
-                    .with_hint("save it as UTF-8 (most editors have an encoding option in Save As)")
-                    .into(),
-            );
-        }
-    };
-    let split = front_matter::split(&file, &text)?;
-    let map = front_matter::parse(&file, &split)?;
-    let front = read(&file, &split, map)?;
-    let body_line = split.front_line + split.front.lines().count() + 1;
-    let body = split.body.to_string();
-    Ok(Parsed {
-        rel: rel.to_string(),
-        file,
-        front,
-        body,
-        body_line,
-    })
 }
 
 /// The folder part of a relative path, with a trailing `/` (empty at the top).
@@ -298,42 +298,40 @@ fn dir_of(rel: &str) -> &str {
 }
 
 /// Nearest section whose folder contains `dir`.
-fn section_for(dir: &str, by_dir: &HashMap<String, usize>) -> usize {
+fn section_for(dir: &str, by_dir: &HashMap<String, SectionId>) -> SectionId {
     let mut d = dir;
     loop {
         if let Some(&i) = by_dir.get(d) {
             return i;
         }
         if d.is_empty() {
-            return 0;
+            return SectionId(0);
         }
         d = dir_of(&d[..d.len() - 1]);
     }
 }
 
-fn place_sections(
+/// Place the sections (home first, parents before children); returns each section's record.
+fn place_sections<'r>(
     library: &mut Library,
-    parsed: Vec<Parsed<SectionFront>>,
+    parsed: &[(&Source, &'r Record)],
     config: &Config,
-) -> Result<Vec<(String, usize)>> {
-    let mut bodies = Vec::new();
-    let mut parsed = parsed;
-    // Home first, then by depth, so parents precede children.
-    parsed.sort_by_key(|p| {
+) -> Result<Vec<Option<&'r Record>>> {
+    let mut records = Vec::new();
+    let mut parsed = parsed.to_vec();
+    parsed.sort_by_key(|(s, _)| {
         (
-            p.rel != "_index.md",
-            p.rel.matches('/').count(),
-            p.rel.clone(),
+            s.rel != "_index.md",
+            s.rel.matches('/').count(),
+            s.rel.clone(),
         )
     });
-    if parsed.first().is_none_or(|p| p.rel != "_index.md") {
+    if parsed.first().is_none_or(|(s, _)| s.rel != "_index.md") {
         library.sections.push(Section {
             file: None,
             rel: String::new(),
-            front: SectionFront {
-                title: Some(config.title.clone()),
-                ..SectionFront::default()
-            },
+            fields: Fields::default(),
+            title: Some(config.title.clone()),
             path: String::new(),
             url: config.base_path.clone(),
             permalink: config.base_url.clone(),
@@ -343,18 +341,18 @@ fn place_sections(
             parent: None,
             assets: Vec::new(),
         });
-        bodies.push((String::new(), 1));
+        records.push(None);
     }
-    let mut by_dir: HashMap<String, usize> = HashMap::new();
-    by_dir.insert(String::new(), 0);
+    let mut by_dir: HashMap<String, SectionId> = HashMap::new();
+    by_dir.insert(String::new(), SectionId(0));
     let mut errors = Vec::new();
-    for p in parsed {
-        let dir = dir_of(&p.rel).to_string();
+    for (source, record) in parsed {
+        let dir = dir_of(&source.rel).to_string();
         let parent = (!dir.is_empty()).then(|| section_for(dir_of(&dir[..dir.len() - 1]), &by_dir));
         let Some(path) = url_path(&dir) else {
             errors.push(
                 Diagnostic::in_file(
-                    &p.file,
+                    &source.path,
                     "cannot make a web address from this section's folder name",
                 )
                 .with_hint("rename the folder with letters or digits, e.g. content/head-ct/"),
@@ -362,11 +360,12 @@ fn place_sections(
             continue;
         };
         let url = format!("{}{}", config.base_path, path);
-        let index = library.sections.len();
+        let id = SectionId(library.sections.len());
         library.sections.push(Section {
-            file: Some(p.file),
-            rel: p.rel,
-            front: p.front,
+            file: Some(source.path.clone()),
+            rel: source.rel.clone(),
+            title: record.fields.text(keys::TITLE).map(str::to_string),
+            fields: record.fields.clone(),
             permalink: config.permalink(&url),
             path,
             url,
@@ -377,16 +376,12 @@ fn place_sections(
             assets: Vec::new(),
         });
         if let Some(parent) = parent {
-            library.sections[parent].subsections.push(index);
+            library.sections[parent.0].subsections.push(id);
         }
-        by_dir.insert(dir, index);
-        bodies.push((p.body, p.body_line));
+        by_dir.insert(dir, id);
+        records.push(Some(record));
     }
-    if errors.is_empty() {
-        Ok(bodies)
-    } else {
-        Err(Errors(errors))
-    }
+    Errors::or_ok(errors, records)
 }
 
 /// Lowercase, dash-separated URL segments for a folder path (`Cases/Head CT/` → `cases/head-ct/`).
@@ -399,109 +394,6 @@ fn url_path(dir: &str) -> Option<String> {
             (!slug.is_empty()).then(|| slug + "/")
         })
         .collect()
-}
-
-fn place_pages(
-    library: &mut Library,
-    parsed: Vec<Parsed<PageFront>>,
-    sources: &walk::Sources,
-    content_dir: &Path,
-    config: &Config,
-) -> Result<Vec<(String, usize)>> {
-    let by_dir: HashMap<String, usize> = library
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (dir_of(&s.rel).to_string(), i))
-        .collect();
-    let bundle_assets: HashMap<&str, &Vec<String>> = sources
-        .bundle_assets
-        .iter()
-        .map(|(d, a)| (d.as_str(), a))
-        .collect();
-    let mut bodies = Vec::with_capacity(parsed.len());
-    let mut errors = Vec::new();
-    for p in parsed {
-        let (parent_dir, stem, bundle) = rel_parts(&p.rel);
-        let section = section_for(parent_dir, &by_dir);
-        let (kind, wanted) = kind_and_slug(&p.front, &library.sections[section].front, stem);
-        let slug = slug::slugify(&wanted);
-        let dir_path = url_path(parent_dir);
-        if slug.is_empty() || dir_path.is_none() {
-            errors.push(
-                Diagnostic::in_file(&p.file, format!("cannot make a web address from \"{wanted}\""))
-                    .with_hint("give the page a `slug` with letters or digits, e.g. slug = \"head-ct-case\", or rename its file or folder"),
-            );
-            continue;
-        }
-        let path = format!("{}{}/", dir_path.unwrap_or_default(), slug);
-        let url = format!("{}{}", config.base_path, path);
-        let assets: Vec<Asset> = bundle
-            .as_deref()
-            .and_then(|b| bundle_assets.get(b))
-            .map(|list| {
-                list.iter()
-                    .map(|a| Asset {
-                        source: content_dir
-                            .join(bundle.as_deref().unwrap_or_default())
-                            .join(a),
-                        output: format!("{path}{a}"),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        library.sections[section].pages.push(library.pages.len());
-        library.pages.push(Page {
-            file: p.file,
-            rel: p.rel,
-            front: p.front,
-            kind,
-            slug,
-            permalink: config.permalink(&url),
-            path,
-            url,
-            bundle_dir: bundle.map(|b| content_dir.join(b)),
-            bundle_files: assets.clone(),
-            assets,
-            pictures: Vec::new(),
-            gallery: Vec::new(),
-            stacks: Vec::new(),
-            content: String::new(),
-            answer: None,
-            summary: None,
-            headings: Vec::new(),
-            word_count: 0,
-            reading_time: 0,
-            section,
-            lower: None,
-            higher: None,
-            card: None,
-        });
-        bodies.push((p.body, p.body_line));
-    }
-    for rel in &sources.loose_assets {
-        let section = section_for(dir_of(rel), &by_dir);
-        let Some(dir_path) = url_path(dir_of(rel)) else {
-            errors.push(
-                Diagnostic::in_file(
-                    content_dir.join(rel),
-                    "cannot make a web address from this file's folder name",
-                )
-                .with_hint("rename the folder with letters or digits"),
-            );
-            continue;
-        };
-        let output = format!("{}{}", dir_path, rel.rsplit('/').next().unwrap_or(rel));
-        library.sections[section].assets.push(Asset {
-            source: content_dir.join(rel),
-            output,
-        });
-    }
-    if errors.is_empty() {
-        Ok(bodies)
-    } else {
-        Err(Errors(errors))
-    }
 }
 
 /// The folder a page file is in, its name without `.md` (the bundle's folder name for
@@ -519,288 +411,233 @@ fn rel_parts(rel: &str) -> (&str, &str, Option<String>) {
     }
 }
 
-/// A page's kind (its own, else its section's `page_kind`) and the text its slug is made from.
-fn kind_and_slug(front: &PageFront, section: &SectionFront, stem: &str) -> (Kind, String) {
-    let kind = front.kind.or(section.page_kind).unwrap_or(Kind::Page);
-    let is_quiz = kind == Kind::Case && front.case.quiz;
-    // A quiz's folder name often is its diagnosis: without an explicit slug, its URL is made
-    // from the neutral title instead, so links and previews do not give the answer away.
-    let wanted = match (&front.slug, is_quiz) {
-        (Some(s), _) => s.clone(),
-        (None, true) => neutral_title(front),
-        (None, false) => stem.to_string(),
+/// A page's kind (its own, else its section's `page_kind`, else a plain page) and what it
+/// discloses before its answer.
+fn kind_and_disclosure(
+    fields: &Fields,
+    section: &Section,
+    rel: &str,
+    taxonomies: &[&str],
+) -> (Kind, disclosure::Disclosure) {
+    let kind = fields
+        .kind(keys::KIND)
+        .or(section.fields.kind(keys::PAGE_KIND))
+        .unwrap_or(Kind::Page);
+    let stem = rel_parts(rel).1;
+    (kind, disclosure::decide(fields, kind, taxonomies, stem))
+}
+
+/// A key the page's kind does not show would be dropped without a word: an error instead,
+/// with the fix (make the page the right kind, in the page or for its whole section).
+fn kind_errors(fields: &Fields, kind: Kind, page: &Page, section: &Section) -> Vec<Diagnostic> {
+    fields
+        .not_shown_by(kind)
+        .map(|(key, line)| kind_error(key, line, kind, page, section))
+        .collect()
+}
+
+fn kind_error(key: &Key, line: usize, kind: Kind, page: &Page, section: &Section) -> Diagnostic {
+    let shown_by = key.place.kinds;
+    let names: Vec<&str> = shown_by.iter().map(|k| k.as_str()).collect();
+    let message = if key.name == keys::CARD_IMAGE.name {
+        format!(
+            "`{}` is set, but {} has no share card",
+            key.name,
+            kind.with_article()
+        )
+    } else {
+        format!(
+            "`{}` is set, but this page is {} (kind \"{}\"), which does not show it",
+            key.name,
+            kind.with_article(),
+            kind.as_str()
+        )
     };
-    (kind, wanted)
+    let want = shown_by.first().copied().unwrap_or(Kind::Case);
+    let section_file = section.file.as_deref().map_or_else(
+        || "content/_index.md".to_string(),
+        |f| f.display().to_string(),
+    );
+    let also = if names.len() > 1 {
+        format!(" (only {} pages show it)", names.join(" and "))
+    } else {
+        String::new()
+    };
+    let hint = format!(
+        "make the page {}: add kind = \"{}\" to its front matter, or page_kind = \"{}\" to {section_file} for every page of the section; or remove `{}`{also}",
+        want.with_article(),
+        want.as_str(),
+        want.as_str(),
+        key.name,
+    );
+    Diagnostic::in_file(&page.file, message)
+        .at_line(line)
+        .with_hint(hint)
 }
 
-/// The title a quiz shows before its answer (the same rule as `Page::public_title`).
-fn neutral_title(front: &PageFront) -> String {
-    match (&front.case.quiz_title, &front.case.presentation) {
-        (Some(t), _) => t.clone(),
-        (None, Some(p)) => format!("case {p}"),
-        (None, None) => "quiz case".to_string(),
-    }
-}
-
-#[derive(Default)]
-struct RenderedPage {
-    content: String,
-    answer: Option<String>,
-    summary: Option<String>,
-    headings: Vec<markdown::Heading>,
-    word_count: usize,
-    pictures: Vec<Picture>,
-    gallery: Vec<Picture>,
-    stacks: Vec<Stack>,
-    /// For a bundle: the sources of the files published as they are.
-    other_assets: Option<Vec<PathBuf>>,
-}
-
-impl RenderedPage {
-    fn apply_to(self, page: &mut Page) {
-        page.content = self.content;
-        page.answer = self.answer;
-        page.summary = self.summary;
-        page.headings = self.headings;
-        page.word_count = self.word_count;
-        page.reading_time = markdown::reading_time(self.word_count);
-        page.pictures = self.pictures;
-        page.gallery = self.gallery;
-        page.stacks = self.stacks;
-        if let Some(other) = self.other_assets {
-            page.assets.retain(|a| other.contains(&a.source));
-        }
-    }
-}
-
-fn render_page(
-    page: &Page,
-    body: &str,
-    body_line: usize,
-    ctx: &Ctx<'_>,
-) -> (RenderedPage, Vec<Diagnostic>) {
+/// Place the pages in their sections, with kinds and addresses; returns each page's record.
+fn place_pages<'r>(
+    library: &mut Library,
+    parsed: &[(&Source, &'r Record)],
+    tree: &ContentTree<'_>,
+    config: &Config,
+) -> Result<Vec<&'r Record>> {
+    let by_dir: HashMap<String, SectionId> = library
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (dir_of(&s.rel).to_string(), SectionId(i)))
+        .collect();
+    let taxonomies = config.taxonomy_names();
+    let mut records = Vec::with_capacity(parsed.len());
     let mut errors = Vec::new();
-    let sorted = page.bundle_dir.as_deref().map(|dir| {
-        let rels: Vec<String> = page
-            .assets
-            .iter()
-            .filter_map(|a| a.source.strip_prefix(dir).ok())
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        let (sorted, errs) = bundle::sort(page, dir, &rels, ctx.config);
-        errors.extend(errs);
-        sorted
-    });
-    let media = sorted.as_ref().map(|s| &s.media as &dyn LocalMedia);
-    let bundle = page.bundle_dir.is_some();
-    let base = ctx.config.base_path.as_str();
-    let renderer = || {
-        let r = PageRenderer::new(&page.url, bundle, ctx.resolve).with_base_path(base);
-        match media {
-            Some(m) => r.with_media(m),
-            None => r,
+    for &(source, record) in parsed {
+        let (parent_dir, _, bundle) = rel_parts(&source.rel);
+        let section = section_for(parent_dir, &by_dir);
+        let (kind, disclosure) = kind_and_disclosure(
+            &record.fields,
+            library.section(section),
+            &source.rel,
+            &taxonomies,
+        );
+        let slug = slug::slugify(&disclosure.slug_source);
+        let dir_path = url_path(parent_dir);
+        if slug.is_empty() || dir_path.is_none() {
+            errors.push(
+                Diagnostic::in_file(&source.path, format!("cannot make a web address from \"{}\"", disclosure.slug_source))
+                    .with_hint("give the page a `slug` with letters or digits, e.g. slug = \"head-ct-case\", or rename its file or folder"),
+            );
+            continue;
         }
-    };
-    let mut main_renderer = renderer();
-    let (question, answer_src) = match page.is_quiz() {
-        true => match markdown::split_at_marker(body, ANSWER_MARKER) {
-            Some((q, a)) => (q, Some(a)),
-            None => (body, None),
-        },
-        false => (body, None),
-    };
-    let main = main_renderer.render(question);
-    let mut references = main.references.clone();
-    let mut out = RenderedPage {
-        content: main.html,
-        headings: main.headings,
-        word_count: main.word_count,
-        ..Default::default()
-    };
-    if let Some(a) = answer_src {
-        // Answer headings stay out of the table of contents: a theme showing it would give
-        // the answer away.
-        let answer = main_renderer.render(a);
-        let offset = question.lines().count() + 1;
-        references.extend(answer.references.into_iter().map(|r| shift(r, offset)));
-        out.answer = Some(answer.html);
-        out.word_count += answer.word_count;
+        let path = format!("{}{}/", dir_path.unwrap_or_default(), slug);
+        let url = format!("{}{}", config.base_path, path);
+        let id = PageId(library.pages.len());
+        library.sections[section.0].pages.push(id);
+        let page = Page {
+            file: source.path.clone(),
+            rel: source.rel.clone(),
+            fields: record.fields.clone(),
+            kind,
+            slug,
+            permalink: config.permalink(&url),
+            path,
+            url,
+            bundle_dir: bundle
+                .as_ref()
+                .and_then(|_| source.path.parent().map(Path::to_path_buf)),
+            assets: Vec::new(),
+            pictures: Vec::new(),
+            gallery: Vec::new(),
+            stacks: Vec::new(),
+            content: String::new(),
+            answer: None,
+            summary: None,
+            headings: Vec::new(),
+            word_count: 0,
+            reading_time: 0,
+            section,
+            lower: None,
+            higher: None,
+            disclosure,
+            card: None,
+        };
+        errors.extend(kind_errors(
+            &record.fields,
+            kind,
+            &page,
+            library.section(section),
+        ));
+        if page.bundle_dir.is_none() {
+            errors.extend(not_a_bundle(&page));
+        }
+        library.pages.push(page);
+        records.push(record);
     }
-    out.summary = match markdown::split_at_marker(question, MORE_MARKER) {
-        Some((before, _)) => Some(renderer().for_summary().render(before).html),
-        None => main.first_paragraph,
-    };
-    errors.extend(check_references(
-        &references,
-        &page.file,
-        body_line,
-        page.bundle_dir.as_deref(),
-        ctx,
-    ));
-    if let (Some(dir), Some(sorted)) = (page.bundle_dir.as_deref(), sorted) {
-        let inline: Vec<String> = references
-            .iter()
-            .filter_map(|r| match r {
-                Reference::LocalImage { file, .. } => Some(file.clone()),
-                Reference::Internal { .. } => None,
-            })
-            .collect();
-        if page.kind == Kind::Case {
-            let (gallery, errs) = bundle::gallery(page, dir, &sorted.media, &inline, ctx.config);
-            out.gallery = gallery;
-            errors.extend(errs);
+    for source in &tree.loose {
+        let dir = dir_of(&source.rel);
+        let section = section_for(dir, &by_dir);
+        let Some(dir_path) = url_path(dir) else {
+            errors.push(
+                Diagnostic::in_file(
+                    &source.path,
+                    "cannot make a web address from this file's folder name",
+                )
+                .with_hint("rename the folder with letters or digits"),
+            );
+            continue;
+        };
+        if matches!(source.kind, FileKind::Dicom) {
+            continue; // Never published: only the pixels a case lists are.
         }
-        out.other_assets = Some(sorted.other.iter().map(|f| dir.join(f)).collect());
-        out.pictures = sorted.media.pictures;
-        out.stacks = sorted.stacks;
-    } else if let Some(img) = page
-        .front
-        .case
-        .images
-        .first()
-        .or(page.front.case.stacks.first())
-    {
-        errors.push(
+        library.sections[section.0].assets.push(super::Asset {
+            source: source.path.clone(),
+            kind: source.kind,
+            output: OutPath::new(format!("{dir_path}{}", source.name())),
+        });
+    }
+    Errors::or_ok(errors, records)
+}
+
+/// Images listed on a page that is a single file: it has no folder to hold them.
+fn not_a_bundle(page: &Page) -> Option<Diagnostic> {
+    [keys::IMAGES, keys::STACKS].into_iter().find_map(|key| {
+        let first = page.fields.media(key).first()?;
+        Some(
             Diagnostic::in_file(
                 &page.file,
-                format!("`{}` is listed, but this page is not a bundle", img.file),
+                format!("`{}` is listed, but this page is not a bundle", first.file),
             )
-            .at_line(page.front.case.images_line.unwrap_or(1))
+            .at_line(first.line)
             .with_hint(
                 "move the page to a folder of its own as index.md and put its images beside it",
             ),
-        );
-    }
-    (out, errors)
-}
-
-fn shift(r: Reference, by: usize) -> Reference {
-    match r {
-        Reference::Internal { target, line } => Reference::Internal {
-            target,
-            line: line + by,
-        },
-        Reference::LocalImage { file, line } => Reference::LocalImage {
-            file,
-            line: line + by,
-        },
-    }
-}
-
-fn check_references(
-    references: &[Reference],
-    file: &Path,
-    body_line: usize,
-    bundle_dir: Option<&Path>,
-    ctx: &Ctx<'_>,
-) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    for r in references {
-        match r {
-            Reference::Internal { target, line } => {
-                if (ctx.resolve)(target).is_some() {
-                    continue;
-                }
-                let line = body_line + line - 1;
-                let target_file = ctx.content_dir.join(target);
-                let (what, hint) = if ctx.drafts.contains(target.as_str()) {
-                    (
-                        "is a draft",
-                        "publish it (remove draft = true) or build with --drafts".to_string(),
-                    )
-                } else if target_file.is_file() && !target.ends_with(".md") {
-                    ("is a file, not a page", "link to a file next to the page with a plain relative link, e.g. [handout](handout.pdf)".to_string())
-                } else {
-                    ("does not exist", "link to a page by its path under content/, e.g. @/cases/2024-appendicitis/index.md".to_string())
-                };
-                errors.push(
-                    Diagnostic::in_file(
-                        file,
-                        format!("link to `@/{target}`, but {} {what}", target_file.display()),
-                    )
-                    .at_line(line)
-                    .with_hint(hint),
-                );
-            }
-            Reference::LocalImage { file: img, line } => {
-                let line = body_line + line - 1;
-                match bundle_dir {
-                    Some(_) if !bundle::is_inside(img) => errors.push(
-                        Diagnostic::in_file(file, format!("image `{img}` is outside the page's folder"))
-                            .at_line(line)
-                            .with_hint("copy the image into the page's folder and link it by its name"),
-                    ),
-                    Some(dir) if !dir.join(img).is_file() => errors.push(
-                        Diagnostic::in_file(file, format!("image `{img}` does not exist in the page's folder"))
-                            .at_line(line)
-                            .with_hint(format!("put the file in {} or fix the name", dir.display())),
-                    ),
-                    Some(_) => {}
-                    None => errors.push(
-                        Diagnostic::in_file(file, format!("image `{img}` is relative, but this page is not a bundle"))
-                            .at_line(line)
-                            .with_hint("move the page into a folder of its own as index.md and put the image beside it"),
-                    ),
-                }
-            }
-        }
-    }
-    errors
+        )
+    })
 }
 
 fn sort_sections(library: &mut Library) {
     let pages = &library.pages;
+    let title = |p: PageId| pages[p.0].title().to_lowercase();
     let mut orders = Vec::with_capacity(library.sections.len());
     for section in &library.sections {
         let mut order = section.pages.clone();
-        let by_title = |a: &usize, b: &usize| {
-            pages[*a]
-                .front
-                .title
-                .to_lowercase()
-                .cmp(&pages[*b].front.title.to_lowercase())
-                .then_with(|| pages[*a].rel.cmp(&pages[*b].rel))
+        let by_title = |a: &PageId, b: &PageId| {
+            title(*a)
+                .cmp(&title(*b))
+                .then_with(|| pages[a.0].rel.cmp(&pages[b.0].rel))
         };
-        match section.front.sort_by {
+        match section.fields.sort_by() {
             SortBy::Date => order.sort_by(|a, b| {
+                let (da, db) = (pages[a.0].date(), pages[b.0].date());
                 // Newest first; undated pages last.
-                pages[*b]
-                    .front
-                    .date
-                    .cmp(&pages[*a].front.date)
-                    .then_with(|| {
-                        pages[*a]
-                            .front
-                            .date
-                            .is_none()
-                            .cmp(&pages[*b].front.date.is_none())
-                    })
+                db.cmp(&da)
+                    .then_with(|| da.is_none().cmp(&db.is_none()))
                     .then_with(|| by_title(a, b))
             }),
             SortBy::Title => order.sort_by(by_title),
             SortBy::Weight => order.sort_by(|a, b| {
-                let w = |i: usize| pages[i].front.weight.unwrap_or(i64::MAX);
-                w(*a).cmp(&w(*b)).then_with(|| by_title(a, b))
+                let w = |p: &PageId| pages[p.0].fields.int(keys::WEIGHT).unwrap_or(i64::MAX);
+                w(a).cmp(&w(b)).then_with(|| by_title(a, b))
             }),
         }
         orders.push(order);
     }
     for (section, order) in library.sections.iter_mut().zip(orders) {
         for (pos, &p) in order.iter().enumerate() {
-            library.pages[p].higher = pos.checked_sub(1).map(|i| order[i]);
-            library.pages[p].lower = order.get(pos + 1).copied();
+            library.pages[p.0].higher = pos.checked_sub(1).map(|i| order[i]);
+            library.pages[p.0].lower = order.get(pos + 1).copied();
         }
         section.pages = order;
     }
-    let sections_snapshot: Vec<(Option<i64>, String)> = library
+    let snapshot: Vec<(Option<i64>, String)> = library
         .sections
         .iter()
-        .map(|s| (s.front.weight, s.front.title.clone().unwrap_or_default()))
+        .map(|s| (s.weight(), s.title.clone().unwrap_or_default()))
         .collect();
     for section in &mut library.sections {
         section.subsections.sort_by(|a, b| {
-            let (wa, ta) = &sections_snapshot[*a];
-            let (wb, tb) = &sections_snapshot[*b];
+            let (wa, ta) = &snapshot[a.0];
+            let (wb, tb) = &snapshot[b.0];
             wa.unwrap_or(i64::MAX)
                 .cmp(&wb.unwrap_or(i64::MAX))
                 .then_with(|| ta.cmp(tb))

@@ -1,151 +1,44 @@
-//! The content model: pages, sections and taxonomies of one site, loaded from `content/`.
+//! The content model: pages, sections and taxonomies of one site, made from the source list and
+//! the front matter records.
 //!
-//! `load` is the only place that reads Markdown files; everything after it works on the
-//! immutable [`Library`].
+//! `load` turns records into the immutable [`Library`]: every page placed in its section with
+//! its address, its Markdown rendered with every link checked, its images laid out (headers
+//! only, never pixels), its [`Disclosure`] decided and its share card chosen. Everything after
+//! works on the library.
 
+mod body;
 mod bundle;
 pub mod card;
-pub mod front_matter;
+pub mod disclosure;
+mod layout;
 mod load;
 mod series;
+mod stacks;
 mod taxonomy;
-mod walk;
+mod tree;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
-pub use front_matter::{Kind, PageFront, SectionFront, SortBy};
-pub use load::{LoadOptions, load, reload_pages};
+use chrono::{DateTime, FixedOffset};
+
+pub use card::ShareCard;
+pub use disclosure::Disclosure;
+pub use load::{load, read_records, reload_pages, scope_of};
 pub use taxonomy::{Taxonomy, Term};
 
+use crate::front::{Fields, Kind, keys};
 use crate::markdown::Heading;
-use crate::media::dicom::DicomFrame;
-use crate::media::{Format, Variant};
+use crate::source::FileKind;
+use crate::types::{OutPath, PageId, Picture, SectionId, Stack, TaxonomyId, TermId};
 
-/// A published image: its sized variants, and how to describe it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Picture {
-    /// Path in the bundle (`ct.png`, `axial/001.png`).
-    pub file: String,
-    pub source: PathBuf,
-    /// For a DICOM source, the frame and window published (never any header value).
-    pub dicom: Option<DicomFrame>,
-    /// Upright size of the source.
-    pub width: u32,
-    pub height: u32,
-    pub alt: String,
-    pub caption: Option<String>,
-    /// Every size in every format, ascending by width within a format.
-    pub variants: Vec<Variant>,
-}
-
-impl Picture {
-    /// The format every browser can show (the last configured one).
-    pub fn fallback_format(&self) -> Format {
-        self.variants.last().map_or(Format::Jpeg, |v| v.format)
-    }
-
-    pub fn formats(&self) -> Vec<Format> {
-        let mut f: Vec<Format> = Vec::new();
-        for v in &self.variants {
-            if !f.contains(&v.format) {
-                f.push(v.format);
-            }
-        }
-        f
-    }
-
-    pub fn of_format(&self, format: Format) -> impl Iterator<Item = &Variant> {
-        self.variants.iter().filter(move |v| v.format == format)
-    }
-
-    /// The smallest fallback variant at least `width` wide (else the largest).
-    pub fn at_least(&self, width: u32) -> Option<&Variant> {
-        let f = self.fallback_format();
-        self.of_format(f)
-            .find(|v| v.width >= width)
-            .or_else(|| self.of_format(f).last())
-    }
-
-    pub fn largest(&self) -> Option<&Variant> {
-        self.of_format(self.fallback_format()).last()
-    }
-
-    /// `url 480w, url 960w` for one format.
-    pub fn srcset(&self, format: Format) -> String {
-        self.of_format(format)
-            .map(|v| format!("{} {}w", v.url, v.width))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// A scrollable series of images (slices), shown one at a time.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stack {
-    pub dir: String,
-    pub alt: String,
-    pub caption: Option<String>,
-    /// The slices in order, in the default window.
-    pub frames: Vec<Picture>,
-    /// A DICOM stack listed with `windows`: the same slices in each window, the default first
-    /// (its frames are `frames` again), offered as presets in the viewer. Empty otherwise.
-    pub windows: Vec<StackWindow>,
-}
-
-/// The slices of a stack in one of its windows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StackWindow {
-    /// In file names (`slice-0001-bone-768.jpg`).
-    pub name: String,
-    /// On the viewer's preset button.
-    pub label: String,
-    pub frames: Vec<Picture>,
-}
-
-/// Lowercase words of a text, for matching whole words ("US" is not in "intussusception").
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Whether `needle` appears as consecutive words in `hay`.
-fn contains_run(hay: &[String], needle: &[String]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_match_whole_words() {
-        let secret = words("Ileocolic intussusception");
-        assert!(contains_run(&secret, &words("intussusception")));
-        assert!(!contains_run(&secret, &words("US")));
-        assert!(contains_run(
-            &words("acute ileocolic intussusception in infants"),
-            &secret
-        ));
-    }
-}
-
-/// A relative path with `/` between its parts, whatever the platform. A `\\` inside a file name
-/// stays as it is (it is a legal character on Unix), so it can never act as a separator.
-pub fn slash_path(path: &std::path::Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// A file that is published next to a page or section (an image, a PDF…).
+/// A file that is published next to a page or section as it is (a PDF, a spreadsheet), or an
+/// image re-encoded in its own format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
     pub source: PathBuf,
-    /// Output path relative to the output root, `/`-separated, no leading slash.
-    pub output: String,
+    pub kind: FileKind,
+    pub output: OutPath,
 }
 
 #[derive(Debug, Clone)]
@@ -154,7 +47,8 @@ pub struct Page {
     pub file: PathBuf,
     /// Path relative to `content/` (what `@/` links name).
     pub rel: String,
-    pub front: PageFront,
+    /// The front matter, typed.
+    pub fields: Fields,
     pub kind: Kind,
     pub slug: String,
     /// Output folder relative to the output root, ending with `/`.
@@ -162,12 +56,10 @@ pub struct Page {
     /// URL path from the host root (base path included), ending with `/`.
     pub url: String,
     pub permalink: String,
-    /// The folder of a page bundle (`foo/index.md`), which holds its assets.
+    /// The folder of a page bundle (`foo/index.md`), which holds its files.
     pub bundle_dir: Option<PathBuf>,
-    /// Files published as they are (not images).
+    /// Files published as they are (not pictures, not stack slices, never DICOM).
     pub assets: Vec<Asset>,
-    /// Every file of the bundle folder but `index.md`; `assets` is the part not used as media.
-    pub bundle_files: Vec<Asset>,
     /// Every image of the bundle's own folder, with its variants (gallery and inline images).
     pub pictures: Vec<Picture>,
     /// A case's gallery, in order, with alt text and captions.
@@ -181,58 +73,36 @@ pub struct Page {
     pub headings: Vec<Heading>,
     pub word_count: usize,
     pub reading_time: usize,
-    /// Index of the section the page is listed in.
-    pub section: usize,
+    pub section: SectionId,
     /// Neighbours in the section's order: `lower` comes after this page, `higher` before.
-    pub lower: Option<usize>,
-    pub higher: Option<usize>,
+    pub lower: Option<PageId>,
+    pub higher: Option<PageId>,
+    /// What the page shows before its answer.
+    pub disclosure: Disclosure,
     /// The share card of a case or a post.
-    pub card: Option<card::ShareCard>,
+    pub card: Option<ShareCard>,
 }
 
 impl Page {
+    /// The author's title. Before a quiz's answer, show `disclosure.title` instead.
+    pub fn title(&self) -> &str {
+        self.fields.text(keys::TITLE).unwrap_or_default()
+    }
+
+    pub fn date(&self) -> Option<DateTime<FixedOffset>> {
+        self.fields.date(keys::DATE)
+    }
+
+    pub fn updated(&self) -> Option<DateTime<FixedOffset>> {
+        self.fields.date(keys::UPDATED)
+    }
+
+    pub fn authors(&self) -> &[String] {
+        self.fields.list(keys::AUTHORS)
+    }
+
     pub fn is_quiz(&self) -> bool {
-        self.kind == Kind::Case && self.front.case.quiz
-    }
-
-    /// The page's taxonomy terms, in the order of `taxonomies`, that may be shown before a
-    /// quiz's answer: a term naming the diagnosis or a differential (as whole words) is left out.
-    pub fn public_terms<'t>(&self, taxonomies: impl Iterator<Item = &'t str>) -> Vec<&String> {
-        let secrets: Vec<Vec<String>> = if self.is_quiz() {
-            let c = &self.front.case;
-            c.diagnosis
-                .iter()
-                .chain(&c.differential)
-                .map(|s| words(s))
-                .filter(|w| !w.is_empty())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        taxonomies
-            .flat_map(|t| self.front.taxonomies.get(t).into_iter().flatten())
-            .filter(|term| {
-                let t = words(term);
-                t.is_empty()
-                    || !secrets
-                        .iter()
-                        .any(|s| contains_run(s, &t) || contains_run(&t, s))
-            })
-            .collect()
-    }
-
-    /// The title that may be shown before a quiz's answer is revealed.
-    pub fn public_title(&self) -> String {
-        if !self.is_quiz() {
-            return self.front.title.clone();
-        }
-        if let Some(t) = &self.front.case.quiz_title {
-            return t.clone();
-        }
-        match &self.front.case.presentation {
-            Some(p) => format!("Case: {}", p.trim_end_matches('.')),
-            None => "Quiz case".to_string(),
-        }
+        self.disclosure.quiz
     }
 }
 
@@ -242,21 +112,35 @@ pub struct Section {
     pub file: Option<PathBuf>,
     /// Path of `_index.md` relative to `content/` (empty for the implicit home).
     pub rel: String,
-    pub front: SectionFront,
+    pub fields: Fields,
+    /// The title: its own, or the site's for an implicit home.
+    pub title: Option<String>,
     pub path: String,
     pub url: String,
     pub permalink: String,
     pub content: String,
     /// Pages in display order.
-    pub pages: Vec<usize>,
-    pub subsections: Vec<usize>,
-    pub parent: Option<usize>,
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+    pub parent: Option<SectionId>,
     pub assets: Vec<Asset>,
 }
 
 impl Section {
     pub fn is_home(&self) -> bool {
         self.parent.is_none()
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.fields.text(keys::DESCRIPTION)
+    }
+
+    pub fn paginate_by(&self) -> Option<usize> {
+        self.fields.count(keys::PAGINATE_BY)
+    }
+
+    pub fn weight(&self) -> Option<i64> {
+        self.fields.int(keys::WEIGHT)
     }
 }
 
@@ -268,5 +152,48 @@ pub struct Library {
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
     /// Drafts left out of this build, by path under `content/` (a link to one says so).
-    pub drafts: std::collections::HashSet<String>,
+    pub drafts: HashSet<String>,
+}
+
+impl Library {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0]
+    }
+
+    pub fn taxonomy(&self, id: TaxonomyId) -> &Taxonomy {
+        &self.taxonomies[id.0]
+    }
+
+    pub fn term(&self, taxonomy: TaxonomyId, term: TermId) -> &Term {
+        &self.taxonomies[taxonomy.0].terms[term.0]
+    }
+
+    pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId)
+    }
+
+    pub fn section_ids(&self) -> impl Iterator<Item = SectionId> + use<> {
+        (0..self.sections.len()).map(SectionId)
+    }
+
+    pub fn taxonomy_ids(&self) -> impl Iterator<Item = TaxonomyId> + use<> {
+        (0..self.taxonomies.len()).map(TaxonomyId)
+    }
+
+    /// The page whose file is `rel` under `content/`.
+    pub fn page_by_rel(&self, rel: &str) -> Option<PageId> {
+        self.pages.iter().position(|p| p.rel == rel).map(PageId)
+    }
+
+    /// The site's taxonomy names, in config order.
+    pub fn taxonomy_names(&self) -> Vec<&str> {
+        self.taxonomies
+            .iter()
+            .map(|t| t.config.name.as_str())
+            .collect()
+    }
 }

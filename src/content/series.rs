@@ -8,50 +8,32 @@
 
 use std::path::Path;
 
-use super::{Page, Picture};
-use crate::config::Config;
+use super::bundle::Bundle;
+use super::layout;
 use crate::diagnostic::Diagnostic;
-use crate::media::dicom::{self, DicomFrame, Header, NamedWindow, Window};
-use crate::media::{self, Format, Treatment};
+use crate::front::keys;
+use crate::media::dicom::{self, Header};
+use crate::source::Source;
+use crate::types::{DicomFrame, Format, NamedWindow, Picture, Window, plan_variants};
 
-/// Whether the file at `path` is DICOM (by extension, or by its `DICM` preamble).
-pub fn is_dicom(path: &Path) -> bool {
-    media::treatment(path) == Treatment::Withhold
-}
-
-fn window(page: &Page) -> Window {
-    page.front.case.window.unwrap_or(Window::FromFile)
-}
-
-/// The name a DICOM file is published under: its stem, unless the stem looks like a UID
-/// (digits and dots, as many PACS exports name files), which must never reach the output.
-fn public_stem(file: &str) -> String {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    let stem = match name.rsplit_once('.') {
-        Some((s, ext)) if ext.eq_ignore_ascii_case("dcm") || ext.eq_ignore_ascii_case("dicom") => s,
-        _ => name,
-    };
-    if stem.is_empty() || stem.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        let hash = blake3::hash(stem.as_bytes()).to_hex();
-        format!("image-{}", &hash[..8])
-    } else {
-        stem.to_string()
-    }
+fn window(bundle: &Bundle<'_>) -> Window {
+    bundle
+        .fields
+        .window(keys::WINDOW)
+        .unwrap_or(Window::FromFile)
 }
 
 /// A single-frame DICOM file listed in `images`, as a gallery picture.
 pub fn gallery_picture(
-    page: &Page,
-    dir: &Path,
+    bundle: &Bundle<'_>,
     file: &str,
-    config: &Config,
+    path: &Path,
     widths: &[u32],
 ) -> Result<Picture, Diagnostic> {
-    let source = dir.join(file);
-    let header = dicom::header(&source)?;
+    let (header, hash) = dicom::header(path)?;
     if header.frames > 1 {
         return Err(Diagnostic::in_file(
-            &source,
+            path,
             format!(
                 "this DICOM file has {} frames; a gallery image is one picture",
                 header.frames
@@ -61,21 +43,21 @@ pub fn gallery_picture(
             "list it as a scrollable stack instead: stacks = [{{ dir = \"{file}\", alt = \"…\" }}]"
         )));
     }
-    let folder = super::bundle::output_folder(page, file);
     Ok(Picture {
         file: file.to_string(),
-        variants: media::plan_variants(
-            &config.base_path,
-            &folder,
-            &public_stem(file),
+        variants: plan_variants(
+            &bundle.config.base_path,
+            &layout::output_folder(bundle.page_path, file),
+            &layout::public_dicom_stem(file),
             (header.columns, header.rows),
             widths,
-            &config.images.formats,
+            &bundle.config.images.formats,
         ),
-        source,
+        source: path.to_path_buf(),
+        hash,
         dicom: Some(DicomFrame {
             frame: 0,
-            window: window(page),
+            window: window(bundle),
         }),
         width: header.columns,
         height: header.rows,
@@ -88,32 +70,30 @@ pub fn gallery_picture(
 /// `dir` of the front matter entry (a folder, or one multi-frame file). One list of frames per
 /// entry of `windows` (each named after its window), or one in the case's window if it is empty.
 pub fn stack_frames(
-    page: &Page,
-    dir: &Path,
+    bundle: &Bundle<'_>,
     stack: &str,
-    files: &[&str],
+    files: &[(&str, &Source)],
     windows: &[NamedWindow],
-    config: &Config,
 ) -> Result<Vec<Vec<Picture>>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let mut headers: Vec<(&str, Header)> = Vec::new();
-    for f in files {
-        match dicom::header(&dir.join(f)) {
-            Ok(h) => headers.push((f, h)),
+    let mut headers: Vec<(&str, &Source, Header, blake3::Hash)> = Vec::new();
+    for (f, source) in files {
+        match dicom::header(&source.path) {
+            Ok((h, hash)) => headers.push((f, source, h, hash)),
             Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let Some((first_file, first)) = headers.first().map(|(f, h)| (*f, h.clone())) else {
+    let Some((first_file, first)) = headers.first().map(|(f, _, h, _)| (*f, h.clone())) else {
         return Ok(Vec::new());
     };
-    for (f, h) in &headers[1..] {
+    for (_, source, h, _) in &headers[1..] {
         if (h.columns, h.rows) != (first.columns, first.rows) {
             errors.push(
                 Diagnostic::in_file(
-                    dir.join(f),
+                    &source.path,
                     format!(
                         "this slice is {}×{} pixels, but `{first_file}` in the same stack `{stack}` is {}×{}",
                         h.columns, h.rows, first.columns, first.rows
@@ -126,7 +106,7 @@ pub fn stack_frames(
         } else if h.series.is_some() && first.series.is_some() && h.series != first.series {
             errors.push(
                 Diagnostic::in_file(
-                    dir.join(f),
+                    &source.path,
                     format!("this slice belongs to another series than `{first_file}` in the stack `{stack}`"),
                 )
                 .with_hint("a stack shows one series: give each series its own folder and its own entry in `stacks`"),
@@ -138,17 +118,23 @@ pub fn stack_frames(
     }
     // Scanners number slices in acquisition order; positions along the normal are the fallback
     // for exports that renumber or drop InstanceNumber. Name order is the last resort.
-    if headers.iter().all(|(_, h)| h.instance_number.is_some()) {
-        headers.sort_by_key(|(_, h)| h.instance_number);
-    } else if headers.iter().all(|(_, h)| h.slice_position.is_some()) {
-        headers.sort_by(|(_, a), (_, b)| {
+    if headers
+        .iter()
+        .all(|(_, _, h, _)| h.instance_number.is_some())
+    {
+        headers.sort_by_key(|(_, _, h, _)| h.instance_number);
+    } else if headers
+        .iter()
+        .all(|(_, _, h, _)| h.slice_position.is_some())
+    {
+        headers.sort_by(|(_, _, a, _), (_, _, b, _)| {
             let (a, b) = (a.slice_position, b.slice_position);
             a.unwrap_or(0.0).total_cmp(&b.unwrap_or(0.0))
         });
     }
     let folder = format!(
         "{}{}/",
-        page.path,
+        bundle.page_path,
         stack
             .trim_matches('/')
             .trim_end_matches(".dcm")
@@ -158,17 +144,18 @@ pub fn stack_frames(
     // its name, so no two windows share an output file (or a cache entry: the window is in
     // the key).
     let named: Vec<(Option<&str>, Window)> = if windows.is_empty() {
-        vec![(None, window(page))]
+        vec![(None, window(bundle))]
     } else {
         windows
             .iter()
             .map(|w| (Some(w.name.as_str()), w.window))
             .collect()
     };
+    let config = bundle.config;
     let mut all = Vec::with_capacity(named.len());
     for (name, window) in named {
         let mut out = Vec::new();
-        for (f, h) in &headers {
+        for (f, source, h, hash) in &headers {
             for frame in 0..h.frames {
                 let n = out.len() + 1;
                 let stem = match name {
@@ -177,7 +164,7 @@ pub fn stack_frames(
                 };
                 out.push(Picture {
                     file: f.to_string(),
-                    variants: media::plan_variants(
+                    variants: plan_variants(
                         &config.base_path,
                         &folder,
                         &stem,
@@ -185,7 +172,8 @@ pub fn stack_frames(
                         &[config.images.stack_width],
                         &[Format::Jpeg],
                     ),
-                    source: dir.join(f),
+                    source: source.path.clone(),
+                    hash: *hash,
                     dicom: Some(DicomFrame { frame, window }),
                     width: h.columns,
                     height: h.rows,
@@ -197,21 +185,4 @@ pub fn stack_frames(
         all.push(out);
     }
     Ok(all)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uid_like_names_are_never_published() {
-        assert_eq!(public_stem("ct-head.dcm"), "ct-head");
-        assert_eq!(public_stem("axial/IM0001"), "IM0001");
-        let uid = public_stem("1.2.840.113619.2.55.3.604688119.dcm");
-        assert!(
-            uid.starts_with("image-") && !uid.contains("113619"),
-            "{uid}"
-        );
-        assert!(public_stem("1.2.840.113619").starts_with("image-"));
-    }
 }

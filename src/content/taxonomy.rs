@@ -1,9 +1,11 @@
 //! Taxonomies: group pages by the terms in their front matter (modality, body system, tags…).
+//! A quiz is filed only under the terms it may show before its answer (its disclosure).
 
 use std::collections::HashMap;
 
 use super::Page;
 use crate::config::{Config, TaxonomyConfig};
+use crate::types::PageId;
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -14,7 +16,7 @@ pub struct Term {
     pub url: String,
     pub permalink: String,
     /// Pages newest first.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,7 +49,7 @@ pub fn build(pages: &[Page], config: &Config) -> Vec<Taxonomy> {
             let mut by_slug: HashMap<String, usize> = HashMap::new();
             let mut terms: Vec<Term> = Vec::new();
             for (i, page) in pages.iter().enumerate() {
-                for name in page.front.taxonomies.get(&tc.name).into_iter().flatten() {
+                for name in page.disclosure.terms_of(&tc.name) {
                     let slug = slug::slugify(name);
                     if slug.is_empty() {
                         continue;
@@ -65,18 +67,17 @@ pub fn build(pages: &[Page], config: &Config) -> Vec<Taxonomy> {
                         });
                         terms.len() - 1
                     });
-                    if terms[t].pages.last() != Some(&i) {
-                        terms[t].pages.push(i);
+                    if terms[t].pages.last() != Some(&PageId(i)) {
+                        terms[t].pages.push(PageId(i));
                     }
                 }
             }
             for term in &mut terms {
                 term.pages.sort_by(|a, b| {
-                    pages[*b]
-                        .front
-                        .date
-                        .cmp(&pages[*a].front.date)
-                        .then_with(|| pages[*a].front.title.cmp(&pages[*b].front.title))
+                    let (a, b) = (&pages[a.0], &pages[b.0]);
+                    b.date()
+                        .cmp(&a.date())
+                        .then_with(|| a.title().cmp(b.title()))
                 });
             }
             terms.sort_by_key(|t| t.name.to_lowercase());

@@ -1,7 +1,7 @@
 //! Every front matter key radcase knows, in one table: its type, where it may be written, and
 //! whether the privacy guard reads its values as text about a patient.
 //!
-//! The typed reader ([`super::fields`]), the "did you mean" hints, the check that a key is
+//! The typed reader (`front::read`), the "did you mean" hints, the check that a key is
 //! shown by the page it is written on, the guard's exemptions and every line number come from
 //! this table. Adding a key is one line here and the code that uses its value.
 

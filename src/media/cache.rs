@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::encode::ENCODER_VERSION;
-use super::variants::Variant;
 use crate::diagnostic::{Diagnostic, io_error};
+use crate::types::Variant;
 
 pub struct Cache {
     dir: PathBuf,
@@ -26,11 +26,6 @@ fn temp_path(entry: &Path) -> PathBuf {
     static WRITES: AtomicUsize = AtomicUsize::new(0);
     let n = WRITES.fetch_add(1, Ordering::Relaxed);
     entry.with_extension(format!("tmp{}-{n}", std::process::id()))
-}
-
-/// Hash of a source file's bytes.
-pub fn source_key(bytes: &[u8]) -> blake3::Hash {
-    blake3::hash(bytes)
 }
 
 impl Cache {
@@ -127,7 +122,11 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::media::{Format, plan_variants};
+    use crate::types::{Format, plan_variants};
+
+    fn source_key(bytes: &[u8]) -> blake3::Hash {
+        blake3::hash(bytes)
+    }
 
     #[test]
     fn keys_change_with_source_size_and_quality() {

@@ -10,79 +10,14 @@ use std::path::Path;
 
 use dicom_dictionary_std::tags;
 use dicom_encoding::TransferSyntaxIndex;
+use dicom_object::file::ReadPreamble;
 use dicom_object::{DefaultDicomObject, OpenFileOptions};
 use dicom_pixeldata::{ConvertOptions, PixelDecoder, VoiLutOption, WindowLevel};
 use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 use image::DynamicImage;
 
-use crate::diagnostic::Diagnostic;
-
-/// How to map stored values to grey levels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Window {
-    /// A named preset or an explicit center/width, in Hounsfield units for CT.
-    Custom { center: f64, width: f64 },
-    /// The file's own VOI window (or VOI LUT), else the min–max range of the pixels.
-    FromFile,
-}
-
-/// The named windows of front matter (`window = "lung"`), as center/width.
-pub const PRESETS: &[(&str, f64, f64)] = &[
-    ("lung", -600.0, 1500.0),
-    ("bone", 400.0, 1800.0),
-    ("brain", 40.0, 80.0),
-    ("soft-tissue", 50.0, 400.0),
-    ("liver", 60.0, 160.0),
-];
-
-impl Window {
-    /// The window as text for cache keys: a changed window must re-encode every variant.
-    pub fn key(&self) -> String {
-        match self {
-            Window::Custom { center, width } => format!("c{center}w{width}"),
-            Window::FromFile => "file".into(),
-        }
-    }
-
-    /// A preset by name, or None (the caller suggests the closest of [`PRESETS`]).
-    pub fn preset(name: &str) -> Option<Window> {
-        PRESETS
-            .iter()
-            .find(|(n, _, _)| *n == name)
-            .map(|&(_, center, width)| Window::Custom { center, width })
-    }
-}
-
-/// One of several windows a stack is published in (`windows = ["brain", "bone"]`): the window,
-/// and the name that tells its slices apart in file names and on the viewer's preset buttons.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NamedWindow {
-    /// A preset name (`bone`) or `c40-w80` for an explicit window: safe in a file name.
-    pub name: String,
-    /// What the viewer's button says: the preset name, or `C 40 / W 80`.
-    pub label: String,
-    pub window: Window,
-}
-
-impl NamedWindow {
-    /// A preset by name, or None (the caller suggests the closest of [`PRESETS`]).
-    pub fn preset(name: &str) -> Option<NamedWindow> {
-        Some(NamedWindow {
-            name: name.to_string(),
-            label: name.to_string(),
-            window: Window::preset(name)?,
-        })
-    }
-
-    /// An explicit center/width, named by its numbers.
-    pub fn custom(center: f64, width: f64) -> NamedWindow {
-        NamedWindow {
-            name: format!("c{center}-w{width}"),
-            label: format!("C {center} / W {width}"),
-            window: Window::Custom { center, width },
-        }
-    }
-}
+use crate::diagnostic::{Diagnostic, io_error};
+use crate::types::{DicomFrame, MAX_SIDE, Window};
 
 /// The frames of one DICOM file, and what orders them in a series.
 #[derive(Debug)]
@@ -101,13 +36,16 @@ pub fn is_dicom(bytes: &[u8]) -> bool {
 /// Open a DICOM file, header and pixels. A file that starts like DICOM but cannot be read to
 /// its end is called truncated: that is what a cut-off copy looks like.
 pub fn open(path: &Path) -> Result<DefaultDicomObject, Diagnostic> {
-    OpenFileOptions::new().open_file(path).map_err(|e| {
-        let mut head = Vec::with_capacity(132);
-        let starts_like_dicom = std::fs::File::open(path)
-            .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 132), &mut head))
-            .is_ok()
-            && is_dicom(&head);
-        if starts_like_dicom {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the DICOM file", &e))?;
+    open_bytes(path, &bytes)
+}
+
+fn open_bytes(path: &Path, bytes: &[u8]) -> Result<DefaultDicomObject, Diagnostic> {
+    OpenFileOptions::new()
+        .read_preamble(ReadPreamble::Auto)
+        .from_reader(bytes)
+        .map_err(|e| {
+        if is_dicom(bytes) {
             Diagnostic::in_file(path, format!("the DICOM file is truncated or damaged: {e}"))
                 .with_hint("copy or export the file again; it was cut off or corrupted")
         } else {
@@ -166,21 +104,6 @@ pub fn frames(path: &Path, obj: &DefaultDicomObject, window: Window) -> Result<F
     })
 }
 
-/// One frame of one DICOM file, windowed: what an image job decodes instead of a raster file.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DicomFrame {
-    /// 0-based frame index in the file.
-    pub frame: u32,
-    pub window: Window,
-}
-
-impl DicomFrame {
-    /// Text for cache keys: the same file in another window or frame is another image.
-    pub fn key(&self) -> String {
-        format!("dicom;frame{};{}", self.frame, self.window.key())
-    }
-}
-
 /// What lays out a DICOM file in a gallery or stack, read and checked before any pixel is
 /// decoded: its size, frame count, order keys, and the series it belongs to (compared only,
 /// never published).
@@ -198,10 +121,17 @@ pub struct Header {
 
 const EXPORT_HINT: &str = "export it again as uncompressed DICOM (Explicit VR Little Endian), JPEG baseline/lossless or RLE";
 
-/// Read and check the DICOM file at `path`: readable to the end, with pixel data radcase can
-/// decode, of a size the image pipeline accepts. Every error names the file and says what to do.
-pub fn header(path: &Path) -> Result<Header, Diagnostic> {
-    let obj = open(path)?;
+/// Read and check the DICOM file at `path`, once: readable to the end, with pixel data radcase
+/// can decode, of a size the image pipeline accepts. Returns the header and the hash of the
+/// file's bytes (which keys every cache entry made from it). Every error names the file and
+/// says what to do.
+pub fn header(path: &Path) -> Result<(Header, blake3::Hash), Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the DICOM file", &e))?;
+    let hash = blake3::hash(&bytes);
+    Ok((header_of(path, &open_bytes(path, &bytes)?)?, hash))
+}
+
+fn header_of(path: &Path, obj: &DefaultDicomObject) -> Result<Header, Diagnostic> {
     let syntax_uid = obj
         .meta()
         .transfer_syntax()
@@ -240,7 +170,7 @@ pub fn header(path: &Path) -> Result<Header, Diagnostic> {
     };
     let rows = int(tags::ROWS).unwrap_or(0);
     let columns = int(tags::COLUMNS).unwrap_or(0);
-    let side = i64::from(crate::media::MAX_SIDE);
+    let side = i64::from(MAX_SIDE);
     if rows <= 0 || columns <= 0 || rows > side || columns > side {
         return Err(Diagnostic::in_file(
             path,
@@ -277,7 +207,7 @@ pub fn header(path: &Path) -> Result<Header, Diagnostic> {
         columns: columns as u32,
         frames: frames as u32,
         instance_number: int(tags::INSTANCE_NUMBER).and_then(|n| i32::try_from(n).ok()),
-        slice_position: position_on_normal(&obj),
+        slice_position: position_on_normal(obj),
         series,
     })
 }

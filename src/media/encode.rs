@@ -9,7 +9,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::{DynamicImage, ImageEncoder};
 
-use super::variants::{Format, Variant};
+use crate::types::{Format, Variant};
 
 /// Part of every cache key: bump it whenever the output of this module changes.
 pub const ENCODER_VERSION: &str = "radcase-encode-1;image-0.25;fir-6-lanczos3;webp-0.3";
@@ -102,7 +102,7 @@ fn encode(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::media::plan_variants;
+    use crate::types::plan_variants;
 
     #[test]
     fn makes_every_wanted_variant_at_its_size() {

@@ -2,7 +2,8 @@
 //! derivative cache.
 //!
 //! Nothing here copies a source image: every published image is re-encoded from pixels, so no
-//! metadata (EXIF, GPS, XMP, IPTC, comments, text chunks, thumbnails) reaches the output.
+//! metadata (EXIF, GPS, XMP, IPTC, comments, text chunks, thumbnails) reaches the output. What a
+//! file is comes from the source list (`source::FileKind`); this layer never guesses it again.
 
 mod assets;
 pub mod cache;
@@ -11,10 +12,8 @@ pub mod dicom;
 mod encode;
 mod pipeline;
 mod raster;
-mod variants;
 
-pub use assets::{Treatment, publish, treatment};
+pub use assets::publish;
 pub use cache::Cache;
 pub use pipeline::{ImageJob, ImageStats, decode_source, process};
-pub use raster::{ImageInfo, MAX_SIDE, RasterKind, decode, probe, raster_kind};
-pub use variants::{Format, ImageSettings, Variant, plan_variants};
+pub use raster::{ImageInfo, decode, probe};

@@ -1,20 +1,23 @@
-//! Running the image work of a build: hash every source, decode only those with a missing
-//! variant, encode in parallel, and place every variant in the output from the cache.
+//! Running the image work of a build: decode only the sources with a missing variant, encode
+//! in parallel, and place every variant in the output from the cache. Sources were hashed when
+//! their headers were read (`content`), so a source whose variants are all cached is not read
+//! at all here.
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::cache::{Cache, source_key};
-use super::dicom::{self, DicomFrame};
-use super::variants::Variant;
-use super::{encode, raster};
-use crate::diagnostic::{Diagnostic, Errors, io_error};
+use super::cache::Cache;
+use super::{dicom, encode, raster};
+use crate::diagnostic::{Diagnostic, Errors};
+use crate::types::{DicomFrame, OutPath, Variant};
 
 /// One source image and the variants the site publishes of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageJob {
     pub source: PathBuf,
+    /// The hash of the source's bytes.
+    pub hash: blake3::Hash,
     /// For a DICOM source: which frame, in which window (None: a raster image).
     pub dicom: Option<DicomFrame>,
     pub variants: Vec<Variant>,
@@ -59,54 +62,22 @@ pub fn process(
     jobs: &[ImageJob],
     quality: u8,
     cache: &Cache,
-    dest: &(dyn Fn(&str) -> Result<PathBuf, Diagnostic> + Sync),
+    dest: &(dyn Fn(&OutPath) -> Result<PathBuf, Diagnostic> + Sync),
     show_progress: bool,
 ) -> Result<ImageStats, Errors> {
-    // Phase 1: which sources need work. Each file is read and hashed once, even when it is the
-    // source of many jobs (the frames of a multi-frame DICOM file); bytes are dropped here so
-    // memory stays flat.
-    let mut files: Vec<&std::path::Path> = jobs.iter().map(|j| j.source.as_path()).collect();
-    files.sort_unstable();
-    files.dedup();
-    let hashes: std::collections::HashMap<&std::path::Path, Result<blake3::Hash, Diagnostic>> =
-        files
-            .into_par_iter()
-            .map(|path| {
-                let hash = std::fs::read(path)
-                    .map(|bytes| source_key(&bytes))
-                    .map_err(|e| io_error(path, "read the image", &e));
-                (path, hash)
-            })
-            .collect();
-    let checked: Vec<Result<(blake3::Hash, bool), Diagnostic>> = jobs
+    // Phase 1: which sources need work, from the cache alone.
+    let keys: Vec<(blake3::Hash, bool)> = jobs
         .par_iter()
         .map(|job| {
-            let hash = match hashes.get(job.source.as_path()) {
-                Some(Ok(h)) => *h,
-                Some(Err(e)) => return Err(e.clone()),
-                None => return Err(Diagnostic::in_file(&job.source, "the image was not read")),
-            };
-            let key = job_key(hash, job.dicom);
+            let key = job_key(job.hash, job.dicom);
             let complete = job
                 .variants
                 .iter()
                 .all(|v| cache.entry(&key, v, quality).is_file());
-            Ok((key, complete))
+            (key, complete)
         })
         .collect();
     let mut errors = Vec::new();
-    let mut keys = Vec::with_capacity(jobs.len());
-    for c in checked {
-        match c {
-            Ok(k) => keys.push(k),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        // One unreadable multi-frame file is one error, not one per frame.
-        errors.dedup();
-        return Err(Errors(errors));
-    }
     let to_decode = keys.iter().filter(|(_, complete)| !complete).count();
     let bar = progress_bar(show_progress && to_decode > 0, to_decode);
 
@@ -139,11 +110,7 @@ pub fn process(
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        Ok(stats)
-    } else {
-        Err(Errors(errors))
-    }
+    Errors::or_ok(errors, stats)
 }
 
 fn fill_cache(

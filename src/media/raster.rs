@@ -7,38 +7,10 @@ use std::path::Path;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
 use crate::diagnostic::{Diagnostic, io_error};
+use crate::types::MAX_SIDE;
 
-/// Largest accepted image side, in pixels; larger headers are refused before decoding.
-pub const MAX_SIDE: u32 = 16_384;
 /// Largest decoder allocation: a refused image never eats the machine's memory.
 const MAX_ALLOC: u64 = 1 << 30;
-
-/// What a file is, judged by its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RasterKind {
-    /// A format radcase decodes (JPEG, PNG, WebP, GIF first frame, TIFF).
-    Supported,
-    /// An image format radcase cannot read (HEIC, AVIF, BMP…): an error if published.
-    Unsupported(&'static str),
-    NotImage,
-}
-
-pub fn raster_kind(path: &Path) -> RasterKind {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("jpg" | "jpeg" | "png" | "webp" | "gif" | "tif" | "tiff") => RasterKind::Supported,
-        Some("heic" | "heif") => RasterKind::Unsupported("HEIC"),
-        Some("avif") => RasterKind::Unsupported("AVIF"),
-        Some("bmp") => RasterKind::Unsupported("BMP"),
-        Some("jxl") => RasterKind::Unsupported("JPEG XL"),
-        Some("jp2" | "j2k") => RasterKind::Unsupported("JPEG 2000"),
-        Some("psd") => RasterKind::Unsupported("Photoshop"),
-        _ => RasterKind::NotImage,
-    }
-}
 
 /// Size of an image as it will be shown (after EXIF orientation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,10 +45,11 @@ fn reader(path: &Path, bytes: &[u8]) -> Result<ImageReader<Cursor<Vec<u8>>>, Dia
     Ok(reader)
 }
 
-/// Read the size (upright) from the header, without decoding pixels.
-pub fn probe(path: &Path) -> Result<ImageInfo, Diagnostic> {
+/// Read the file once: its size (upright) from the header, without decoding pixels, and the
+/// hash of its bytes, which keys every cache entry made from it.
+pub fn probe(path: &Path) -> Result<(ImageInfo, blake3::Hash), Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the image", &e))?;
-    probe_bytes(path, &bytes)
+    Ok((probe_bytes(path, &bytes)?, blake3::hash(&bytes)))
 }
 
 pub fn probe_bytes(path: &Path, bytes: &[u8]) -> Result<ImageInfo, Diagnostic> {
@@ -262,15 +235,5 @@ mod tests {
                 .message
                 .contains("not an image")
         );
-    }
-
-    #[test]
-    fn kinds_by_extension() {
-        assert_eq!(raster_kind(Path::new("a.JPG")), RasterKind::Supported);
-        assert_eq!(
-            raster_kind(Path::new("a.heic")),
-            RasterKind::Unsupported("HEIC")
-        );
-        assert_eq!(raster_kind(Path::new("a.pdf")), RasterKind::NotImage);
     }
 }

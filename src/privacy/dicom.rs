@@ -5,12 +5,13 @@
 //! Attribute names follow PS3.15 Annex E (the basic de-identification profile); only the ones
 //! that identify a person or a visit are listed, to keep `radcase check` readable.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde_json::{Map, Value};
-
-use super::rules;
-use super::scan::Finding;
+use super::finding::Finding;
+use super::rules::RuleId;
+use crate::front::{Fields, keys};
+use crate::source::{FileKind, Sources};
+use crate::types::slash_path;
 
 use dicom_core::Tag;
 use dicom_dictionary_std::tags;
@@ -42,7 +43,7 @@ pub struct HeaderAudit {
     /// Reasons the pixels themselves may identify the patient.
     pub pixel_risks: Vec<String>,
     /// The rule of each of `pixel_risks`, in the same order.
-    pub risk_rules: Vec<&'static str>,
+    pub risk_rules: Vec<RuleId>,
 }
 
 fn text(obj: &InMemDicomObject, tag: Tag) -> Option<String> {
@@ -65,20 +66,20 @@ pub fn audit(obj: &InMemDicomObject) -> HeaderAudit {
     match text(obj, tags::BURNED_IN_ANNOTATION).as_deref() {
         Some(v) if v.eq_ignore_ascii_case("YES") => {
             pixel_risks.push("BurnedInAnnotation is YES: text is burned into the pixels".into());
-            risk_rules.push("burned-in-annotation");
+            risk_rules.push(RuleId::BurnedInAnnotation);
         }
         None if BURN_IN_MODALITIES.contains(&modality.as_str()) => {
             pixel_risks.push(format!(
                 "BurnedInAnnotation is absent on a {modality} image, a kind that usually has text burned in"
             ));
-            risk_rules.push("burned-in-annotation");
+            risk_rules.push(RuleId::BurnedInAnnotation);
         }
         _ => {}
     }
     if text(obj, tags::RECOGNIZABLE_VISUAL_FEATURES).is_some_and(|v| v.eq_ignore_ascii_case("YES"))
     {
         pixel_risks.push("RecognizableVisualFeatures is YES: the image may show a face".into());
-        risk_rules.push("recognizable-features");
+        risk_rules.push(RuleId::RecognizableFeatures);
     }
     HeaderAudit {
         identifying,
@@ -96,41 +97,33 @@ pub fn audit_file(path: &Path) -> Option<HeaderAudit> {
     Some(audit(&obj))
 }
 
-/// The DICOM files a case publishes: its `images`, and the files of its `stacks` (a folder of
-/// slices or one multi-frame file), as paths in the bundle. Names that leave the bundle are
-/// skipped: `content::bundle` reports them.
-fn listed_files(bundle: &Path, map: &Map<String, Value>) -> Vec<(String, PathBuf)> {
-    let names = |key: &str, field: &str| -> Vec<String> {
-        map.get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.get(field)?.as_str())
-            .map(|s| s.trim_matches('/').to_string())
-            .filter(|s| !s.is_empty() && !s.split('/').any(|p| p == ".." || p.is_empty()))
-            .collect()
-    };
+/// The DICOM files a case in the bundle folder `bundle` publishes: its `images`, and the files
+/// of its `stacks` (a folder of slices or one multi-frame file), with their paths in the bundle.
+fn listed_files<'s>(
+    bundle: &Path,
+    fields: &Fields,
+    sources: &'s Sources,
+) -> Vec<(String, &'s Path)> {
+    let names = fields
+        .media(keys::IMAGES)
+        .iter()
+        .chain(fields.media(keys::STACKS))
+        .map(|m| m.file.trim_matches('/'))
+        .filter(|n| crate::types::is_inside(n));
     let mut out = Vec::new();
-    for name in names("images", "file")
-        .into_iter()
-        .chain(names("stacks", "dir"))
-    {
-        let path = bundle.join(&name);
-        if path.is_dir() {
-            for e in walkdir::WalkDir::new(&path)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-                .filter(|e| e.file_type().is_file())
-            {
-                let rel = e.path().strip_prefix(bundle).unwrap_or(e.path());
-                out.push((crate::content::slash_path(rel), e.path().to_path_buf()));
-            }
-        } else if path.is_file() {
-            out.push((name, path));
+    for name in names {
+        let listed = bundle.join(name);
+        for s in sources
+            .files
+            .iter()
+            .filter(|s| s.kind == FileKind::Dicom && s.path.starts_with(&listed))
+        {
+            let rel = s.path.strip_prefix(bundle).unwrap_or(&s.path);
+            out.push((slash_path(rel), s.path.as_path()));
         }
     }
-    out.retain(|(_, p)| crate::media::treatment(p) == crate::media::Treatment::Withhold);
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -138,24 +131,22 @@ fn listed_files(bundle: &Path, map: &Map<String, Value>) -> Vec<(String, PathBuf
 /// recognisable face fail the build until the author has checked and acknowledged them.
 pub(super) fn listed_findings(
     bundle: &Path,
-    map: &Map<String, Value>,
+    fields: &Fields,
+    sources: &Sources,
     draft: bool,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (rel, path) in listed_files(bundle, map) {
-        let Some(audit) = audit_file(&path) else {
+    for (rel, path) in listed_files(bundle, fields, sources) {
+        let Some(audit) = audit_file(path) else {
             continue; // An unreadable file is the build's error to report, with its reason.
         };
-        for (risk, name) in audit.pixel_risks.iter().zip(&audit.risk_rules) {
-            let Some(rule) = rules::rule(name) else {
-                continue;
-            };
+        for (risk, id) in audit.pixel_risks.iter().zip(&audit.risk_rules) {
             out.push(Finding {
-                path: path.clone(),
-                shown: path.clone(),
+                path: path.to_path_buf(),
+                shown: path.to_path_buf(),
                 line: None,
                 column: None,
-                rule,
+                rule: id.rule(),
                 masked: risk.clone(),
                 id: rel.clone(),
                 context: rel.clone(),

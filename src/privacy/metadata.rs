@@ -16,14 +16,13 @@ pub struct ImageMetadata {
     pub items: Vec<String>,
 }
 
-/// The metadata of the image at `path`, or None if it is not a JPEG, PNG or WebP, cannot be
-/// read, or carries none.
-pub fn read(path: &Path) -> Option<ImageMetadata> {
-    let bytes = std::fs::read(path).ok()?;
-    let items = if bytes.len() >= 132 && &bytes[128..132] == b"DICM" {
+/// The metadata of the image (or, when `dicom`, the DICOM file) at `path`, or None if it is
+/// not a JPEG, PNG, WebP or DICOM file, cannot be read, or carries none.
+pub fn read(path: &Path, dicom: bool) -> Option<ImageMetadata> {
+    let items = if dicom {
         dicom_items(path)
     } else {
-        of_bytes(&bytes)
+        of_bytes(&std::fs::read(path).ok()?)
     };
     (!items.is_empty()).then(|| ImageMetadata {
         path: path.to_path_buf(),

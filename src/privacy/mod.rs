@@ -1,28 +1,33 @@
 //! The privacy guard: nothing that identifies a patient is published.
 //!
-//! `rules` finds HIPAA Safe Harbor identifiers in text; `scan` reads a site's sources (Markdown
-//! bodies, front matter values, captions and alt text, file names — drafts included) and turns
-//! hits into findings with their file, line and column; `ack` reads a page's acknowledgements;
-//! `metadata` lists what will be stripped from source images. This module reads sources on its
-//! own, so it never depends on what `content::load` kept (drafts are left out there), and it
+//! `rules` finds HIPAA Safe Harbor identifiers in text; `scan` reads the site's records (front
+//! matter values and bodies, drafts included), names and text files and turns hits into
+//! [`Finding`]s with their file, line and column; `ack` decides which findings a page's
+//! acknowledgements cover; `dicom` audits the headers of the DICOM files a case publishes;
+//! `metadata` lists what will be stripped from source images. The guard reads the same source
+//! list and records as the loader, so the two never disagree about what a file says; it
 //! never writes anything.
 
 pub mod ack;
 pub mod dicom;
+mod finding;
 pub mod metadata;
 pub mod rules;
-pub mod scan;
+mod scan;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::front::Record;
+use crate::source::Sources;
+pub use finding::Finding;
 pub use metadata::ImageMetadata;
-pub use scan::Finding;
-
-use rayon::prelude::*;
+pub use rules::RuleId;
 
 /// What the guard found in a site.
 #[derive(Debug, Default)]
@@ -33,74 +38,134 @@ pub struct Report {
     pub acknowledged: usize,
     /// Acknowledgements that cover nothing (warnings).
     pub stale: Vec<Diagnostic>,
-    /// Malformed acknowledgements (errors).
+    /// Acknowledgements naming an unknown rule (errors).
     pub errors: Vec<Diagnostic>,
     /// Markdown files read.
     pub files: usize,
 }
 
-/// Scan every source of the site in `site`.
-pub fn scan(site: &Path, config: &Config) -> Report {
-    scan_sources(&scan::sources(site), config)
+impl Report {
+    /// The guard's verdict for a build: any unacknowledged finding or malformed
+    /// acknowledgement is an error; otherwise the warnings (stale acknowledgements).
+    pub fn verdict(&self) -> Result<Vec<Diagnostic>> {
+        if self.findings.is_empty() && self.errors.is_empty() {
+            return Ok(self.stale.clone());
+        }
+        let mut errors = self.errors.clone();
+        errors.extend(self.findings.iter().map(Finding::diagnostic));
+        Err(Errors::new(errors))
+    }
 }
 
-fn scan_sources(sources: &scan::Sources, config: &Config) -> Report {
+/// The scans of a site, kept so that `serve` can scan an edited page again and report on the
+/// whole site without reading the rest.
+#[derive(Clone)]
+pub struct Scans {
+    files: Vec<scan::FileScan>,
+    /// Findings in names and text files (which only a bundle's `index.md` can acknowledge).
+    names: Vec<Finding>,
+    /// The site's own details from `config.toml`, never taken for a patient's.
+    exempt: Vec<String>,
+}
+
+/// Scan every source of a site: its Markdown `records`, and the names and text files of
+/// `sources`, in parallel.
+pub fn scan(config: &Config, sources: &Sources, records: &[Record]) -> Scans {
     let exempt = config_strings(config);
-    let (files, names) = scan::all(sources, &exempt);
-    let mut report = Report {
-        files: files.len(),
-        ..Report::default()
-    };
-    let mut used: Vec<Vec<bool>> = files.iter().map(|f| vec![false; f.acks.len()]).collect();
-    for (i, file) in files.iter().enumerate() {
-        for finding in &file.findings {
-            match file.acks.iter().position(|a| a.covers(finding)) {
-                Some(k) => {
+    let (files, names) = rayon::join(
+        || {
+            records
+                .par_iter()
+                .map(|r| scan::record(r, sources, &exempt))
+                .collect::<Vec<_>>()
+        },
+        || {
+            let names = scan::names(sources);
+            let names = names.par_iter().flat_map_iter(|p| scan::name(p, &exempt));
+            let texts = scan::text_assets(sources);
+            let texts = texts
+                .par_iter()
+                .flat_map_iter(|s| scan::text_asset(s, &exempt));
+            names.chain(texts).collect::<Vec<_>>()
+        },
+    );
+    Scans {
+        files,
+        names,
+        exempt,
+    }
+}
+
+impl Scans {
+    /// Scan `records` again (pages edited in place: their names did not change).
+    pub fn rescan(&mut self, sources: &Sources, records: &[&Record]) {
+        for r in records {
+            let scanned = scan::record(r, sources, &self.exempt);
+            match self.files.iter_mut().find(|f| f.path == r.path) {
+                Some(f) => *f = scanned,
+                None => self.files.push(scanned),
+            }
+        }
+    }
+
+    /// Apply the acknowledgements and sort what is left.
+    pub fn report(&self) -> Report {
+        let files = &self.files;
+        let mut report = Report {
+            files: files.len(),
+            ..Report::default()
+        };
+        let mut used: Vec<Vec<bool>> = files.iter().map(|f| vec![false; f.acks.len()]).collect();
+        for (i, file) in files.iter().enumerate() {
+            for finding in &file.findings {
+                match file.acks.iter().position(|a| a.covers(finding)) {
+                    Some(k) => {
+                        used[i][k] = true;
+                        report.acknowledged += 1;
+                    }
+                    None => report.findings.push(finding.clone()),
+                }
+            }
+        }
+        // A file name or text asset is covered by its own Markdown file's acknowledgements, or
+        // its bundle's; a page's own date in its file or folder name is its publication date.
+        for finding in &self.names {
+            if finding.line.is_none()
+                && finding.rule.id == RuleId::FullDate
+                && is_own_date(files, finding)
+            {
+                continue;
+            }
+            let owner = files.iter().enumerate().find_map(|(i, f)| {
+                let in_scope = f.path == finding.path
+                    || f.bundle_dir
+                        .as_ref()
+                        .is_some_and(|d| finding.path.starts_with(d));
+                let k = f.acks.iter().position(|a| a.covers(finding));
+                in_scope.then_some(k.map(|k| (i, k))).flatten()
+            });
+            match owner {
+                Some((i, k)) => {
                     used[i][k] = true;
                     report.acknowledged += 1;
                 }
                 None => report.findings.push(finding.clone()),
             }
         }
-    }
-    // A file name or text asset is covered by its own Markdown file's acknowledgements, or its
-    // bundle's; a page's own date in its file or folder name is its publication date.
-    for finding in names {
-        if finding.line.is_none()
-            && finding.rule.name == "full-date"
-            && is_own_date(&files, &finding)
-        {
-            continue;
-        }
-        let owner = files.iter().enumerate().find_map(|(i, f)| {
-            let in_scope = f.path == finding.path
-                || f.bundle_dir
-                    .as_ref()
-                    .is_some_and(|d| finding.path.starts_with(d));
-            let k = f.acks.iter().position(|a| a.covers(&finding));
-            in_scope.then_some(k.map(|k| (i, k))).flatten()
-        });
-        match owner {
-            Some((i, k)) => {
-                used[i][k] = true;
-                report.acknowledged += 1;
-            }
-            None => report.findings.push(finding),
-        }
-    }
-    for (i, file) in files.into_iter().enumerate() {
-        report.errors.extend(file.errors);
-        for (k, ack) in file.acks.iter().enumerate() {
-            if !used[i][k] {
-                report.stale.push(ack.stale());
+        for (i, file) in files.iter().enumerate() {
+            report.errors.extend(file.errors.iter().cloned());
+            for (k, ack) in file.acks.iter().enumerate() {
+                if !used[i][k] {
+                    report.stale.push(ack.stale());
+                }
             }
         }
+        mask_paths(&mut report.findings);
+        report
+            .findings
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        report
     }
-    mask_paths(&mut report.findings);
-    report
-        .findings
-        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    report
 }
 
 /// Whether a date in a file or folder name is the `date` of the page it names
@@ -138,43 +203,17 @@ fn mask_paths(findings: &mut [Finding]) {
 
 /// Every source image of the site (in `content/` and `static/`) that carries metadata, with
 /// what it carries. Informational: a build strips all of it.
-pub fn image_metadata(site: &Path) -> Vec<ImageMetadata> {
-    let sources = scan::sources(site);
-    sources
-        .others
+pub fn image_metadata(sources: &Sources) -> Vec<ImageMetadata> {
+    let candidates: Vec<&crate::source::Source> = sources
+        .files
+        .iter()
+        .filter(|s| scan::published(s.root))
+        .filter(|s| s.kind.is_image() || s.kind == crate::source::FileKind::Dicom)
+        .collect();
+    candidates
         .par_iter()
-        .filter_map(|p| metadata::read(p))
+        .filter_map(|s| metadata::read(&s.path, s.kind == crate::source::FileKind::Dicom))
         .collect()
-}
-
-/// The guard of `build`: any unacknowledged finding or malformed acknowledgement is an error.
-/// On success returns the warnings (stale acknowledgements).
-pub fn guard(site: &Path, config: &Config) -> Result<Vec<Diagnostic>> {
-    let report = scan(site, config);
-    if report.findings.is_empty() && report.errors.is_empty() {
-        return Ok(report.stale);
-    }
-    let mut errors = report.errors;
-    errors.extend(report.findings.iter().map(Finding::diagnostic));
-    Err(Errors(errors))
-}
-
-/// The guard for a few edited Markdown files, as `serve` runs it after an edit: the same rules
-/// on those files alone. Their names did not change (a rename reloads, and re-checks, the whole
-/// site), and stale acknowledgements are left to the full guard, which sees names too.
-pub fn guard_files(config: &Config, markdown: Vec<PathBuf>) -> Result<()> {
-    let sources = scan::Sources {
-        markdown,
-        names: Vec::new(),
-        others: Vec::new(),
-    };
-    let report = scan_sources(&sources, config);
-    if report.findings.is_empty() && report.errors.is_empty() {
-        return Ok(());
-    }
-    let mut errors = report.errors;
-    errors.extend(report.findings.iter().map(Finding::diagnostic));
-    Err(Errors(errors))
 }
 
 /// Text of `config.toml` that names the site itself (its author, a contact address in

@@ -15,9 +15,42 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+/// The identity of a rule, so code never compares rule names as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuleId {
+    Mrn,
+    Accession,
+    Account,
+    HealthPlan,
+    Ssn,
+    Dob,
+    FullDate,
+    AgeOver89,
+    Phone,
+    Email,
+    IpAddress,
+    StreetAddress,
+    Zip,
+    PatientName,
+    BurnedInAnnotation,
+    RecognizableFeatures,
+}
+
+impl RuleId {
+    /// The rule itself.
+    pub fn rule(self) -> &'static Rule {
+        RULES
+            .iter()
+            .chain(PIXEL_RULES)
+            .find(|r| r.id == self)
+            .unwrap_or(&PIXEL_RULES[0])
+    }
+}
+
 /// One kind of identifier the guard looks for.
 #[derive(Debug)]
 pub struct Rule {
+    pub id: RuleId,
     /// The name used in findings and in acknowledgements (`rule = "patient-name"`).
     pub name: &'static str,
     /// What was found, for the message ("a medical record number").
@@ -46,7 +79,7 @@ pub struct Hit {
 
 impl PartialEq for Rule {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
+        self.id == other.id
     }
 }
 impl Eq for Rule {}
@@ -97,6 +130,7 @@ macro_rules! name {
 /// first, so "DOB: 03/14/1948" is one `dob` finding, not also a `full-date`.
 pub static RULES: &[Rule] = &[
     Rule {
+        id: RuleId::Mrn,
         name: "mrn",
         what: "a medical record number",
         fix: "remove the number; a teaching case never needs it",
@@ -107,6 +141,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::Accession,
         name: "accession",
         what: "an accession number",
         fix: "remove the accession number; it finds the study in the hospital's systems",
@@ -117,6 +152,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::Account,
         name: "account",
         what: "an account number",
         fix: "remove the account number",
@@ -127,6 +163,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::HealthPlan,
         name: "health-plan",
         what: "a health plan or insurance number",
         fix: "remove the insurance or health plan number",
@@ -138,6 +175,7 @@ pub static RULES: &[Rule] = &[
         check: has_digits_4,
     },
     Rule {
+        id: RuleId::Ssn,
         name: "ssn",
         what: "a social security number",
         fix: "remove the social security number",
@@ -149,6 +187,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::Dob,
         name: "dob",
         what: "a date of birth",
         fix: "remove the date of birth; give the age in years instead (\"90 or older\" above 89)",
@@ -163,6 +202,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::FullDate,
         name: "full-date",
         what: "a date more precise than a year",
         fix: "keep only the year, or say how long before or after (\"2 days later\"); every part of a patient's dates except the year identifies",
@@ -171,6 +211,7 @@ pub static RULES: &[Rule] = &[
         check: is_date,
     },
     Rule {
+        id: RuleId::AgeOver89,
         name: "age-over-89",
         what: "an age over 89",
         fix: "write \"90 or older\" (age = \"90 or older\"): single ages above 89 identify",
@@ -183,6 +224,7 @@ pub static RULES: &[Rule] = &[
         check: is_age,
     },
     Rule {
+        id: RuleId::Phone,
         name: "phone",
         what: "a phone or fax number",
         fix: "remove the phone number",
@@ -195,6 +237,7 @@ pub static RULES: &[Rule] = &[
         check: is_phone,
     },
     Rule {
+        id: RuleId::Email,
         name: "email",
         what: "an email address",
         fix: "remove the address (the site's own contact belongs in config.toml)",
@@ -203,6 +246,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::IpAddress,
         name: "ip-address",
         what: "an IP address",
         fix: "remove the address (of a PACS, workstation or home network)",
@@ -214,6 +258,7 @@ pub static RULES: &[Rule] = &[
         check: is_ip,
     },
     Rule {
+        id: RuleId::StreetAddress,
         name: "street-address",
         what: "a street address",
         fix: "remove the address; at most name the state",
@@ -226,6 +271,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::Zip,
         name: "zip",
         what: "a ZIP code",
         fix: "remove the ZIP code; at most name the state",
@@ -240,6 +286,7 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::PatientName,
         name: "patient-name",
         what: "a patient's name",
         fix: "remove the name; say \"the patient\", or a role (\"a 45-year-old teacher\")",
@@ -272,6 +319,7 @@ pub static RULES: &[Rule] = &[
 /// `privacy::dicom` (no text pattern: they are acknowledged by file name, like text findings).
 pub static PIXEL_RULES: &[Rule] = &[
     Rule {
+        id: RuleId::BurnedInAnnotation,
         name: "burned-in-annotation",
         what: "text may be burned into the pixels",
         fix: "check every frame and crop or black out any name, date or number burned into the image, then export it again with BurnedInAnnotation = NO",
@@ -280,6 +328,7 @@ pub static PIXEL_RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::RecognizableFeatures,
         name: "recognizable-features",
         what: "the image may show the patient's face",
         fix: "use an image that does not show the face (a 2-D slice rather than a surface render), or crop it out",
@@ -294,9 +343,11 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
     RULES.iter().chain(PIXEL_RULES).find(|r| r.name == name)
 }
 
-/// Whether `rule` is about a DICOM file's pixels (acknowledged by file name).
-pub fn is_pixel_rule(rule: &Rule) -> bool {
-    PIXEL_RULES.contains(rule)
+impl Rule {
+    /// Whether the rule is about a DICOM file's pixels (acknowledged by file name).
+    pub fn is_pixel_rule(&self) -> bool {
+        PIXEL_RULES.contains(self)
+    }
 }
 
 /// Every rule name, for "did you mean" hints.

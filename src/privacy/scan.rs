@@ -1,92 +1,24 @@
-//! Read a site's sources and find identifiers in them, with the place of each.
+//! Find identifiers in a site's sources, with the place of each.
 //!
-//! What is scanned: every Markdown file under `content/` (drafts too: drafts get shared), its
-//! body and the values of its front matter except the keys that are not patient data (`date`,
-//! `updated`, `authors`, `references`, templates, and the acknowledgements themselves); and the
-//! name of every file and folder under `content/` and `static/`. Images inside are not read
-//! here (`metadata` lists what they carry). The sources are read again rather than taken from
-//! the `Library`, which holds rendered HTML and no drafts.
+//! What is scanned: every Markdown record under `content/` (drafts too: drafts get shared) —
+//! its body and the front matter values of every key the key table marks as patient text (all
+//! but dates, the site's own people, citations, templates and the acknowledgements), unknown
+//! keys included; a file whose front matter does not parse is read whole. Then the name of
+//! every file and folder of `content/`, `static/` and the theme's `static/`, and the text files
+//! published as they are. Positions come from the record's tree, never from searching the text.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-use walkdir::WalkDir;
-
 use super::ack::{self, Ack};
-use super::rules::{self, Hit, Rule};
-use crate::content::front_matter::{self, Format};
+use super::finding::Finding;
+use super::rules::{self, Hit};
 use crate::diagnostic::Diagnostic;
-
-/// Front matter keys whose values are not about the patient (or not published as text).
-const NOT_PATIENT_DATA: &[&str] = &[
-    "date",
-    "updated",
-    "authors",
-    "references",
-    "privacy",
-    "template",
-    "page_template",
-];
-
-/// One identifier found in a source.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub path: PathBuf,
-    /// The path as printed: a file or folder name that is itself a finding is masked in it.
-    pub shown: PathBuf,
-    /// None for a file name.
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub rule: &'static Rule,
-    /// The match with its identifier masked: what may be printed.
-    pub masked: String,
-    /// The identifier itself and the line (or name) around it, to match acknowledgements.
-    /// Never printed.
-    pub(super) id: String,
-    pub(super) context: String,
-    pub draft: bool,
-}
-
-impl Finding {
-    pub fn diagnostic(&self) -> Diagnostic {
-        let mut d = Diagnostic::in_file(
-            &self.shown,
-            format!(
-                "privacy [{}]: {} `{}`{}",
-                self.rule.name,
-                self.rule.what,
-                self.masked,
-                if self.draft {
-                    " (in a draft: drafts get shared too)"
-                } else {
-                    ""
-                }
-            ),
-        );
-        if let Some(line) = self.line {
-            d = d.at(line, self.column.unwrap_or(1));
-        }
-        let ack = if rules::is_pixel_rule(self.rule) {
-            format!(
-                "If you have checked the pixels, acknowledge it in the case's front matter: \
-                 [[privacy.acknowledge]] with rule = \"{}\", text = \"{}\" (the file, or its stack folder), reason = what you checked",
-                self.rule.name, self.id
-            )
-        } else if self.line.is_some() {
-            format!(
-                "If it is not about a real person, acknowledge it in this file's front matter: \
-                 [[privacy.acknowledge]] with rule = \"{}\", text = the exact text, reason = why",
-                self.rule.name
-            )
-        } else {
-            "Rename it: a file or folder name is published as part of the address".to_string()
-        };
-        d.with_hint(format!("{}.\n{ack}", self.rule.fix))
-    }
-}
+use crate::front::{Document, Entry, Lines, Node, Record, Value, keys};
+use crate::source::{FileKind, Source, Sources};
 
 /// Everything one Markdown file yields.
+#[derive(Clone)]
 pub(super) struct FileScan {
     pub path: PathBuf,
     pub findings: Vec<Finding>,
@@ -99,206 +31,184 @@ pub(super) struct FileScan {
     pub date: Option<String>,
 }
 
-/// Every source file and folder of the site, relative paths under `content/` and `static/`.
-pub(super) struct Sources {
-    pub markdown: Vec<PathBuf>,
-    /// Files and folders whose names are scanned.
-    pub names: Vec<PathBuf>,
-    /// Files that may be images (everything that is not Markdown).
-    pub others: Vec<PathBuf>,
+/// A stretch of a file's text to scan: `range` as it is in the file, or (for a value written
+/// with escapes) the `decoded` value, whose findings are placed at the value's start.
+struct Span {
+    range: Range<usize>,
+    decoded: Option<String>,
 }
 
-fn is_hidden(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")
-}
-
-/// List the sources. Unreadable entries are skipped: `load` reports them.
-pub(super) fn sources(site: &Path) -> Sources {
-    let mut out = Sources {
-        markdown: Vec::new(),
-        names: Vec::new(),
-        others: Vec::new(),
-    };
-    for top in ["content", "static"] {
-        let root = site.join(top);
-        if !root.is_dir() {
-            continue;
-        }
-        let walker = WalkDir::new(&root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
-        for entry in walker.flatten() {
-            if entry.depth() == 0 {
-                continue;
-            }
-            let path = entry.path().to_path_buf();
-            out.names.push(path.clone());
-            if entry.file_type().is_file() {
-                if top == "content" && path.extension().is_some_and(|e| e == "md") {
-                    out.markdown.push(path);
-                } else {
-                    out.others.push(path);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Byte offsets of line starts, to turn an offset into a 1-based line and column.
-struct Lines(Vec<usize>);
-
-impl Lines {
-    fn new(text: &str) -> Lines {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines(starts)
-    }
-
-    /// Line and column (in characters) of byte `offset` in `text`.
-    fn at(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.0.partition_point(|&s| s <= offset);
-        let start = self.0[line - 1];
-        (line, text[start..offset].chars().count() + 1)
-    }
-
-    fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        let start = self.0[line - 1];
-        let end = self.0.get(line).copied().unwrap_or(text.len());
-        text[start..end].trim_end()
-    }
-}
-
-/// Scan one Markdown file: front matter values, body, acknowledgements.
-pub(super) fn markdown(path: &Path, exempt: &[String]) -> FileScan {
+/// Scan one Markdown record: its front matter values, its body, its acknowledgements, and for a
+/// bundle the DICOM files it publishes.
+pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> FileScan {
+    let path = &record.path;
+    let draft = record.is_draft();
+    let bundle_dir = (path.file_name().is_some_and(|n| n == "index.md"))
+        .then(|| path.parent().map(Path::to_path_buf))
+        .flatten();
+    let (acks, errors) = ack::read(path, record.fields.acknowledgements());
     let mut scan = FileScan {
-        path: path.to_path_buf(),
+        path: path.clone(),
         findings: Vec::new(),
-        acks: Vec::new(),
-        errors: Vec::new(),
-        bundle_dir: (path.file_name().is_some_and(|n| n == "index.md"))
-            .then(|| path.parent().map(Path::to_path_buf))
-            .flatten(),
-        date: None,
+        acks,
+        errors,
+        date: record
+            .fields
+            .date(keys::DATE)
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+        bundle_dir,
     };
-    // Unreadable or non-UTF-8 files are `load`'s to report; a lossy read still finds text.
-    let Ok(bytes) = std::fs::read(path) else {
-        return scan;
+    let text = record.text();
+    let spans = match record.doc() {
+        Some(doc) => document_spans(doc),
+        // Front matter that does not parse is `load`'s to report; every byte is read here.
+        None => vec![Span {
+            range: 0..text.len(),
+            decoded: None,
+        }],
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let text: &str = &text;
-    let mut draft = false;
-    // What is scanned: the file with the lines of non-patient keys blanked, so offsets stay.
-    let mut scanned = text.to_string();
-    if let Ok(split) = front_matter::split(path, text) {
-        let front_start = split.front.as_ptr() as usize - text.as_ptr() as usize;
-        for (range, key) in front_lines(split.front, split.format) {
-            let range = front_start + range.start..front_start + range.end;
-            if key.as_deref() == Some("draft") && text[range.clone()].contains("true") {
-                draft = true;
-            }
-            if key.as_deref() == Some("date") && scan.date.is_none() {
-                scan.date = text[range.clone()]
-                    .split_once(['=', ':'])
-                    .map(|(_, v)| v.trim().trim_matches(['"', '\'']))
-                    .and_then(|v| v.get(..10))
-                    .map(str::to_string);
-            }
-            if key
-                .as_deref()
-                .is_some_and(|k| NOT_PATIENT_DATA.contains(&k))
-            {
-                // Whole lines become ASCII spaces of the same byte length: the text stays
-                // valid UTF-8 and every offset still points at the same place in the file.
-                scanned.replace_range(range.clone(), &" ".repeat(range.len()));
-            }
-        }
-        let has = |k: &str| split.front.contains(k);
-        if has("privacy") || has("images") || has("stacks") {
-            // A front matter that does not parse is `load`'s to report.
-            if let Ok(map) = front_matter::parse(path, &split) {
-                let (acks, errors) = ack::read(path, &split, &map);
-                scan.acks = acks;
-                scan.errors = errors;
-                if let Some(bundle) = &scan.bundle_dir {
-                    scan.findings
-                        .extend(super::dicom::listed_findings(bundle, &map, draft));
-                }
+    let lines = Lines::new(text);
+    let mut seen = std::collections::HashSet::new();
+    for span in spans {
+        for f in scan_span(path, text, &lines, &span, exempt, draft) {
+            if seen.insert((f.line, f.column, f.rule.id)) {
+                scan.findings.push(f);
             }
         }
     }
-    let lines = Lines::new(text);
-    for hit in rules::find(&scanned) {
-        if is_exempt(&scanned[hit.span.clone()], exempt) {
-            continue;
-        }
-        let (line, column) = lines.at(text, hit.span.start);
-        scan.findings.push(Finding {
-            path: path.to_path_buf(),
-            shown: path.to_path_buf(),
-            line: Some(line),
-            column: Some(column),
-            rule: hit.rule,
-            masked: rules::mask(&scanned, &hit),
-            id: scanned[hit.id.clone()].to_string(),
-            context: lines.line_text(text, line).to_string(),
+    if let Some(dir) = &scan.bundle_dir {
+        scan.findings.extend(super::dicom::listed_findings(
+            dir,
+            &record.fields,
+            sources,
             draft,
-        });
+        ));
     }
     scan
 }
 
-/// Each line of front matter text with the top-level key it belongs to. A TOML table header
-/// (`[extra]`, `[[privacy.acknowledge]]`) owns every line after it; a YAML key at column 0
-/// owns the indented lines and list items below it.
-fn front_lines(front: &str, format: Format) -> Vec<(Range<usize>, Option<String>)> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    let mut in_table = false;
-    let mut offset = 0;
-    for line in front.split_inclusive('\n') {
-        let range = offset..offset + line.trim_end_matches(['\n', '\r']).len();
-        offset += line.len();
-        let trimmed = line.trim_start();
-        match format {
-            Format::Toml => {
-                if let Some(header) = trimmed.strip_prefix('[') {
-                    let name = header.trim_start_matches('[').trim_start();
-                    let end = name
-                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-                        .unwrap_or(name.len());
-                    if end > 0 && !trimmed.starts_with("[\"") {
-                        current = Some(name[..end].to_string());
-                        in_table = true;
-                    }
-                } else if !in_table && let Some(key) = toml_key(trimmed) {
-                    current = Some(key);
-                }
-            }
-            Format::Yaml => {
-                if !line.starts_with([' ', '\t', '-', '#'])
-                    && let Some((key, _)) = line.split_once(':')
-                {
-                    current = Some(key.trim().trim_matches(['"', '\'']).to_string());
-                }
-            }
+/// The parts of a document the guard reads: the body, and every value of a key that may hold
+/// patient text, each with its key (so "age = 93" reads as an age).
+fn document_spans(doc: &Document) -> Vec<Span> {
+    let mut out = vec![Span {
+        range: doc.split.body.clone(),
+        decoded: None,
+    }];
+    for entry in &doc.tree.entries {
+        if keys::get(&entry.key).is_some_and(|k| !k.patient_text) {
+            continue;
         }
-        out.push((range, current.clone()));
+        entry_spans(&doc.text, entry, &mut out);
     }
     out
 }
 
-/// The key of a TOML `key = value` line.
-fn toml_key(line: &str) -> Option<String> {
-    let (key, _) = line.split_once('=')?;
-    let key = key.trim().trim_matches(['"', '\'']);
-    (!key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-    .then(|| key.to_string())
+fn entry_spans(text: &str, entry: &Entry, out: &mut Vec<Span>) {
+    node_spans(text, entry.key_span.start, &entry.node, out);
+}
+
+fn node_spans(text: &str, label_start: usize, node: &Node, out: &mut Vec<Span>) {
+    match &node.value {
+        Value::Table(t) => t.entries.iter().for_each(|e| entry_spans(text, e, out)),
+        Value::List(items) => items
+            .iter()
+            .for_each(|item| node_spans(text, item.span.start, item, out)),
+        Value::Null => {}
+        value => {
+            // The key and its value as written; the value alone if the two are apart.
+            let range = if label_start <= node.span.start {
+                label_start..node.span.end
+            } else {
+                node.span.clone()
+            };
+            let raw = text.get(range.clone()).unwrap_or_default();
+            out.push(Span {
+                range: range.clone(),
+                decoded: None,
+            });
+            // A value written with escapes (`\u0031`) reads differently once decoded.
+            if let Value::Str(s) = value
+                && !raw.contains(s.as_str())
+            {
+                out.push(Span {
+                    range: node.span.start..node.span.start,
+                    decoded: Some(s.clone()),
+                });
+            }
+        }
+    }
+}
+
+fn scan_span(
+    path: &Path,
+    text: &str,
+    lines: &Lines,
+    span: &Span,
+    exempt: &[String],
+    draft: bool,
+) -> Vec<Finding> {
+    let (scanned, base) = match &span.decoded {
+        Some(d) => (d.as_str(), None),
+        None => match text.get(span.range.clone()) {
+            Some(t) => (t, Some(span.range.start)),
+            None => return Vec::new(),
+        },
+    };
+    rules::find(scanned)
+        .into_iter()
+        .filter(|hit| !is_exempt(&scanned[hit.span.clone()], exempt))
+        .map(|hit| {
+            let offset = base.map_or(span.range.start, |b| b + hit.span.start);
+            let (line, column) = lines.at(text, offset);
+            let context = match base {
+                Some(_) => lines.text(text, line).to_string(),
+                None => scanned.to_string(),
+            };
+            Finding {
+                path: path.to_path_buf(),
+                shown: path.to_path_buf(),
+                line: Some(line),
+                column: Some(column),
+                rule: hit.rule,
+                masked: rules::mask(scanned, &hit),
+                id: scanned[hit.id.clone()].to_string(),
+                context,
+                draft,
+            }
+        })
+        .collect()
+}
+
+/// The names scanned: every file and folder of the published roots.
+pub(super) fn names(sources: &Sources) -> Vec<&Path> {
+    sources
+        .files
+        .iter()
+        .filter(|s| published(s.root))
+        .map(|s| s.path.as_path())
+        .chain(
+            sources
+                .folders
+                .iter()
+                .filter(|f| published(f.root))
+                .map(|f| f.path.as_path()),
+        )
+        .collect()
+}
+
+/// Roots whose files and names reach the website as they are.
+pub(super) fn published(root: crate::source::Root) -> bool {
+    use crate::source::Root;
+    matches!(root, Root::Content | Root::Static | Root::ThemeStatic)
+}
+
+/// The text files published as they are.
+pub(super) fn text_assets(sources: &Sources) -> Vec<&Source> {
+    sources
+        .files
+        .iter()
+        .filter(|s| published(s.root) && s.kind == FileKind::Other && is_text(s))
+        .collect()
 }
 
 /// Files published byte for byte whose text is worth reading (larger ones are not text a
@@ -308,16 +218,17 @@ const TEXT_EXTENSIONS: &[&str] = &[
 ];
 const TEXT_LIMIT: u64 = 4 << 20;
 
+fn is_text(source: &Source) -> bool {
+    let ext = source
+        .name()
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase());
+    ext.is_some_and(|e| TEXT_EXTENSIONS.contains(&e.as_str())) && source.len <= TEXT_LIMIT
+}
+
 /// Scan a text file published as it is (`static/notes.txt`, a bundle's `table.csv`).
-pub(super) fn text_asset(path: &Path, exempt: &[String]) -> Vec<Finding> {
-    let is_text = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= TEXT_LIMIT);
-    if !is_text || !small {
-        return Vec::new();
-    }
+pub(super) fn text_asset(source: &Source, exempt: &[String]) -> Vec<Finding> {
+    let path = source.path.as_path();
     let Ok(bytes) = std::fs::read(path) else {
         return Vec::new();
     };
@@ -336,7 +247,7 @@ pub(super) fn text_asset(path: &Path, exempt: &[String]) -> Vec<Finding> {
                 rule: hit.rule,
                 masked: rules::mask(&text, &hit),
                 id: text[hit.id.clone()].to_string(),
-                context: lines.line_text(&text, line).to_string(),
+                context: lines.text(&text, line).to_string(),
                 draft: false,
             }
         })
@@ -405,59 +316,9 @@ fn is_exempt(matched: &str, exempt: &[String]) -> bool {
     exempt.iter().any(|e| e.contains(matched.trim()))
 }
 
-/// Scan every Markdown file, name and text asset, in parallel. Returns the Markdown files, and
-/// the findings in names and text assets (which only a bundle's `index.md` can acknowledge).
-pub(super) fn all(sources: &Sources, exempt: &[String]) -> (Vec<FileScan>, Vec<Finding>) {
-    let (files, names) = rayon::join(
-        || {
-            sources
-                .markdown
-                .par_iter()
-                .map(|p| markdown(p, exempt))
-                .collect::<Vec<_>>()
-        },
-        || {
-            let names = sources.names.par_iter().flat_map_iter(|p| name(p, exempt));
-            let texts = sources
-                .others
-                .par_iter()
-                .flat_map_iter(|p| text_asset(p, exempt));
-            names.chain(texts).collect::<Vec<_>>()
-        },
-    );
-    (files, names)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn front_lines_belong_to_their_key() {
-        let front = "title = \"A\"\nreferences = [\n  \"x 03/14/2023\",\n]\n[extra]\ndate = 1\n";
-        let keys: Vec<Option<String>> = front_lines(front, Format::Toml)
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect();
-        let k = |s: &str| Some(s.to_string());
-        assert_eq!(
-            keys,
-            [
-                k("title"),
-                k("references"),
-                k("references"),
-                k("references"),
-                k("extra"),
-                k("extra")
-            ]
-        );
-        let yaml = "title: A\nauthors:\n  - Jane\nage: 92\n";
-        let keys: Vec<_> = front_lines(yaml, Format::Yaml)
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect();
-        assert_eq!(keys, [k("title"), k("authors"), k("authors"), k("age")]);
-    }
 
     #[test]
     fn names_read_as_words() {

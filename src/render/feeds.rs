@@ -10,29 +10,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::config::{Config, FeedContent};
 use crate::content::{Library, Page};
-
-/// Which pages a feed lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedSource {
-    Site,
-    Section(usize),
-    Term { taxonomy: usize, term: usize },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedFormat {
-    Rss,
-    Atom,
-}
-
-impl FeedFormat {
-    pub fn file_name(self) -> &'static str {
-        match self {
-            FeedFormat::Rss => "rss.xml",
-            FeedFormat::Atom => "atom.xml",
-        }
-    }
-}
+use crate::types::{FeedFormat, FeedSource};
 
 /// Title, page URL path and the dated pages (newest first, limited) of a feed.
 fn select<'a>(
@@ -47,17 +25,17 @@ fn select<'a>(
             library.pages.iter().collect(),
         ),
         FeedSource::Section(i) => {
-            let s = &library.sections[i];
-            let name = s.front.title.clone().unwrap_or_default();
+            let s = library.section(i);
+            let name = s.title.clone().unwrap_or_default();
             (
                 format!("{name} · {}", config.title),
                 s.url.clone(),
-                s.pages.iter().map(|&p| &library.pages[p]).collect(),
+                s.pages.iter().map(|&p| library.page(p)).collect(),
             )
         }
         FeedSource::Term { taxonomy, term } => {
-            let t = &library.taxonomies[taxonomy];
-            let term = &t.terms[term];
+            let t = library.taxonomy(taxonomy);
+            let term = library.term(taxonomy, term);
             (
                 format!(
                     "{}: {} · {}",
@@ -66,17 +44,12 @@ fn select<'a>(
                     config.title
                 ),
                 term.url.clone(),
-                term.pages.iter().map(|&p| &library.pages[p]).collect(),
+                term.pages.iter().map(|&p| library.page(p)).collect(),
             )
         }
     };
-    pages.retain(|p| p.front.date.is_some());
-    pages.sort_by(|a, b| {
-        b.front
-            .date
-            .cmp(&a.front.date)
-            .then_with(|| a.rel.cmp(&b.rel))
-    });
+    pages.retain(|p| p.date().is_some());
+    pages.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.rel.cmp(&b.rel)));
     pages.truncate(config.feed_limit);
     (title, url, pages)
 }
@@ -149,29 +122,25 @@ struct Entry {
     content: Option<String>,
 }
 
-fn entry(page: &Page, config: &Config, library: &Library) -> Entry {
+fn entry(page: &Page, config: &Config, taxonomies: &[&str]) -> Entry {
     let origin = origin(config);
-    let date = page.front.date.unwrap_or_default();
-    let categories = page
-        .public_terms(library.taxonomies.iter().map(|t| t.config.name.as_str()))
-        .into_iter()
-        .cloned()
-        .collect();
+    let date = page.date().unwrap_or_default();
+    let categories = page.disclosure.all_terms(taxonomies).cloned().collect();
     let summary = page
         .summary
         .as_deref()
         .map(|s| absolute_urls(s, origin))
-        .or_else(|| page.front.description.clone().filter(|_| !page.is_quiz()));
+        .or_else(|| page.disclosure.description.clone());
     let content = match config.feed_content {
         FeedContent::Full => Some(absolute_urls(&page.content, origin)),
         FeedContent::Summary => None,
     };
     Entry {
-        title: page.public_title(),
+        title: page.disclosure.title.clone(),
         link: page.permalink.clone(),
         date,
-        updated: page.front.updated.unwrap_or(date),
-        authors: page.front.authors.clone(),
+        updated: page.updated().unwrap_or(date),
+        authors: page.authors().to_vec(),
         categories,
         summary,
         content,
@@ -186,7 +155,11 @@ pub fn render(
     library: &Library,
 ) -> String {
     let (title, url, pages) = select(source, config, library);
-    let entries: Vec<Entry> = pages.iter().map(|p| entry(p, config, library)).collect();
+    let taxonomies = library.taxonomy_names();
+    let entries: Vec<Entry> = pages
+        .iter()
+        .map(|p| entry(p, config, &taxonomies))
+        .collect();
     let link = config.permalink(&url);
     let head = Head {
         self_link: format!("{link}{}", format.file_name()),

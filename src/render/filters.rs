@@ -3,7 +3,7 @@
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-use crate::content::front_matter::parse_date;
+use crate::front::parse_date;
 
 pub fn register(tera: &mut Tera, config: &crate::config::Config) {
     tera.register_filter("date", date);

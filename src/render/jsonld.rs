@@ -4,14 +4,14 @@
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::content::{Kind, Library, Page};
+use crate::content::{Library, Page};
+use crate::front::{Kind, keys};
 
 /// The `<script type="application/ld+json">` body for `page`, safe to put inside a script tag.
 pub fn page(page: &Page, config: &Config, library: &Library) -> String {
     let publisher = json!({ "@type": "Organization", "name": config.author.as_deref().unwrap_or(&config.title) });
     let authors: Vec<Value> = page
-        .front
-        .authors
+        .authors()
         .iter()
         .map(|a| json!({ "@type": "Person", "name": a }))
         .collect();
@@ -24,8 +24,8 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
         },
         "@id": page.permalink,
         "url": page.permalink,
-        "name": page.public_title(),
-        "headline": page.public_title(),
+        "name": page.disclosure.title,
+        "headline": page.disclosure.title,
         "inLanguage": config.language,
         "isPartOf": { "@type": "WebSite", "name": config.title, "url": config.base_url },
         "publisher": publisher,
@@ -34,15 +34,15 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
     if !authors.is_empty() {
         obj.insert("author".into(), Value::Array(authors));
     }
-    if let Some(d) = page.front.date {
+    if let Some(d) = page.date() {
         obj.insert("datePublished".into(), json!(d.to_rfc3339()));
         obj.insert(
             "dateModified".into(),
-            json!(page.front.updated.unwrap_or(d).to_rfc3339()),
+            json!(page.updated().unwrap_or(d).to_rfc3339()),
         );
     }
-    let terms: Vec<&String> =
-        page.public_terms(library.taxonomies.iter().map(|t| t.config.name.as_str()));
+    let names = library.taxonomy_names();
+    let terms: Vec<&String> = page.disclosure.all_terms(&names).collect();
     if !terms.is_empty() {
         obj.insert("keywords".into(), json!(terms));
     }
@@ -58,14 +58,14 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
             "medicalAudience".into(),
             json!({ "@type": "MedicalAudience", "audienceType": "Clinician" }),
         );
-        if let Some(l) = &page.front.case.license {
+        if let Some(l) = page.fields.text(keys::LICENSE) {
             obj.insert("license".into(), json!(l));
         }
         // The case itself, as the scholarly kind of document it is.
         let mut report = json!({
             "@type": "MedicalScholarlyArticle",
             "publicationType": "Case Reports",
-            "headline": page.public_title(),
+            "headline": page.disclosure.title,
             "url": page.permalink,
             "mainEntityOfPage": { "@id": page.permalink },
         });
@@ -75,9 +75,7 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
                 r.insert(key.into(), v.clone());
             }
         }
-        if !page.is_quiz()
-            && let Some(d) = &page.front.case.diagnosis
-        {
+        if let Some(d) = &page.disclosure.about {
             let condition = json!({ "@type": "MedicalCondition", "name": d });
             obj.insert("about".into(), condition.clone());
             r.insert("about".into(), condition);
@@ -97,15 +95,15 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
     if let Some(image) = image {
         obj.insert("primaryImageOfPage".into(), image);
     }
-    let section = &library.sections[page.section];
+    let section = library.section(page.section);
     let mut crumbs = vec![(config.title.clone(), config.base_url.clone())];
     if !section.is_home() {
         crumbs.push((
-            section.front.title.clone().unwrap_or_default(),
+            section.title.clone().unwrap_or_default(),
             section.permalink.clone(),
         ));
     }
-    crumbs.push((page.public_title(), page.permalink.clone()));
+    crumbs.push((page.disclosure.title.clone(), page.permalink.clone()));
     let items: Vec<Value> = crumbs
         .into_iter()
         .enumerate()
@@ -120,9 +118,13 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
 }
 
 /// A text value of the page's `[extra]` table, under the first of `keys` present.
-fn extra<'p>(page: &'p Page, keys: &[&str]) -> Option<&'p str> {
-    keys.iter()
-        .find_map(|k| page.front.extra.get(*k).and_then(Value::as_str))
+fn extra<'p>(page: &'p Page, names: &[&str]) -> Option<&'p str> {
+    names.iter().find_map(|k| {
+        page.fields
+            .table(keys::EXTRA)
+            .get(*k)
+            .and_then(Value::as_str)
+    })
 }
 
 /// A person's page (faculty, residents): the person, named by the page title; the role and
@@ -131,11 +133,11 @@ fn person(page: &Page, image: Option<Value>) -> Value {
     let mut p = json!({
         "@type": "Person",
         "@id": format!("{}#person", page.permalink),
-        "name": page.front.title,
+        "name": page.title(),
         "url": page.permalink,
     });
     let o = p.as_object_mut().expect("a JSON object literal");
-    if let Some(d) = &page.front.description {
+    if let Some(d) = page.fields.text(keys::DESCRIPTION) {
         o.insert("description".into(), json!(d));
     }
     if let Some(role) = extra(page, &["role", "job_title"]) {
@@ -158,12 +160,12 @@ fn person(page: &Page, image: Option<Value>) -> Value {
 fn event(page: &Page, config: &Config, image: Option<Value>) -> Value {
     let mut e = json!({
         "@type": "Event",
-        "name": page.front.title,
+        "name": page.title(),
         "url": page.permalink,
         "organizer": { "@type": "Organization", "name": config.author.as_deref().unwrap_or(&config.title), "url": config.base_url },
     });
     let o = e.as_object_mut().expect("a JSON object literal");
-    if let Some(d) = page.front.date {
+    if let Some(d) = page.date() {
         o.insert("startDate".into(), json!(d.to_rfc3339()));
     }
     if let Some(end) = extra(page, &["end", "end_date"]) {
@@ -175,7 +177,7 @@ fn event(page: &Page, config: &Config, image: Option<Value>) -> Value {
             json!({ "@type": "Place", "name": place }),
         );
     }
-    if let Some(d) = &page.front.description {
+    if let Some(d) = page.fields.text(keys::DESCRIPTION) {
         o.insert("description".into(), json!(d));
     }
     if let Some(image) = image {

@@ -1,14 +1,15 @@
 //! Rendering: pages, lists and site files from the library, through Tera templates.
 //!
-//! Takes a loaded [`Library`] and a job of the plan, returns the bytes of one output file.
-//! Does no I/O apart from reading image headers while building views.
+//! Takes a loaded [`Library`] and returns the text of one output file: a page, a list, a feed,
+//! the sitemap. Does no I/O. What a page shows before its answer is its disclosure
+//! (`content::disclosure`); templates get the answer only on the case's own page.
 
 pub mod feeds;
 mod filters;
 mod jsonld;
 mod sitemap;
 pub mod templates;
-pub mod theme;
+
 mod views;
 
 use std::path::Path;
@@ -16,38 +17,18 @@ use std::path::Path;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::content::{Kind, Library};
+use crate::content::{Library, Page};
 use crate::diagnostic::Result;
+use crate::front::{Kind, keys};
 use crate::media;
+use crate::types::{
+    FeedFormat, FeedSource, PageId, Pager, SectionId, TaxonomyId, TermId, escape_html,
+};
 pub use templates::Templates;
 use views::Views;
 
 /// Number of newest cases and posts the home page lists.
 const HOME_LATEST: usize = 6;
-
-/// A page number of a paginated list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pager {
-    /// 1-based.
-    pub number: usize,
-    pub per_page: Option<usize>,
-}
-
-impl Pager {
-    /// How many pages a list of `n` items needs (at least one, even when empty).
-    pub fn count(n: usize, per_page: Option<usize>) -> usize {
-        per_page.map_or(1, |p| n.div_ceil(p).max(1))
-    }
-
-    /// URL path of page `number` of a list at `base` (which ends with `/`).
-    pub fn path(base: &str, number: usize) -> String {
-        if number == 1 {
-            base.to_string()
-        } else {
-            format!("{base}page/{number}/")
-        }
-    }
-}
 
 pub struct Renderer<'a> {
     config: &'a Config,
@@ -80,20 +61,15 @@ impl<'a> Renderer<'a> {
 
     /// Open Graph and X card values of a page: the image is its share card (cases and posts).
     /// A quiz shows its neutral title and description and no tag naming its answer.
-    fn page_social(&self, page: &crate::content::Page) -> Value {
-        let description = if page.is_quiz() {
-            format!(
-                "{}. A quiz case: look at the images, make your diagnosis, then reveal the answer.",
-                page.public_title()
-            )
-        } else {
-            page.front
-                .description
-                .clone()
-                .or_else(|| page.front.case.presentation.clone())
-                .or_else(|| page.summary.as_deref().map(filters::strip_tags))
-                .unwrap_or_else(|| self.config.description.clone().unwrap_or_default())
-        };
+    fn page_social(&self, page: &Page) -> Value {
+        // A quiz always has a (neutral) description, so the fallbacks never show its answer.
+        let description = page
+            .disclosure
+            .description
+            .clone()
+            .or_else(|| page.fields.text(keys::PRESENTATION).map(str::to_string))
+            .or_else(|| page.summary.as_deref().map(filters::strip_tags))
+            .unwrap_or_else(|| self.config.description.clone().unwrap_or_default());
         let image = page.card.as_ref().map(|card| {
             let mut m = tera::Map::new();
             m.insert("url".into(), Value::from(self.config.permalink(&card.url)));
@@ -102,22 +78,18 @@ impl<'a> Renderer<'a> {
             m.insert("alt".into(), Value::from(card.alt.clone()));
             Value::from(m)
         });
+        let names = self.library.taxonomy_names();
         let tags: Vec<Value> = page
-            .public_terms(
-                self.library
-                    .taxonomies
-                    .iter()
-                    .map(|t| t.config.name.as_str()),
-            )
-            .into_iter()
+            .disclosure
+            .all_terms(&names)
             .map(|t| Value::from(t.clone()))
             .collect();
         let mut m = tera::Map::new();
-        m.insert("title".into(), Value::from(page.public_title()));
+        m.insert("title".into(), Value::from(page.disclosure.title.clone()));
         m.insert("description".into(), Value::from(description));
         m.insert(
             "kind".into(),
-            Value::from(if page.front.date.is_some() {
+            Value::from(if page.date().is_some() {
                 "article"
             } else {
                 "website"
@@ -127,8 +99,7 @@ impl<'a> Renderer<'a> {
         m.insert("image".into(), image.unwrap_or_else(Value::none));
         m.insert(
             "published".into(),
-            page.front
-                .date
+            page.date()
                 .map_or_else(Value::none, |d| Value::from(d.to_rfc3339())),
         );
         m.insert("tags".into(), Value::from(tags));
@@ -152,9 +123,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// The feed of a section a page is listed in (none for the home section: the site feed is it).
-    fn section_feed(&self, section: usize) -> Option<(String, String)> {
-        let s = &self.library.sections[section];
-        (!s.is_home()).then(|| (s.front.title.clone().unwrap_or_default(), s.url.clone()))
+    fn section_feed(&self, section: SectionId) -> Option<(String, String)> {
+        let s = self.library.section(section);
+        (!s.is_home()).then(|| (s.title.clone().unwrap_or_default(), s.url.clone()))
     }
 
     /// `<link rel="alternate">` targets: the site's feeds, then those of the page's own list.
@@ -163,13 +134,10 @@ impl<'a> Renderer<'a> {
         let lists =
             std::iter::once((self.config.title.clone(), self.config.base_path.clone())).chain(own);
         for (title, dir) in lists {
-            for (format, mime) in [
-                (feeds::FeedFormat::Rss, "application/rss+xml"),
-                (feeds::FeedFormat::Atom, "application/atom+xml"),
-            ] {
+            for format in FeedFormat::ALL {
                 let mut m = tera::Map::new();
                 m.insert("title".into(), Value::from(title.clone()));
-                m.insert("type".into(), Value::from(mime));
+                m.insert("type".into(), Value::from(format.mime()));
                 m.insert(
                     "url".into(),
                     Value::from(format!("{dir}{}", format.file_name())),
@@ -190,15 +158,15 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    pub fn page(&self, index: usize) -> Result<String> {
-        let page = &self.library.pages[index];
-        let section = &self.library.sections[page.section];
+    pub fn page(&self, id: PageId) -> Result<String> {
+        let page = self.library.page(id);
+        let section = self.library.section(page.section);
         let by_kind = format!("{}.html", page.kind.as_str());
         let template = page
-            .front
-            .template
-            .clone()
-            .or_else(|| section.front.page_template.clone())
+            .fields
+            .text(keys::TEMPLATE)
+            .or(section.fields.text(keys::PAGE_TEMPLATE))
+            .map(str::to_string)
             .unwrap_or_else(|| {
                 if self.templates.has(&by_kind) {
                     by_kind
@@ -213,36 +181,31 @@ impl<'a> Renderer<'a> {
             "jsonld",
             Value::safe_string(&jsonld::page(page, self.config, self.library)),
         );
-        c.insert_value("page", self.views.page(index));
-        c.insert_value("section", self.views.sections[page.section].clone());
+        c.insert_value("page", self.views.own_page(id));
+        c.insert_value("section", self.views.section(page.section));
         self.templates.render(&template, &c, Some(&page.file))
     }
 
-    pub fn section(&self, index: usize, pager: Pager) -> Result<String> {
-        let section = &self.library.sections[index];
+    pub fn section(&self, id: SectionId, pager: Pager) -> Result<String> {
+        let section = self.library.section(id);
         let default = if section.is_home() {
             "index.html"
         } else {
             "section.html"
         };
-        let template = section
-            .front
-            .template
-            .clone()
-            .unwrap_or_else(|| default.to_string());
+        let template = section.fields.text(keys::TEMPLATE).unwrap_or(default);
         let url = Pager::path(&section.url, pager.number);
         let mut c = self.context(&url);
-        c.insert_value("feeds", self.feed_links(self.section_feed(index)));
+        c.insert_value("feeds", self.feed_links(self.section_feed(id)));
         let title = section
-            .front
             .title
             .clone()
             .unwrap_or_else(|| self.config.title.clone());
         c.insert_value(
             "social",
-            self.list_social(&title, section.front.description.as_deref(), &url),
+            self.list_social(&title, section.description(), &url),
         );
-        c.insert_value("section", self.views.sections[index].clone());
+        c.insert_value("section", self.views.section(id));
         c.insert_value(
             "paginator",
             self.paginator(&section.pages, &section.url, pager),
@@ -255,19 +218,19 @@ impl<'a> Renderer<'a> {
             .file
             .as_deref()
             .unwrap_or(Path::new("content/_index.md"));
-        self.templates.render(&template, &c, Some(origin))
+        self.templates.render(template, &c, Some(origin))
     }
 
-    pub fn taxonomy_list(&self, index: usize) -> Result<String> {
-        let tax = &self.library.taxonomies[index];
+    pub fn taxonomy_list(&self, id: TaxonomyId) -> Result<String> {
+        let tax = self.library.taxonomy(id);
         let mut c = self.context(&tax.url);
-        c.insert_value("taxonomy", self.taxonomies[index].clone());
+        c.insert_value("taxonomy", self.taxonomies[id.0].clone());
         self.templates.render("taxonomy_list.html", &c, None)
     }
 
-    pub fn taxonomy_term(&self, index: usize, term: usize, pager: Pager) -> Result<String> {
-        let tax = &self.library.taxonomies[index];
-        let t = &tax.terms[term];
+    pub fn taxonomy_term(&self, id: TaxonomyId, term: TermId, pager: Pager) -> Result<String> {
+        let tax = self.library.taxonomy(id);
+        let t = self.library.term(id, term);
         let mut c = self.context(&Pager::path(&t.url, pager.number));
         let own = tax.config.feed.then(|| {
             (
@@ -276,7 +239,7 @@ impl<'a> Renderer<'a> {
             )
         });
         c.insert_value("feeds", self.feed_links(own));
-        c.insert_value("taxonomy", self.taxonomies[index].clone());
+        c.insert_value("taxonomy", self.taxonomies[id.0].clone());
         c.insert_value("term", views::term(t));
         c.insert_value("paginator", self.paginator(&t.pages, &t.url, pager));
         self.templates.render("taxonomy_term.html", &c, None)
@@ -287,7 +250,7 @@ impl<'a> Renderer<'a> {
         self.templates.render("404.html", &c, None)
     }
 
-    pub fn feed(&self, source: feeds::FeedSource, format: feeds::FeedFormat) -> String {
+    pub fn feed(&self, source: FeedSource, format: FeedFormat) -> String {
         feeds::render(source, format, self.config, self.library)
     }
 
@@ -303,29 +266,22 @@ impl<'a> Renderer<'a> {
     }
 
     fn latest(&self, kind: Kind) -> Value {
-        let mut pages: Vec<usize> = (0..self.library.pages.len())
-            .filter(|&i| self.library.pages[i].kind == kind)
+        let mut pages: Vec<PageId> = self
+            .library
+            .page_ids()
+            .filter(|&i| self.library.page(i).kind == kind)
             .collect();
         pages.sort_by(|&a, &b| {
-            let (pa, pb) = (&self.library.pages[a], &self.library.pages[b]);
-            pb.front
-                .date
-                .cmp(&pa.front.date)
-                .then_with(|| pa.rel.cmp(&pb.rel))
+            let (pa, pb) = (self.library.page(a), self.library.page(b));
+            pb.date().cmp(&pa.date()).then_with(|| pa.rel.cmp(&pb.rel))
         });
         pages.truncate(HOME_LATEST);
         self.views.pages_of(&pages)
     }
 
-    fn paginator(&self, pages: &[usize], base: &str, pager: Pager) -> Value {
+    fn paginator(&self, pages: &[PageId], base: &str, pager: Pager) -> Value {
         let total = Pager::count(pages.len(), pager.per_page);
-        let slice = match pager.per_page {
-            Some(per) => {
-                let start = (pager.number - 1) * per;
-                &pages[start.min(pages.len())..(start + per).min(pages.len())]
-            }
-            None => pages,
-        };
+        let slice = pager.slice(pages);
         let mut m = tera::Map::new();
         let url = |n: usize| Value::from(Pager::path(base, n));
         m.insert("pages".into(), self.views.pages_of(slice));
@@ -364,20 +320,4 @@ pub fn redirect(to: &str) -> String {
          <meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
          <body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body></html>\n"
     )
-}
-
-/// Escape text for HTML content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -8,7 +8,7 @@ pub fn render(library: &Library) -> String {
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut entry = |loc: &str, lastmod: Option<String>| {
         out.push_str("  <url><loc>");
-        out.push_str(&super::escape_html(loc));
+        out.push_str(&crate::types::escape_html(loc));
         out.push_str("</loc>");
         if let Some(d) = lastmod {
             out.push_str("<lastmod>");
@@ -22,9 +22,8 @@ pub fn render(library: &Library) -> String {
     }
     for p in &library.pages {
         let date = p
-            .front
-            .updated
-            .or(p.front.date)
+            .updated()
+            .or(p.date())
             .map(|d| d.format("%Y-%m-%d").to_string());
         entry(&p.permalink, date);
     }

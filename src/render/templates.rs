@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use tera::{ErrorKind, Tera};
 
-use super::{filters, theme};
+use super::filters;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Errors, Result, io_error};
+use crate::source::{Root, Sources};
+use crate::theme;
 
 /// Compiled templates and where each came from (for error messages).
 pub struct Templates {
@@ -17,19 +19,21 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Compile the templates a site uses.
-    pub fn load(site_dir: &Path, config: &Config) -> Result<Templates> {
+    /// Compile the templates a site uses: the built-in theme's, replaced by name by the chosen
+    /// theme's, replaced by the site's own (`files`: the source list).
+    pub fn load(files: &Sources, config: &Config) -> Result<Templates> {
         let mut sources: HashMap<String, (PathBuf, String)> = theme::templates()
             .map(|(name, src)| {
                 let origin = PathBuf::from(format!("(built-in theme) templates/{name}"));
                 (name.to_string(), (origin, src.to_string()))
             })
             .collect();
-        if let Some(name) = &config.theme {
-            let dir = theme_dir(site_dir, name)?;
-            read_dir_templates(&dir.join("templates"), &mut sources)?;
+        for root in [Root::ThemeTemplates, Root::Templates] {
+            for source in files.in_root(root) {
+                let text = read_template(&source.path)?;
+                sources.insert(source.rel.clone(), (source.path.clone(), text));
+            }
         }
-        read_dir_templates(&site_dir.join("templates"), &mut sources)?;
 
         let mut tera = Tera::new();
         filters::register(&mut tera, config);
@@ -85,12 +89,13 @@ impl Templates {
                 } else {
                     "see the template reference in the README"
                 };
-                Diagnostic::in_file(
-                    path,
-                    format!("{kind}: {}{while_rendering}", report.message()),
-                )
-                .at(span.start_line, span.start_col + 1)
-                .with_hint(hint)
+                let d = Diagnostic::in_file(path, format!("{kind}: {}", report.message()))
+                    .at(span.start_line, span.start_col + 1)
+                    .with_hint(hint);
+                match rendering {
+                    Some(p) => d.with_context(format!("while rendering {}", p.display())),
+                    None => d,
+                }
             }
             ErrorKind::MissingParent { current, parent } => Diagnostic::in_file(
                 self.origin(current),
@@ -113,58 +118,11 @@ impl Templates {
     }
 }
 
-fn theme_dir(site_dir: &Path, name: &str) -> Result<PathBuf> {
-    let dir = site_dir.join("themes").join(name);
-    if !dir.is_dir() {
-        return Err(Diagnostic::in_file(
-            site_dir.join("config.toml"),
-            format!("theme \"{name}\" not found: {} does not exist", dir.display()),
-        )
-        .with_hint("put the theme in themes/NAME/ in the site folder, or remove `theme` to use the built-in theme")
-        .into());
-    }
-    Ok(dir)
-}
-
-/// Static folders of the theme chain, lowest priority first (the built-in theme is embedded).
-pub fn static_dirs(site_dir: &Path, config: &Config) -> Result<Vec<PathBuf>> {
-    let mut dirs = Vec::new();
-    if let Some(name) = &config.theme {
-        dirs.push(theme_dir(site_dir, name)?.join("static"));
-    }
-    dirs.push(site_dir.join("static"));
-    Ok(dirs.into_iter().filter(|d| d.is_dir()).collect())
-}
-
-fn read_dir_templates(dir: &Path, into: &mut HashMap<String, (PathBuf, String)>) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            Diagnostic::in_file(
-                e.path().unwrap_or(dir),
-                format!("could not read templates: {e}"),
-            )
-        })?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the template", &e))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Diagnostic::in_file(path, "the template is not valid UTF-8 text")
-                .with_hint("save it as UTF-8")
-        })?;
-        into.insert(name, (path.to_path_buf(), text));
-    }
-    Ok(())
+fn read_template(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the template", &e))?;
+    String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::in_file(path, "the template is not valid UTF-8 text")
+            .with_hint("save it as UTF-8")
+            .into()
+    })
 }

@@ -1,8 +1,11 @@
 //! What templates see: plain serialisable views of pages, sections and taxonomies.
 //!
 //! Each page's view is built once, converted to a Tera value (reference-counted, so putting it
-//! in many list pages costs a pointer copy), and reused by every template that shows it.
-//! A quiz page's view never carries its real title or diagnosis outside `answer` fields.
+//! in many list pages costs a pointer copy), and reused by every template that shows it. A
+//! view shows what the page's disclosure allows before its answer; the answer itself (the real
+//! title, diagnosis, certainty, differential, teaching points, references, the answer part of
+//! the body and the terms that name it) is `page.answer`, which exists only in the context of
+//! the case's own page, where the theme puts it in the answer block.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -11,8 +14,10 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::config::Config;
-use crate::content::{Kind, Library, Page, Picture, Section, Stack, Term};
+use crate::content::{Library, Page, Section, Term};
+use crate::front::{Kind, keys};
 use crate::markdown::{Heading, render_inline};
+use crate::types::{PageId, Picture, SectionId, Stack};
 
 #[derive(Serialize)]
 struct Link<'a> {
@@ -137,34 +142,45 @@ fn stack_view(s: &Stack) -> StackView<'_> {
     }
 }
 
+/// What a case shows before its answer.
 #[derive(Serialize)]
 struct CaseView<'a> {
     age: Option<&'a str>,
     sex: Option<&'a str>,
     presentation: Option<&'a str>,
-    diagnosis: Option<&'a str>,
-    certainty: Option<&'a str>,
-    differential: &'a [String],
-    teaching_points: Vec<String>,
-    references: Vec<String>,
     license: Option<&'a str>,
     images: Vec<PictureView<'a>>,
     stacks: Vec<StackView<'a>>,
 }
 
+/// What only a case's answer shows (for a case that is not a quiz, everything here is shown
+/// at once, but it still lives here).
+#[derive(Serialize)]
+struct AnswerView<'a> {
+    /// The author's title.
+    title: &'a str,
+    diagnosis: Option<&'a str>,
+    certainty: Option<&'a str>,
+    differential: &'a [String],
+    teaching_points: Vec<String>,
+    references: Vec<String>,
+    /// HTML of the body after `<!-- answer -->`.
+    content: Option<&'a str>,
+    /// Terms that name the diagnosis or a differential, by taxonomy.
+    taxonomies: BTreeMap<&'a str, Vec<Link<'a>>>,
+}
+
 #[derive(Serialize)]
 struct Neighbour<'a> {
-    title: String,
+    title: &'a str,
     url: &'a str,
 }
 
 #[derive(Serialize)]
 struct PageView<'a> {
     /// Safe to show before a quiz is answered.
-    title: String,
-    /// The author's title; for a quiz, show it only inside the answer.
-    real_title: &'a str,
-    description: Option<String>,
+    title: &'a str,
+    description: Option<&'a str>,
     date: Option<String>,
     datetime: Option<String>,
     updated: Option<String>,
@@ -174,8 +190,8 @@ struct PageView<'a> {
     url: &'a str,
     permalink: &'a str,
     slug: &'a str,
+    /// HTML of the body; for a quiz, the part before the answer.
     content: &'a str,
-    answer: Option<&'a str>,
     summary: Option<&'a str>,
     reading_time: usize,
     word_count: usize,
@@ -215,14 +231,33 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page(&self, index: usize) -> Value {
-        self.pages[index]
-            .get_or_init(|| page_view(&self.library.pages[index], self.library, self.config))
+    /// The view of a page as lists show it: never its answer.
+    pub fn page(&self, id: PageId) -> Value {
+        self.pages[id.0]
+            .get_or_init(|| page_view(self.library.page(id), self.library, self.config))
             .clone()
     }
 
-    pub fn pages_of(&self, indices: &[usize]) -> Value {
-        Value::from(indices.iter().map(|&i| self.page(i)).collect::<Vec<_>>())
+    /// The view of a page for its own page: with `answer` for a case.
+    pub fn own_page(&self, id: PageId) -> Value {
+        let view = self.page(id);
+        let page = self.library.page(id);
+        if page.kind != Kind::Case {
+            return view;
+        }
+        let Some(mut map) = view.as_map().cloned() else {
+            return view;
+        };
+        map.insert("answer".into(), answer_view(page, self.library));
+        Value::from(map)
+    }
+
+    pub fn pages_of(&self, ids: &[PageId]) -> Value {
+        Value::from(ids.iter().map(|&i| self.page(i)).collect::<Vec<_>>())
+    }
+
+    pub fn section(&self, id: SectionId) -> Value {
+        self.sections[id.0].clone()
     }
 }
 
@@ -230,88 +265,107 @@ fn date_string(d: &Option<chrono::DateTime<chrono::FixedOffset>>) -> Option<Stri
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// Links to the terms `names` of each taxonomy.
+fn term_links<'a>(
+    library: &'a Library,
+    names: &'a BTreeMap<String, Vec<String>>,
+) -> BTreeMap<&'a str, Vec<Link<'a>>> {
+    library
+        .taxonomies
+        .iter()
+        .map(|tax| {
+            let links = names
+                .get(&tax.config.name)
+                .into_iter()
+                .flatten()
+                .map(|name| Link {
+                    name,
+                    url: tax.term(name).map_or("", |t| t.url.as_str()),
+                })
+                .collect();
+            (tax.config.name.as_str(), links)
+        })
+        .collect()
+}
+
 fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
-    let front = &page.front;
-    let case = (page.kind == Kind::Case).then(|| {
-        let c = &front.case;
-        CaseView {
-            age: c.age.as_deref(),
-            sex: c.sex.as_deref(),
-            presentation: c.presentation.as_deref(),
-            diagnosis: c.diagnosis.as_deref(),
-            certainty: c.certainty.as_deref(),
-            differential: &c.differential,
-            teaching_points: c.teaching_points.iter().map(|t| render_inline(t)).collect(),
-            references: c.references.iter().map(|r| render_inline(r)).collect(),
-            license: c.license.as_deref(),
-            images: page
-                .gallery
-                .iter()
-                .filter_map(|p| picture_view(p, config.images.thumbnail))
-                .collect(),
-            stacks: page.stacks.iter().map(stack_view).collect(),
-        }
+    let fields = &page.fields;
+    let case = (page.kind == Kind::Case).then(|| CaseView {
+        age: fields.text(keys::AGE),
+        sex: fields.text(keys::SEX),
+        presentation: fields.text(keys::PRESENTATION),
+        license: fields.text(keys::LICENSE),
+        images: page
+            .gallery
+            .iter()
+            .filter_map(|p| picture_view(p, config.images.thumbnail))
+            .collect(),
+        stacks: page.stacks.iter().map(stack_view).collect(),
     });
-    let title = page.public_title();
-    let description = if page.is_quiz() {
-        Some(format!(
-            "{title}. A quiz case: look at the images, make your diagnosis, then reveal the answer."
-        ))
-    } else {
-        front.description.clone()
-    };
-    let mut taxonomies = BTreeMap::new();
-    for tax in &library.taxonomies {
-        let links: Vec<Link<'_>> = front
-            .taxonomies
-            .get(&tax.config.name)
-            .into_iter()
-            .flatten()
-            .filter_map(|name| tax.term(name))
-            .map(|t| Link {
-                name: &t.name,
-                url: &t.url,
-            })
-            .collect();
-        taxonomies.insert(tax.config.name.as_str(), links);
-    }
-    let section = &library.sections[page.section];
-    let neighbour = |i: Option<usize>| {
-        i.map(|i| Neighbour {
-            title: library.pages[i].public_title(),
-            url: &library.pages[i].url,
+    let section = library.section(page.section);
+    let neighbour = |id: Option<PageId>| {
+        id.map(|id| {
+            let p = library.page(id);
+            Neighbour {
+                title: &p.disclosure.title,
+                url: &p.url,
+            }
         })
     };
     let view = PageView {
-        title,
-        real_title: &front.title,
-        description,
-        date: date_string(&front.date),
-        datetime: front.date.map(|d| d.to_rfc3339()),
-        updated: date_string(&front.updated),
-        authors: &front.authors,
+        title: &page.disclosure.title,
+        description: page.disclosure.description.as_deref(),
+        date: date_string(&page.date()),
+        datetime: page.date().map(|d| d.to_rfc3339()),
+        updated: date_string(&page.updated()),
+        authors: page.authors(),
         kind: page.kind.as_str(),
         is_quiz: page.is_quiz(),
         url: &page.url,
         permalink: &page.permalink,
         slug: &page.slug,
         content: &page.content,
-        answer: page.answer.as_deref(),
         summary: page.summary.as_deref(),
         reading_time: page.reading_time,
         word_count: page.word_count,
         toc: &page.headings,
-        taxonomies,
-        extra: &front.extra,
+        taxonomies: term_links(library, &page.disclosure.terms),
+        extra: fields.table(keys::EXTRA),
         case,
         section: Link {
-            name: section.front.title.as_deref().unwrap_or(""),
+            name: section.title.as_deref().unwrap_or(""),
             url: &section.url,
         },
         higher: neighbour(page.higher),
         lower: neighbour(page.lower),
     };
     Value::from_serializable(&view)
+}
+
+fn answer_view(page: &Page, library: &Library) -> Value {
+    let fields = &page.fields;
+    Value::from_serializable(&AnswerView {
+        title: page.title(),
+        diagnosis: fields.text(keys::DIAGNOSIS),
+        certainty: fields.text(keys::CERTAINTY),
+        differential: fields.list(keys::DIFFERENTIAL),
+        teaching_points: fields
+            .list(keys::TEACHING_POINTS)
+            .iter()
+            .map(|t| render_inline(t))
+            .collect(),
+        references: fields
+            .list(keys::REFERENCES)
+            .iter()
+            .map(|r| render_inline(r))
+            .collect(),
+        content: page.answer.as_deref(),
+        // Only the taxonomies with such terms: an answer without any shows no term list.
+        taxonomies: term_links(library, &page.disclosure.hidden_terms)
+            .into_iter()
+            .filter(|(_, links)| !links.is_empty())
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -329,8 +383,8 @@ struct SectionView<'a> {
 
 fn section_view(section: &Section, library: &Library) -> Value {
     let view = SectionView {
-        title: section.front.title.as_deref(),
-        description: section.front.description.as_deref(),
+        title: section.title.as_deref(),
+        description: section.description(),
         url: &section.url,
         permalink: &section.permalink,
         content: &section.content,
@@ -340,14 +394,14 @@ fn section_view(section: &Section, library: &Library) -> Value {
             .subsections
             .iter()
             .map(|&s| {
-                let s = &library.sections[s];
+                let s = library.section(s);
                 Link {
-                    name: s.front.title.as_deref().unwrap_or(""),
+                    name: s.title.as_deref().unwrap_or(""),
                     url: &s.url,
                 }
             })
             .collect(),
-        extra: &section.front.extra,
+        extra: section.fields.table(keys::EXTRA),
     };
     Value::from_serializable(&view)
 }
@@ -451,18 +505,18 @@ pub fn menu(config: &Config, library: &Library) -> Value {
             let sections = home
                 .subsections
                 .iter()
-                .map(|&s| &library.sections[s])
+                .map(|&s| library.section(s))
                 .map(|s| MenuLink {
-                    name: s.front.title.clone().unwrap_or_default(),
+                    name: s.title.clone().unwrap_or_default(),
                     url: s.url.clone(),
                 });
             let pages = home
                 .pages
                 .iter()
-                .map(|&p| &library.pages[p])
+                .map(|&p| library.page(p))
                 .filter(|p| p.kind == Kind::Page)
                 .map(|p| MenuLink {
-                    name: p.front.title.clone(),
+                    name: p.disclosure.title.clone(),
                     url: p.url.clone(),
                 });
             sections.chain(pages).collect()

@@ -16,17 +16,15 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 use tokio_stream::{Stream, StreamExt, wrappers::BroadcastStream};
 
-use super::site::{Body, Files, RELOAD_TAG};
+use super::site::{Body, Files, RELOAD_TAG, Reload};
 
 const SCRIPT: &str = include_str!("livereload.js");
 
 /// A message to every open page.
 #[derive(Debug, Clone)]
 pub enum Message {
-    /// Pages at these URL paths changed (`*`: all).
-    Reload(Vec<String>),
-    /// Only stylesheets changed.
-    Css,
+    /// Pages changed, or only stylesheets.
+    Reload(Reload),
     /// The last rebuild failed: the diagnostics, as JSON.
     Failed(String),
     /// The site builds again.
@@ -124,10 +122,14 @@ async fn events(
 
 fn event(message: &Message) -> Event {
     match message {
-        Message::Reload(urls) => Event::default()
+        Message::Reload(Reload::Stylesheets) => Event::default().event("css").data("{}"),
+        // The script's protocol: `*` means every page.
+        Message::Reload(Reload::All) => Event::default()
+            .event("reload")
+            .data(serde_json::json!({ "urls": ["*"] }).to_string()),
+        Message::Reload(Reload::Pages(urls)) => Event::default()
             .event("reload")
             .data(serde_json::json!({ "urls": urls }).to_string()),
-        Message::Css => Event::default().event("css").data("{}"),
         Message::Failed(json) => Event::default().event("build-error").data(json.as_str()),
         Message::Fixed => Event::default().event("build-ok").data("{}"),
     }

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use super::cache::Cache;
 use crate::diagnostic::{Diagnostic, Errors};
+use crate::types::{DicomFrame, OutPath};
 use text::{Engine, Style};
 
 /// Card size: what X, LinkedIn, Facebook, Slack and others show at full width (1.91:1).
@@ -45,12 +46,11 @@ pub struct CardText {
 pub struct CardJob {
     pub source: Option<PathBuf>,
     /// For a DICOM key image: its frame and window.
-    pub dicom: Option<crate::media::dicom::DicomFrame>,
+    pub dicom: Option<DicomFrame>,
     pub text: CardText,
     /// See [`key`].
     pub key: blake3::Hash,
-    /// Output path relative to the output root.
-    pub output: String,
+    pub output: OutPath,
 }
 
 /// What the card stage did, for the build summary.
@@ -74,16 +74,24 @@ fn fonts_key() -> &'static blake3::Hash {
     })
 }
 
-/// The cache key of a card: everything that shapes its pixels.
-pub fn key(source: Option<&[u8]>, text: &CardText) -> blake3::Hash {
+/// The cache key of a card: everything that shapes its pixels. `image` is the hash of the key
+/// image's bytes and, for DICOM, the frame and window shown.
+pub fn key(image: Option<(&blake3::Hash, Option<DicomFrame>)>, text: &CardText) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     h.update(CARD_VERSION.as_bytes());
     h.update(fonts_key().as_bytes());
     h.update(format!(";{WIDTH}x{HEIGHT};").as_bytes());
-    match source {
-        Some(bytes) => h.update(blake3::hash(bytes).as_bytes()),
-        None => h.update(b"no image"),
-    };
+    match image {
+        Some((hash, dicom)) => {
+            h.update(hash.as_bytes());
+            if let Some(frame) = dicom {
+                h.update(frame.key().as_bytes());
+            }
+        }
+        None => {
+            h.update(b"no image");
+        }
+    }
     // Lengths first, so moving text from one field to the next changes the key.
     for field in [&text.headline, &text.label, &text.footer] {
         h.update(&(field.len() as u64).to_le_bytes());
@@ -96,7 +104,7 @@ pub fn key(source: Option<&[u8]>, text: &CardText) -> blake3::Hash {
 pub fn process(
     jobs: &[CardJob],
     cache: &Cache,
-    dest: &(dyn Fn(&str) -> Result<PathBuf, Diagnostic> + Sync),
+    dest: &(dyn Fn(&OutPath) -> Result<PathBuf, Diagnostic> + Sync),
 ) -> Result<CardStats, Errors> {
     let results: Vec<Result<Option<Duration>, Diagnostic>> = jobs
         .par_iter()
@@ -139,11 +147,7 @@ pub fn process(
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        Ok(stats)
-    } else {
-        Err(Errors(errors))
-    }
+    Errors::or_ok(errors, stats)
 }
 
 // The design. Colours are the default theme's dark palette, so a card looks like the site.
@@ -395,14 +399,20 @@ mod tests {
     #[test]
     fn keys_change_with_image_text_and_field() {
         let t = text();
-        let base = key(Some(b"png"), &t);
-        assert_eq!(base, key(Some(b"png"), &t));
-        assert_ne!(base, key(Some(b"other"), &t));
+        let (png, other) = (blake3::hash(b"png"), blake3::hash(b"other"));
+        let base = key(Some((&png, None)), &t);
+        assert_eq!(base, key(Some((&png, None)), &t));
+        assert_ne!(base, key(Some((&other, None)), &t));
         assert_ne!(base, key(None, &t));
+        let bone = DicomFrame {
+            frame: 0,
+            window: crate::types::Window::preset("bone").unwrap(),
+        };
+        assert_ne!(base, key(Some((&png, Some(bone))), &t));
         let mut moved = t.clone();
         moved.headline = format!("{} CT", t.headline);
         moved.label = "· Abdominal".into();
-        assert_ne!(base, key(Some(b"png"), &moved));
+        assert_ne!(base, key(Some((&png, None)), &moved));
     }
 
     #[test]

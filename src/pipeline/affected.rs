@@ -8,17 +8,16 @@ use std::collections::HashSet;
 
 use crate::content::Library;
 use crate::plan::Job;
-use crate::render::Pager;
-use crate::render::feeds::FeedSource;
+use crate::types::{FeedSource, PageId, Pager};
 
 /// Whether `job` (of the plan of `new`) must be rendered again after the pages `changed` were
 /// edited, turning `old` into `new`. Page and section indices are the same in both libraries:
 /// an edit that would renumber them is a full rebuild, decided before this is asked.
-pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<usize>) -> bool {
-    let touches = |list: &[usize]| list.iter().any(|i| changed.contains(i));
+pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<PageId>) -> bool {
+    let touches = |list: &[PageId]| list.iter().any(|i| changed.contains(i));
     match job {
         Job::Page(i) => {
-            let (o, n) = (&old.pages[*i], &new.pages[*i]);
+            let (o, n) = (old.page(*i), new.page(*i));
             // A page shows its neighbours' titles: a re-sort or a renamed neighbour changes it.
             changed.contains(i)
                 || (o.lower, o.higher) != (n.lower, n.higher)
@@ -28,7 +27,7 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
                     .any(|j| changed.contains(&j))
         }
         Job::Section(s, pager) => {
-            let (o, n) = (&old.sections[*s], &new.sections[*s]);
+            let (o, n) = (old.section(*s), new.section(*s));
             // The home page lists the newest pages of the whole site.
             n.is_home() || slice_changed(&o.pages, &n.pages, *pager, changed)
         }
@@ -37,19 +36,21 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
             term,
             pager,
         } => {
-            let n = &new.taxonomies[*taxonomy].terms[*term];
-            let o = old.taxonomies[*taxonomy]
+            let n = new.term(*taxonomy, *term);
+            let o = old
+                .taxonomy(*taxonomy)
                 .term(&n.name)
                 .map_or(&[][..], |t| &t.pages[..]);
             slice_changed(o, &n.pages, *pager, changed)
         }
         Job::Feed(FeedSource::Section(s), _) => {
-            touches(&old.sections[*s].pages) || touches(&new.sections[*s].pages)
+            touches(&old.section(*s).pages) || touches(&new.section(*s).pages)
         }
         Job::Feed(FeedSource::Term { taxonomy, term }, _) => {
-            let n = &new.taxonomies[*taxonomy].terms[*term];
+            let n = new.term(*taxonomy, *term);
             touches(&n.pages)
-                || old.taxonomies[*taxonomy]
+                || old
+                    .taxonomy(*taxonomy)
                     .term(&n.name)
                     .is_some_and(|t| touches(&t.pages))
         }
@@ -62,28 +63,18 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
         Job::Redirect(_)
         | Job::NotFound
         | Job::Robots
-        | Job::Asset(_)
-        | Job::Static(_)
+        | Job::Asset { .. }
+        | Job::Static { .. }
         | Job::ThemeStatic(_)
         | Job::ImageVariant(_) => false,
     }
 }
 
 /// Whether one page of a paginated list shows other entries, or an edited one.
-fn slice_changed(old: &[usize], new: &[usize], pager: Pager, changed: &HashSet<usize>) -> bool {
-    let o = slice(old, pager);
-    let n = slice(new, pager);
+fn slice_changed(old: &[PageId], new: &[PageId], pager: Pager, changed: &HashSet<PageId>) -> bool {
+    let o = pager.slice(old);
+    let n = pager.slice(new);
     o != n || n.iter().any(|i| changed.contains(i))
-}
-
-fn slice(list: &[usize], pager: Pager) -> &[usize] {
-    match pager.per_page {
-        Some(per) => {
-            let start = ((pager.number - 1) * per).min(list.len());
-            &list[start..(start + per).min(list.len())]
-        }
-        None => list,
-    }
 }
 
 #[cfg(test)]
@@ -91,20 +82,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slices_follow_the_pager() {
-        let list = [5, 4, 3, 2, 1];
+    fn a_list_page_is_redone_when_its_slice_moves_or_shows_an_edit() {
+        let ids = |v: &[usize]| v.iter().map(|&i| PageId(i)).collect::<Vec<_>>();
+        let list = ids(&[5, 4, 3, 2, 1]);
         let pager = |number| Pager {
             number,
             per_page: Some(2),
         };
-        assert_eq!(slice(&list, pager(1)), [5, 4]);
-        assert_eq!(slice(&list, pager(3)), [1]);
-        assert_eq!(slice(&list, pager(4)), [] as [usize; 0]);
-        let changed: HashSet<usize> = [1].into();
+        let changed: HashSet<PageId> = [PageId(1)].into();
         assert!(!slice_changed(&list, &list, pager(1), &changed));
         assert!(slice_changed(&list, &list, pager(3), &changed));
         // Page 1 moved to the front: every slice shifts.
-        let resorted = [1, 5, 4, 3, 2];
+        let resorted = ids(&[1, 5, 4, 3, 2]);
         assert!(slice_changed(&list, &resorted, pager(1), &changed));
         assert!(slice_changed(&list, &resorted, pager(2), &HashSet::new()));
     }

@@ -31,6 +31,7 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/partials/pagination.html",
     "templates/partials/terms.html",
     "templates/partials/case_answer.html",
+    "templates/partials/teaching_points.html",
     "templates/partials/references.html",
     "templates/partials/share.html",
     "static/css/radcase.css",

@@ -1,0 +1,222 @@
+//! A page's body: Markdown rendered (question and answer apart for a quiz), its summary, and
+//! every `@/` link and image it references checked against the site.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::bundle::{self, Bundle};
+use super::{Asset, Page};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::front::Kind;
+use crate::markdown::{self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference};
+use crate::source::{Root, Sources};
+use crate::types::{Picture, Stack, is_inside};
+
+/// What the rendering stage shares between pages.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub sources: &'a Sources,
+    pub content_dir: &'a Path,
+    pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Drafts left out of this build, by path under `content/`.
+    pub drafts: &'a HashSet<String>,
+}
+
+/// What rendering a page yields.
+#[derive(Default)]
+pub struct Rendered {
+    pub content: String,
+    pub answer: Option<String>,
+    pub summary: Option<String>,
+    pub headings: Vec<markdown::Heading>,
+    pub word_count: usize,
+    pub pictures: Vec<Picture>,
+    pub gallery: Vec<Picture>,
+    pub stacks: Vec<Stack>,
+    pub assets: Vec<Asset>,
+}
+
+impl Rendered {
+    pub fn apply_to(self, page: &mut Page) {
+        page.content = self.content;
+        page.answer = self.answer;
+        page.summary = self.summary;
+        page.headings = self.headings;
+        page.word_count = self.word_count;
+        page.reading_time = markdown::reading_time(self.word_count);
+        page.pictures = self.pictures;
+        page.gallery = self.gallery;
+        page.stacks = self.stacks;
+        page.assets = self.assets;
+    }
+}
+
+/// Render `body` (starting at file line `body_line`) of `page`, whose bundle is `bundle`.
+pub fn render_page(
+    page: &Page,
+    bundle: Option<&Bundle<'_>>,
+    body: &str,
+    body_line: usize,
+    ctx: &Ctx<'_>,
+) -> (Rendered, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let sorted = bundle.map(|b| {
+        let (sorted, errs) = bundle::sort(b);
+        errors.extend(errs);
+        sorted
+    });
+    let media = sorted.as_ref().map(|s| &s.media as &dyn LocalMedia);
+    let base = ctx.config.base_path.as_str();
+    let renderer = || {
+        let r = PageRenderer::new(&page.url, bundle.is_some(), ctx.resolve).with_base_path(base);
+        match media {
+            Some(m) => r.with_media(m),
+            None => r,
+        }
+    };
+    let mut main_renderer = renderer();
+    let (question, answer_src) = match page.is_quiz() {
+        true => match markdown::split_at_marker(body, ANSWER_MARKER) {
+            Some((q, a)) => (q, Some(a)),
+            None => (body, None),
+        },
+        false => (body, None),
+    };
+    let main = main_renderer.render(question);
+    let mut references = main.references.clone();
+    let mut out = Rendered {
+        content: main.html,
+        headings: main.headings,
+        word_count: main.word_count,
+        ..Default::default()
+    };
+    if let Some(a) = answer_src {
+        // Answer headings stay out of the table of contents: a theme showing it would give
+        // the answer away.
+        let answer = main_renderer.render(a);
+        let offset = question.lines().count() + 1;
+        references.extend(answer.references.into_iter().map(|r| shift(r, offset)));
+        out.answer = Some(answer.html);
+        out.word_count += answer.word_count;
+    }
+    out.summary = match markdown::split_at_marker(question, MORE_MARKER) {
+        Some((before, _)) => Some(renderer().for_summary().render(before).html),
+        None => main.first_paragraph,
+    };
+    errors.extend(check_references(
+        &references,
+        &page.file,
+        body_line,
+        bundle,
+        ctx,
+    ));
+    if let (Some(b), Some(sorted)) = (bundle, sorted) {
+        let inline: Vec<String> = references
+            .iter()
+            .filter_map(|r| match r {
+                Reference::LocalImage { file, .. } => Some(file.clone()),
+                Reference::Internal { .. } => None,
+            })
+            .collect();
+        if page.kind == Kind::Case {
+            let (gallery, errs) = bundle::gallery(b, &sorted.media, &inline);
+            out.gallery = gallery;
+            errors.extend(errs);
+        }
+        out.assets = sorted.assets;
+        out.pictures = sorted.media.pictures;
+        out.stacks = sorted.stacks;
+    }
+    (out, errors)
+}
+
+/// Render a section's body.
+pub fn render_section(
+    url: &str,
+    file: &Path,
+    body: &str,
+    body_line: usize,
+    ctx: &Ctx<'_>,
+) -> (String, Vec<Diagnostic>) {
+    let mut r = PageRenderer::new(url, false, ctx.resolve).with_base_path(&ctx.config.base_path);
+    let out = r.render(body);
+    let errors = check_references(&out.references, file, body_line, None, ctx);
+    (out.html, errors)
+}
+
+fn shift(r: Reference, by: usize) -> Reference {
+    match r {
+        Reference::Internal { target, line } => Reference::Internal {
+            target,
+            line: line + by,
+        },
+        Reference::LocalImage { file, line } => Reference::LocalImage {
+            file,
+            line: line + by,
+        },
+    }
+}
+
+fn check_references(
+    references: &[Reference],
+    file: &Path,
+    body_line: usize,
+    bundle: Option<&Bundle<'_>>,
+    ctx: &Ctx<'_>,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for r in references {
+        match r {
+            Reference::Internal { target, line } => {
+                if (ctx.resolve)(target).is_some() {
+                    continue;
+                }
+                let line = body_line + line - 1;
+                let target_file = ctx.content_dir.join(target);
+                let (what, hint) = if ctx.drafts.contains(target.as_str()) {
+                    (
+                        "is a draft",
+                        "publish it (remove draft = true) or build with --drafts".to_string(),
+                    )
+                } else if ctx.sources.get(Root::Content, target).is_some()
+                    && !target.ends_with(".md")
+                {
+                    ("is a file, not a page", "link to a file next to the page with a plain relative link, e.g. [handout](handout.pdf)".to_string())
+                } else {
+                    ("does not exist", "link to a page by its path under content/, e.g. @/cases/2024-appendicitis/index.md".to_string())
+                };
+                errors.push(
+                    Diagnostic::in_file(
+                        file,
+                        format!("link to `@/{target}`, but {} {what}", target_file.display()),
+                    )
+                    .at_line(line)
+                    .with_hint(hint),
+                );
+            }
+            Reference::LocalImage { file: img, line } => {
+                let line = body_line + line - 1;
+                match bundle {
+                    Some(_) if !is_inside(img) => errors.push(
+                        Diagnostic::in_file(file, format!("image `{img}` is outside the page's folder"))
+                            .at_line(line)
+                            .with_hint("copy the image into the page's folder and link it by its name"),
+                    ),
+                    Some(b) if b.get(img).is_none() => errors.push(
+                        Diagnostic::in_file(file, format!("image `{img}` does not exist in the page's folder"))
+                            .at_line(line)
+                            .with_hint(format!("put the file in {} or fix the name", b.dir.display())),
+                    ),
+                    Some(_) => {}
+                    None => errors.push(
+                        Diagnostic::in_file(file, format!("image `{img}` is relative, but this page is not a bundle"))
+                            .at_line(line)
+                            .with_hint("move the page into a folder of its own as index.md and put the image beside it"),
+                    ),
+                }
+            }
+        }
+    }
+    errors
+}

@@ -1,0 +1,212 @@
+//! One build, as data through its stages, wired once for every command:
+//!
+//! ```text
+//! config ─▶ walk ─▶ Sources ─▶ read ─▶ Records ─┬─▶ guard ─▶ Scans (findings, warnings)
+//!                      │                         └─▶ load  ─▶ Library ─▶ plan ─▶ Plan
+//!                      └─▶ templates                                             │
+//!                                      run(selection, sink) ◀────────────────────┘
+//! ```
+//!
+//! A [`Pipeline`] holds the result of every stage. `build` loads one and runs it into the
+//! staging folder; `serve` loads one, runs it into memory, and on every save asks
+//! [`Pipeline::update`] for the next pipeline and the outputs the change affects, which it runs
+//! the same way. Nothing below this module knows which command is running.
+
+mod affected;
+mod run;
+mod update;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use run::{Product, RunStats, Selection, produce};
+pub use update::{Update, UpdateKind};
+
+use crate::config::Config;
+use crate::content::{self, Library};
+use crate::diagnostic::{Diagnostic, Errors, Result};
+use crate::front::Record;
+use crate::media::Cache;
+use crate::plan::{self, Plan};
+use crate::privacy::{self, Scans};
+use crate::render::Templates;
+use crate::source::{self, Sources};
+
+/// What a command asks of the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The site folder as the user named it (messages show paths under it).
+    pub site: PathBuf,
+    /// Replaces `base_url` from `config.toml` (`--base-url`, or serve's local address).
+    pub base_url: Option<String>,
+    /// Include pages with `draft = true`.
+    pub drafts: bool,
+    /// Overrides `[images] cache_dir`.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// Every stage's result for one state of the site's sources. Cheap to clone: `update` shares
+/// what a change did not touch.
+#[derive(Clone)]
+pub struct Pipeline {
+    settings: Settings,
+    /// The site folder, canonical, as file events name it.
+    root: PathBuf,
+    config: Arc<Config>,
+    sources: Arc<Sources>,
+    /// Every Markdown file of `content/`, drafts included.
+    records: Arc<Vec<Record>>,
+    scans: Arc<Scans>,
+    templates: Arc<Templates>,
+    library: Arc<Library>,
+    plan: Arc<Plan>,
+    cache: Arc<Cache>,
+    warnings: Vec<Diagnostic>,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+/// Read `SITE/config.toml`, with `base_url` replaced when the settings say so.
+pub fn load_config(settings: &Settings) -> Result<Config> {
+    let site = &settings.site;
+    if !site.is_dir() {
+        return Err(Diagnostic::in_file(site, "the site folder does not exist")
+            .with_hint("pass the folder that holds config.toml, or create a site with `radcase new site DIR`")
+            .into());
+    }
+    let mut config = Config::load(&site.join("config.toml"))?;
+    if let Some(url) = &settings.base_url {
+        config.set_base_url(url).map_err(|msg| {
+            Diagnostic::new(format!("--base-url: {msg}"))
+                .with_hint("write a full URL such as https://teaching.example.org/")
+        })?;
+    }
+    Ok(config)
+}
+
+/// Where processed images are cached: the settings' choice, else `[images] cache_dir`.
+pub fn cache_dir(settings: &Settings, config: &Config) -> PathBuf {
+    match &settings.cache_dir {
+        Some(dir) => dir.clone(),
+        None if config.cache_dir.is_absolute() => config.cache_dir.clone(),
+        None => settings.site.join(&config.cache_dir),
+    }
+}
+
+/// Times the stages of a load, for `--verbose`.
+struct Stopwatch {
+    lap: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Stopwatch {
+        Stopwatch {
+            lap: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        self.stages.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+}
+
+impl Pipeline {
+    /// Run every stage up to the plan for the site of `settings`, whose `config.toml` is
+    /// `config` (see [`load_config`]).
+    pub fn load(settings: &Settings, config: Config) -> Result<Pipeline> {
+        let mut clock = Stopwatch::new();
+        let site = &settings.site;
+        let root = std::fs::canonicalize(site).unwrap_or_else(|_| site.clone());
+        let sources = source::walk(site, config.theme.as_deref())?;
+        clock.mark("walk sources");
+        let (templates, records) = rayon::join(
+            || Templates::load(&sources, &config),
+            || content::read_records(&sources, &config),
+        );
+        // The guard reads the same records while the library is made from them.
+        let (scans, library) = rayon::join(
+            || privacy::scan(&config, &sources, &records),
+            || content::load(site, &config, &sources, &records, settings.drafts),
+        );
+        clock.mark("load content and templates, privacy guard");
+        // Broken sources first: while a file cannot be read as the loader reads it, the guard's
+        // findings in it (read whole, failing closed) would only repeat its lines.
+        let (templates, library) = Errors::join(templates, library)?;
+        let warnings = scans.report().verdict()?;
+        let plan = plan::plan(&library, &sources)?;
+        clock.mark("plan");
+        let cache = Cache::open(&cache_dir(settings, &config))?;
+        Ok(Pipeline {
+            settings: settings.clone(),
+            root,
+            config: Arc::new(config),
+            sources: Arc::new(sources),
+            records: Arc::new(records),
+            scans: Arc::new(scans),
+            templates: Arc::new(templates),
+            library: Arc::new(library),
+            plan: Arc::new(plan),
+            cache: Arc::new(cache),
+            warnings,
+            stages: clock.stages,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    pub fn site(&self) -> &Path {
+        &self.settings.site
+    }
+
+    /// Problems that do not stop a build (stale privacy acknowledgements).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// How long each stage of the load took.
+    pub fn stages(&self) -> &[(&'static str, Duration)] {
+        &self.stages
+    }
+}
+
+/// What the privacy guard alone finds in a site (`radcase check`).
+pub struct Survey {
+    pub report: privacy::Report,
+    /// Metadata of source images, which a build strips.
+    pub images: Vec<privacy::ImageMetadata>,
+    /// Problems reading the Markdown files (front matter, acknowledgements).
+    pub record_errors: Vec<Diagnostic>,
+}
+
+/// Run the stages the guard needs (config, walk, records) and the guard, nothing else.
+pub fn survey(settings: &Settings) -> Result<Survey> {
+    let config = load_config(settings)?;
+    let sources = source::walk(&settings.site, config.theme.as_deref())?;
+    let records = content::read_records(&sources, &config);
+    let (scans, images) = rayon::join(
+        || privacy::scan(&config, &sources, &records),
+        || privacy::image_metadata(&sources),
+    );
+    Ok(Survey {
+        report: scans.report(),
+        images,
+        record_errors: records.iter().flat_map(|r| r.errors.clone()).collect(),
+    })
+}

@@ -1,0 +1,156 @@
+//! Running a plan, or part of it, into a sink: images first (from the cache where it can),
+//! then share cards, then every other output rendered and written in parallel.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use super::{Pipeline, Stopwatch};
+use crate::diagnostic::{Errors, Result};
+use crate::media::card::{CardJob, CardStats};
+use crate::media::{self, ImageJob, ImageStats};
+use crate::output::Sink;
+use crate::plan::Job;
+use crate::render::{self, Renderer};
+use crate::source::FileKind;
+
+/// Which outputs of the plan to produce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    All,
+    /// Indices into the plan's outputs.
+    Some(Vec<usize>),
+}
+
+/// What a run did, for the summary line.
+#[derive(Debug, Clone, Default)]
+pub struct RunStats {
+    /// Outputs produced.
+    pub files: usize,
+    pub images: ImageStats,
+    pub cards: CardStats,
+    /// How long each stage took, in order, for `--verbose`.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// What one job of the plan yields.
+pub enum Product<'j> {
+    /// A rendered page, list, feed or site file.
+    Text(String),
+    /// A file of the built-in theme.
+    Bytes(&'static [u8]),
+    /// A source file published as it is.
+    File(&'j Path, FileKind),
+    /// An image variant or a share card, written by the media stages.
+    Media,
+}
+
+/// Run one job of the plan: render it, or say which file it publishes.
+pub fn produce<'j>(renderer: &Renderer<'_>, job: &'j Job) -> Result<Product<'j>> {
+    let text = match job {
+        Job::Page(i) => renderer.page(*i)?,
+        Job::Section(i, pager) => renderer.section(*i, *pager)?,
+        Job::TaxonomyList(t) => renderer.taxonomy_list(*t)?,
+        Job::Term {
+            taxonomy,
+            term,
+            pager,
+        } => renderer.taxonomy_term(*taxonomy, *term, *pager)?,
+        Job::Redirect(to) => render::redirect(to),
+        Job::NotFound => renderer.not_found()?,
+        Job::Sitemap => renderer.sitemap(),
+        Job::Feed(source, format) => renderer.feed(*source, *format),
+        Job::Robots => renderer.robots(),
+        Job::ThemeStatic(bytes) => return Ok(Product::Bytes(bytes)),
+        Job::ImageVariant(_) | Job::Card(_) => return Ok(Product::Media),
+        Job::Static { source, kind } | Job::Asset { source, kind } => {
+            return Ok(Product::File(source, *kind));
+        }
+    };
+    Ok(Product::Text(text))
+}
+
+impl Pipeline {
+    /// Produce the outputs of `selection` into `sink`. `progress` shows a progress bar while
+    /// images are processed (on a terminal only).
+    pub fn run(&self, selection: &Selection, sink: &dyn Sink, progress: bool) -> Result<RunStats> {
+        let mut clock = Stopwatch::new();
+        let plan = &self.plan;
+        let selected: Vec<usize> = match selection {
+            Selection::All => (0..plan.outputs.len()).collect(),
+            Selection::Some(list) => list.clone(),
+        };
+        let (images, cards) = self.media_jobs(selection, &selected);
+        let dest = |path: &_| sink.media_file(path);
+        let image_stats = media::process(
+            &images,
+            self.config.images.quality,
+            &self.cache,
+            &dest,
+            progress,
+        )?;
+        clock.mark("images");
+        let card_stats = media::card::process(&cards, &self.cache, &dest)?;
+        clock.mark("share cards");
+        let renderer = Renderer::new(&self.config, &self.library, &self.templates)?;
+        let errors: Vec<_> = selected
+            .par_iter()
+            .filter_map(|&o| {
+                let out = &plan.outputs[o];
+                let written = produce(&renderer, &out.job).and_then(|product| {
+                    match product {
+                        Product::Text(text) => sink.write(&out.path, text.into_bytes()),
+                        Product::Bytes(bytes) => sink.write_static(&out.path, bytes),
+                        Product::File(source, kind) => sink.publish(&out.path, source, kind),
+                        Product::Media => Ok(()),
+                    }
+                    .map_err(Errors::from)
+                });
+                written.err()
+            })
+            .flat_map(|e| e.0)
+            .collect();
+        clock.mark("render and write");
+        Errors::or_ok(
+            errors,
+            RunStats {
+                files: selected.len(),
+                images: image_stats,
+                cards: card_stats,
+                stages: clock.stages,
+            },
+        )
+    }
+
+    /// The image and card jobs behind the selected outputs.
+    fn media_jobs(
+        &self,
+        selection: &Selection,
+        selected: &[usize],
+    ) -> (Cow<'_, [ImageJob]>, Cow<'_, [CardJob]>) {
+        let plan = &self.plan;
+        if *selection == Selection::All {
+            return (Cow::Borrowed(&plan.images), Cow::Borrowed(&plan.cards));
+        }
+        let mut images: Vec<usize> = selected
+            .iter()
+            .filter_map(|&o| match plan.outputs[o].job {
+                Job::ImageVariant(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        images.sort_unstable();
+        images.dedup();
+        let cards: Vec<CardJob> = selected
+            .iter()
+            .filter_map(|&o| match plan.outputs[o].job {
+                Job::Card(page) => self.library.page(page).card.as_ref().map(|c| c.job.clone()),
+                _ => None,
+            })
+            .collect();
+        let images = images.iter().map(|&i| plan.images[i].clone()).collect();
+        (Cow::Owned(images), Cow::Owned(cards))
+    }
+}

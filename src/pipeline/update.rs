@@ -1,0 +1,294 @@
+//! The next pipeline after some files changed, and which outputs the change affects.
+//!
+//! What depends on what, by the kind of change:
+//! - `config.toml`, or a theme's own files: everything (the whole pipeline loads again);
+//! - an edited page's Markdown: that page is read, guarded and rendered again, then only the
+//!   outputs that read it are produced (the rules are in `affected`);
+//! - anything else under `content/` (new, deleted or renamed files, sections, images): content
+//!   is loaded again and every output produced; images come from the cache;
+//! - a template: templates are loaded again and every templated output produced;
+//! - a static file: only its own output.
+//!
+//! Nothing is changed in place: the next pipeline shares what the change did not touch, and a
+//! failed update leaves the current one as it was.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Pipeline, Selection, affected, load_config};
+use crate::content;
+use crate::diagnostic::Result;
+use crate::front::{Record, Scope};
+use crate::plan::{self, Job};
+use crate::privacy;
+use crate::render::Templates;
+use crate::source::{self, Root};
+use crate::types::{OutPath, PageId};
+
+/// The pipeline after a change, and what to produce of it.
+pub struct Update {
+    pub next: Pipeline,
+    /// The outputs of `next` to produce.
+    pub selection: Selection,
+    /// Outputs of the previous plan that the next one no longer has.
+    pub removed: Vec<OutPath>,
+    pub kind: UpdateKind,
+}
+
+/// How much of the site a change reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateKind {
+    /// Configuration or content loaded as a whole: any page may have changed.
+    Full,
+    /// Only some outputs changed; a static file among the changes may touch any page.
+    Partial { statics: bool },
+    /// Only stylesheets changed.
+    Stylesheets,
+}
+
+/// Changed paths sorted by what they affect.
+#[derive(Debug, Default)]
+struct Changes {
+    config: bool,
+    templates: bool,
+    /// Page files of the library whose text changed (their paths as the sources name them).
+    pages: Vec<PathBuf>,
+    /// Any other change under `content/`.
+    content: bool,
+    /// Changed static files (paths as the sources name them).
+    statics: HashSet<PathBuf>,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        !self.config
+            && !self.templates
+            && self.pages.is_empty()
+            && !self.content
+            && self.statics.is_empty()
+    }
+}
+
+impl Pipeline {
+    /// The pipeline after `paths` changed. `Ok(None)`: nothing the site reads changed.
+    pub fn update(&self, paths: &[PathBuf]) -> Result<Option<Update>> {
+        let changes = self.classify(paths);
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        if changes.config {
+            let next = Pipeline::load(&self.settings, load_config(&self.settings)?)?;
+            let removed = removed(&self.plan, &next.plan);
+            return Ok(Some(Update {
+                next,
+                selection: Selection::All,
+                removed,
+                kind: UpdateKind::Full,
+            }));
+        }
+        let mut next = self.clone();
+        let site = &self.settings.site;
+        let config = &self.config;
+        if changes.content || changes.templates || !changes.statics.is_empty() {
+            next.sources = Arc::new(source::walk(site, config.theme.as_deref())?);
+        }
+        if changes.templates {
+            next.templates = Arc::new(Templates::load(&next.sources, config)?);
+        }
+        let drafts = self.settings.drafts;
+        // The pages edited when only they were read again; `None` when all content was.
+        let mut edited: Option<HashSet<PageId>> = Some(HashSet::new());
+        if changes.content {
+            let records = content::read_records(&next.sources, config);
+            next.scans = Arc::new(privacy::scan(config, &next.sources, &records));
+            next.library = Arc::new(content::load(
+                site,
+                config,
+                &next.sources,
+                &records,
+                drafts,
+            )?);
+            next.records = Arc::new(records);
+            edited = None;
+        } else if !changes.pages.is_empty() {
+            let taxonomies = config.taxonomy_names();
+            let fresh: Vec<Record> = changes
+                .pages
+                .iter()
+                .map(|p| Record::read(p, Scope::Page, &taxonomies))
+                .collect();
+            let mut records: Vec<Record> = (*self.records).clone();
+            for r in &fresh {
+                if let Some(old) = records.iter_mut().find(|o| o.path == r.path) {
+                    *old = r.clone();
+                }
+            }
+            let fresh_refs: Vec<&Record> = fresh.iter().collect();
+            if changes.statics.is_empty() {
+                Arc::make_mut(&mut next.scans).rescan(&next.sources, &fresh_refs);
+            } else {
+                next.scans = Arc::new(privacy::scan(config, &next.sources, &records));
+            }
+            match content::reload_pages(
+                site,
+                config,
+                &next.sources,
+                &self.library,
+                &fresh_refs,
+                drafts,
+            )? {
+                Some(library) => {
+                    edited = Some(
+                        fresh
+                            .iter()
+                            .filter_map(|r| library.pages.iter().position(|p| p.file == r.path))
+                            .map(PageId)
+                            .collect(),
+                    );
+                    next.library = Arc::new(library);
+                }
+                None => {
+                    next.library = Arc::new(content::load(
+                        site,
+                        config,
+                        &next.sources,
+                        &records,
+                        drafts,
+                    )?);
+                    edited = None;
+                }
+            }
+            next.records = Arc::new(records);
+        } else if !changes.statics.is_empty() {
+            // Names and text files of static/ are the guard's too.
+            next.scans = Arc::new(privacy::scan(config, &next.sources, &next.records));
+        }
+        next.warnings = next.scans.report().verdict()?;
+        next.plan = Arc::new(plan::plan(&next.library, &next.sources)?);
+
+        let before: HashMap<&OutPath, &Job> = self
+            .plan
+            .outputs
+            .iter()
+            .map(|o| (&o.path, &o.job))
+            .collect();
+        let selected: Vec<usize> = next
+            .plan
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, out)| {
+                let job = &out.job;
+                before.get(&out.path) != Some(&job)
+                    || edited.is_none()
+                    || (changes.templates && job.is_templated())
+                    || edited.as_ref().is_some_and(|e| {
+                        !e.is_empty() && affected::reads_changed(job, &self.library, &next.library, e)
+                    })
+                    || matches!(job, Job::Static { source, .. } | Job::Asset { source, .. } if changes.statics.contains(source))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let only_css = !changes.templates
+            && changes.pages.is_empty()
+            && !changes.content
+            && changes
+                .statics
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"))
+            && selected
+                .iter()
+                .all(|&i| next.plan.outputs[i].path.extension() == Some("css"));
+        let kind = if edited.is_none() {
+            UpdateKind::Full
+        } else if only_css {
+            UpdateKind::Stylesheets
+        } else {
+            UpdateKind::Partial {
+                statics: !changes.statics.is_empty(),
+            }
+        };
+        let removed = removed(&self.plan, &next.plan);
+        Ok(Some(Update {
+            next,
+            selection: Selection::Some(selected),
+            removed,
+            kind,
+        }))
+    }
+
+    /// Sort changed paths by what they affect; editor scratch files and paths the site does
+    /// not read (the output, the image cache) are left out.
+    fn classify(&self, paths: &[PathBuf]) -> Changes {
+        let mut changes = Changes::default();
+        let site = &self.settings.site;
+        for path in paths {
+            let Ok(rel) = path.strip_prefix(&self.root) else {
+                continue;
+            };
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if parts.iter().any(|p| source::is_ignored(p)) {
+                continue;
+            }
+            match parts.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+                ["config.toml"] => changes.config = true,
+                ["content", ..] if parts.len() > 1 => {
+                    let under = parts[1..].join("/");
+                    let exists = path.exists();
+                    let file = site
+                        .join("content")
+                        .join(rel.strip_prefix("content").unwrap_or(rel));
+                    if exists
+                        && under.ends_with(".md")
+                        && content::scope_of(&under) == Scope::Page
+                        && self.library.pages.iter().any(|p| p.rel == under)
+                    {
+                        if !changes.pages.contains(&file) {
+                            changes.pages.push(file);
+                        }
+                    } else if exists || self.knows(&under) {
+                        changes.content = true;
+                    }
+                    // Else a file that came and went (an editor's or sed's temporary file).
+                }
+                ["content"] => changes.content = true,
+                ["templates", ..] | ["themes", _, "templates", ..] => changes.templates = true,
+                ["static", ..] | ["themes", _, "static", ..] => {
+                    changes.statics.insert(site.join(rel));
+                }
+                // A theme's own settings, or a theme folder appearing: load it all again.
+                ["themes", ..] => changes.config = true,
+                _ => {}
+            }
+        }
+        changes
+    }
+
+    /// Whether `under` (a path under `content/`) was a file or folder of the site.
+    fn knows(&self, under: &str) -> bool {
+        self.sources.get(Root::Content, under).is_some()
+            || self
+                .sources
+                .folders
+                .iter()
+                .any(|f| f.root == Root::Content && f.rel == under)
+    }
+
+    /// Whether `path` (as file events name it) is where the site's sources are.
+    pub fn is_source_path(&self, path: &Path) -> bool {
+        path.starts_with(&self.root)
+    }
+}
+
+fn removed(old: &plan::Plan, new: &plan::Plan) -> Vec<OutPath> {
+    let kept: HashSet<&OutPath> = new.outputs.iter().map(|o| &o.path).collect();
+    old.outputs
+        .iter()
+        .filter(|o| !kept.contains(&o.path))
+        .map(|o| o.path.clone())
+        .collect()
+}
