@@ -1,9 +1,7 @@
 //! RSS and Atom feeds, read back with the feed crates: entries, links, dates, categories, and
 //! quiz cases that never give their answer away.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const DIAGNOSIS: &str = "Perforated appendicitis";
 const DIFFERENTIAL: &str = "Mesenteric adenitis";

@@ -2,11 +2,9 @@
 //! file:line:column and rule, previous output untouched) and are listed by `check`;
 //! acknowledgements, stale ones and typo'd rules; drafts; image metadata is listed but stripped.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 
 /// A clean case; `PLANTED` below adds one identifier per source kind.
 const CLEAN_CASE: &str = "+++

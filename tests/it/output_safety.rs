@@ -2,9 +2,7 @@
 //! that still carries metadata, or lose the previous output. Each test here is a bug found by
 //! review, reproduced with the input that triggered it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Every file under the test's temporary folder, outside the site folder.
 fn files_outside_site(site: &TestSite) -> Vec<String> {

@@ -4,9 +4,7 @@
 //! `images` and `stacks` as pixels only, in slice order and in the case's window; `check` lists
 //! what a file's header holds, and pixel risks fail the build until acknowledged.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use dicom_core::{DataElement, PrimitiveValue, VR};
 use dicom_dictionary_std::tags;
 use radcase::media::dicom::{frames, is_dicom, open};

@@ -1,9 +1,7 @@
 //! Share cards, read back from a real build: size, pixels, the link-preview tags that point at
 //! them, the cache, `card_image`, non-Latin titles, and the errors around them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const BASE: &str = "https://example.org/";
 

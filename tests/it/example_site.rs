@@ -2,12 +2,10 @@
 //! belongs to. Expected values are read from the case files with the TOML/YAML parsers directly,
 //! not through radcase, so the test checks radcase against the source of truth.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use scraper::Html;
 
 /// The front matter of one example case, as plain JSON.

@@ -3,13 +3,11 @@
 //! `hint:`, does not panic, and, when a previous build exists, leaves that output exactly as
 //! it was with no staging folder left behind.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Every file of an output folder and its bytes.
 struct Snapshot {

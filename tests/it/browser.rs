@@ -25,9 +25,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-mod common;
-use common::TestSite;
-use common::server::{Server, save};
+use crate::common::TestSite;
+use crate::common::server::{Server, save};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -1040,8 +1039,8 @@ fn window_presets_on_a_dicom_stack() {
     use dicom_dictionary_std::tags;
 
     let site = TestSite::with(&[
-        ("config.toml", common::CONFIG.to_string()),
-        ("content/cases/_index.md", common::CASES_SECTION.to_string()),
+        ("config.toml", crate::common::CONFIG.to_string()),
+        ("content/cases/_index.md", crate::common::CASES_SECTION.to_string()),
         (
             "content/cases/a/index.md",
             "+++\ntitle = \"Head CT\"\ndate = 2024-05-02\nstacks = [{ dir = \"axial\", alt = \"Axial CT\", windows = [\"brain\", \"bone\"] }]\n+++\nFindings.\n".to_string(),
@@ -1055,7 +1054,7 @@ fn window_presets_on_a_dicom_stack() {
         );
         site.write(
             &format!("content/cases/a/axial/{n}.dcm"),
-            common::phantom("CT", vec![number]),
+            crate::common::phantom("CT", vec![number]),
         );
     }
     let out = site.path("public");

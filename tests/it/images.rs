@@ -1,8 +1,6 @@
 //! Case images: sizes, metadata stripping, orientation, stacks, the cache, and bad image files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn case_site(front: &str, body: &str) -> TestSite {
     TestSite::with(&[

@@ -1,13 +1,11 @@
 //! `radcase serve`: the real binary on a free port, driven over raw HTTP (so request paths
 //! reach the server exactly as written) and its live-reload event stream.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use common::server::{Reply, Server, WAIT, save};
-use common::*;
+use crate::common::server::{Reply, Server, WAIT, save};
+use crate::common::*;
 
 fn two_case_site() -> TestSite {
     let site = TestSite::minimal();

@@ -1,8 +1,6 @@
 //! What a successful build produces, checked on small sites by parsing the output HTML.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scraper::{ElementRef, Html};
 
 /// Titles of the page cards of a list page, in order (links to pages inside `main`).

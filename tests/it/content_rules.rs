@@ -1,0 +1,206 @@
+//! Content rules that need no process, run in-process on real site folders: the front matter
+//! key table against every page kind, and what a quiz discloses across the library.
+
+use radcase::diagnostic::Errors;
+use radcase::front::{Kind, keys, keys::Type};
+use radcase::pipeline::{self, Pipeline, Settings};
+
+use crate::common::*;
+
+fn load(site: &TestSite) -> Result<Pipeline, Errors> {
+    let settings = Settings {
+        site: site.dir.clone(),
+        cache_dir: Some(site.tmp.path().join("cache")),
+        ..Settings::default()
+    };
+    Pipeline::load(&settings, pipeline::load_config(&settings)?)
+}
+
+/// A value of the right type for `ty`, as TOML, that needs no file beside the page.
+fn valid_value(ty: Type) -> Option<&'static str> {
+    Some(match ty {
+        Type::Text => "\"some text\"",
+        Type::TextList => "[\"one\", \"two\"]",
+        Type::Bool => "true",
+        Type::Int => "3",
+        Type::Count => "3",
+        Type::Date => "2024-05-02",
+        Type::Kind => "\"post\"",
+        Type::SortBy => "\"title\"",
+        Type::Sex => "\"F\"",
+        Type::Age => "45",
+        Type::Window => "\"lung\"",
+        // These name files or need entries of their own; their place is checked all the same.
+        Type::Images => "[{ file = \"ct.png\", alt = \"Axial CT\" }]",
+        Type::Stacks => "[{ dir = \"axial\", alt = \"Axial CT\" }]",
+        Type::Table | Type::Acknowledgements => return None,
+    })
+}
+
+/// A site with one section whose pages are of `kind`, and a page bundle setting `key`.
+fn site_with(kind: Kind, key: &str, value: &str) -> TestSite {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        (
+            "content/things/_index.md",
+            format!(
+                "+++\ntitle = \"Things\"\npage_kind = \"{}\"\n+++\n",
+                kind.as_str()
+            ),
+        ),
+        (
+            "content/things/a/index.md",
+            format!("+++\ntitle = \"A thing\"\ndate = 2024-05-02\n{key} = {value}\n+++\nText.\n"),
+        ),
+    ]);
+    site.write("content/things/a/ct.png", png_bytes(40, 30));
+    site.write("content/things/a/axial/1.png", png_bytes(40, 30));
+    site.write("content/things/a/axial/2.png", png_bytes(40, 30));
+    site
+}
+
+#[test]
+fn every_key_a_kind_does_not_show_is_an_error_with_the_fix() {
+    let mut checked = 0;
+    for key in keys::ALL.iter().filter(|k| k.place.on_pages()) {
+        let Some(value) = valid_value(key.ty) else {
+            continue;
+        };
+        // `kind` itself would change the page's kind.
+        if key.name == "kind" {
+            continue;
+        }
+        for kind in Kind::ALL {
+            let site = site_with(kind, key.name, value);
+            let result = load(&site);
+            let file = "content/things/a/index.md";
+            let misplaced: Vec<_> = match &result {
+                Ok(_) => Vec::new(),
+                Err(e) => {
+                    e.0.iter()
+                        .filter(|d| {
+                            d.message
+                                .starts_with(&format!("`{}` is set, but", key.name))
+                        })
+                        .collect()
+                }
+            };
+            if key.place.shown_by(kind) {
+                assert!(
+                    misplaced.is_empty(),
+                    "{} on {} should be fine: {misplaced:?}",
+                    key.name,
+                    kind.with_article()
+                );
+                continue;
+            }
+            checked += 1;
+            assert_eq!(
+                misplaced.len(),
+                1,
+                "`{}` on {} must be one error, got {result:?}",
+                key.name,
+                kind.with_article(),
+                result = result.as_ref().err()
+            );
+            let d = misplaced[0];
+            assert!(d.path.as_ref().is_some_and(|p| p.ends_with(file)), "{d}");
+            assert_eq!(d.line, Some(4), "{d}");
+            let hint = d.hint.as_deref().unwrap_or_default();
+            let want = key.place.kinds[0].as_str();
+            assert!(
+                hint.contains(&format!("kind = \"{want}\""))
+                    && hint.contains(&format!("page_kind = \"{want}\""))
+                    && hint.contains("content/things/_index.md"),
+                "the hint names both fixes and the section file: {hint}"
+            );
+        }
+    }
+    // Every case key on four kinds, card_image on three: the table was really walked.
+    assert!(checked >= 40, "only {checked} misplaced keys were checked");
+}
+
+#[test]
+fn a_section_without_page_kind_makes_plain_pages_and_says_so() {
+    // The slip a new user makes: 300 cases in a section that forgot `page_kind = "case"`.
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", "+++\ntitle = \"Cases\"\n+++\n".to_string()),
+        (
+            "content/cases/a/index.md",
+            "+++\ntitle = \"Appendicitis\"\ndiagnosis = \"Acute appendicitis\"\nimages = [{ file = \"ct.png\", alt = \"Axial CT\" }]\n+++\n".to_string(),
+        ),
+    ]);
+    site.write("content/cases/a/ct.png", png_bytes(40, 30));
+    let Err(e) = load(&site) else {
+        panic!("case keys on plain pages must not build")
+    };
+    let lines: Vec<(Option<usize>, &str)> =
+        e.0.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(e.0.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].1.contains("`diagnosis`") && lines[0].0 == Some(3),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].1.contains("`images`") && lines[1].0 == Some(4),
+        "{lines:?}"
+    );
+    // Setting the kind on the page itself is the other fix.
+    site.write(
+        "content/cases/a/index.md",
+        "+++\ntitle = \"Appendicitis\"\nkind = \"case\"\ndiagnosis = \"Acute appendicitis\"\nimages = [{ file = \"ct.png\", alt = \"Axial CT\" }]\n+++\n",
+    );
+    let p = load(&site).unwrap();
+    assert_eq!(p.library().pages[0].gallery.len(), 1);
+}
+
+#[test]
+fn a_quiz_is_never_filed_under_a_term_that_names_its_answer() {
+    let quiz = "+++\ntitle = \"Ileocolic intussusception\"\ndate = 2024-03-01\nquiz = true\n\
+                quiz_title = \"Unknown: crying infant\"\ndiagnosis = \"Ileocolic intussusception\"\n\
+                differential = [\"Meckel diverticulum\"]\nmodality = [\"US\"]\nsystem = [\"Pediatrics\"]\n\
+                tags = [\"intussusception\", \"meckel diverticulum\", \"target sign\", \"bowel\"]\n+++\nWhat is it?\n";
+    let open = "+++\ntitle = \"Another intussusception\"\ndate = 2024-02-01\ndiagnosis = \"Intussusception\"\n\
+                tags = [\"intussusception\"]\n+++\nText.\n";
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        ("content/cases/quiz.md", quiz.to_string()),
+        ("content/cases/open.md", open.to_string()),
+    ]);
+    let p = load(&site).unwrap();
+    let library = p.library();
+    let quiz = library
+        .pages
+        .iter()
+        .position(|p| p.rel == "cases/quiz.md")
+        .unwrap();
+    let filed: Vec<String> = library
+        .taxonomies
+        .iter()
+        .flat_map(|t| {
+            t.terms
+                .iter()
+                .filter(|term| term.pages.iter().any(|id| id.0 == quiz))
+                .map(move |term| format!("{}:{}", t.config.name, term.name))
+        })
+        .collect();
+    assert_eq!(
+        filed,
+        [
+            "modality:US",
+            "system:Pediatrics",
+            "tags:bowel",
+            "tags:target sign"
+        ],
+        "only terms that do not name the answer"
+    );
+    // The term still exists for the case that is not a quiz.
+    let tags = library
+        .taxonomies
+        .iter()
+        .find(|t| t.config.name == "tags")
+        .unwrap();
+    assert_eq!(tags.term("intussusception").unwrap().pages.len(), 1);
+}

@@ -1,0 +1,19 @@
+//! The integration tests, one binary (one link, as ripgrep does): each module runs the real
+//! `radcase` binary on real site folders and parses what it writes, or drives the library
+//! in-process where a rule needs no process.
+
+mod architecture;
+mod bad_input;
+mod browser;
+mod build_site;
+mod cards;
+mod common;
+mod content_rules;
+mod dicom;
+mod example_site;
+mod feeds;
+mod images;
+mod output_safety;
+mod privacy;
+mod privacy_corpus;
+mod serve;
