@@ -2,7 +2,8 @@
 //! `css/viewer.css`): real headless Chromium, driven through chromedriver with the W3C WebDriver
 //! protocol over HTTP, against pages served by a tiny static file server in a thread.
 //!
-//! - `viewer_on_fixture`: the hand-written page in `tests/fixtures/viewer/` (gallery + stack).
+//! - `viewer_on_fixture`: the case of `tests/fixtures/viewer-site/` (a gallery of three images
+//!   and a stack of 24 slices), built by the real binary with the built-in theme.
 //! - `viewer_on_example_site`: the example site built by the real binary; it opens the first
 //!   page with a `data-lightbox` gallery and the first with a `data-stack`.
 //! - `screenshots` (ignored): writes PNGs of the lightbox and the stack in light and dark mode, on
@@ -940,12 +941,32 @@ fn check_touch(s: &Session, page: &str) {
 // ------------------------------------------------------------------------------------------
 // The tests
 
-/// The fixture page with the theme's static files beside it, as the site would have them.
-fn fixture_root() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/fixtures/viewer"), dir.path());
-    copy_dir(&repo().join("themes/default/static"), dir.path());
-    dir
+/// Build the site in `site` with the real binary and serve the output: (its folder, which
+/// holds it, and the base URL the pages were built for).
+fn build_and_serve(site: &Path) -> (tempfile::TempDir, PathBuf, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    // Serve first, to know the address to build for.
+    let base = serve(&out);
+    std::fs::remove_dir(&out).unwrap();
+    let status = Command::new(assert_cmd::cargo::cargo_bin("radcase"))
+        .args(["-q", "build", "--base-url", &format!("{base}/"), "--output"])
+        .arg(&out)
+        .arg("--cache-dir")
+        .arg(tmp.path().join("cache"))
+        .arg(site)
+        .status()
+        .expect("run radcase");
+    assert!(status.success(), "radcase build {} failed", site.display());
+    (tmp, out, base)
+}
+
+/// The page of the viewer fixture site, built and served.
+const FIXTURE_PAGE: &str = "/cases/viewer/";
+
+fn fixture() -> (tempfile::TempDir, PathBuf, String) {
+    build_and_serve(&repo().join("tests/fixtures/viewer-site"))
 }
 
 #[test]
@@ -953,12 +974,11 @@ fn viewer_on_fixture() {
     if !browser_available() {
         return;
     }
-    let root = fixture_root();
-    let base = serve(root.path());
+    let (_tmp, _, base) = fixture();
     let driver = Driver::start();
     let s = Session::new(&driver, Device::Desktop);
-    check_lightbox(&s, &format!("{base}/"));
-    check_stack(&s, &format!("{base}/"));
+    check_lightbox(&s, &format!("{base}{FIXTURE_PAGE}"));
+    check_stack(&s, &format!("{base}{FIXTURE_PAGE}"));
 }
 
 #[test]
@@ -966,11 +986,10 @@ fn viewer_on_fixture_by_touch() {
     if !browser_available() {
         return;
     }
-    let root = fixture_root();
-    let base = serve(root.path());
+    let (_tmp, _, base) = fixture();
     let driver = Driver::start();
     let s = Session::new(&driver, Device::Phone);
-    check_touch(&s, &format!("{base}/"));
+    check_touch(&s, &format!("{base}{FIXTURE_PAGE}"));
 }
 
 /// The first HTML file under `root` (in path order) whose text contains `needle`, as a URL path.
@@ -1001,22 +1020,7 @@ fn viewer_on_example_site() {
     if !browser_available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    std::fs::create_dir_all(&out).unwrap();
-    // Serve first, to know the address to build for.
-    let base = serve(&out);
-    std::fs::remove_dir(&out).unwrap();
-    let status = Command::new(assert_cmd::cargo::cargo_bin("radcase"))
-        .args(["-q", "build", "--base-url", &format!("{base}/"), "--output"])
-        .arg(&out)
-        .arg("--cache-dir")
-        .arg(tmp.path().join("cache"))
-        .arg(repo().join("example-site"))
-        .status()
-        .expect("run radcase");
-    assert!(status.success(), "radcase build example-site failed");
-
+    let (_tmp, out, base) = build_and_serve(&repo().join("example-site"));
     let driver = Driver::start();
     let s = Session::new(&driver, Device::Desktop);
     let gallery = first_page_with(&out, "data-lightbox")
@@ -1167,13 +1171,17 @@ fn screenshots() {
         std::env::var("RADCASE_SCREENSHOTS").unwrap_or_else(|_| "/tmp/radcase-screenshots".into()),
     );
     std::fs::create_dir_all(&dir).unwrap();
-    let root = fixture_root();
-    let base = serve(root.path());
+    let (_tmp, root, base) = fixture();
+    let base = format!("{base}{}", FIXTURE_PAGE.trim_end_matches('/'));
     // The same page without radcase.js: the no-JavaScript view.
     let nojs = tempfile::tempdir().unwrap();
-    copy_dir(root.path(), nojs.path());
+    copy_dir(&root, nojs.path());
     std::fs::remove_file(nojs.path().join("js/radcase.js")).unwrap();
-    let nojs_base = serve(nojs.path());
+    let nojs_base = format!(
+        "{}{}",
+        serve(nojs.path()),
+        FIXTURE_PAGE.trim_end_matches('/')
+    );
 
     let driver = Driver::start();
     for device in [Device::Desktop, Device::Phone] {

@@ -894,3 +894,73 @@ fn new_case_refuses_a_title_with_a_line_break() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line break"));
 }
+
+/// A quiz's terms that name its diagnosis or a differential (a tag "appendicitis" on an
+/// unknown appendicitis) are shown only inside the answer; the quiz is not listed on their
+/// term pages or in their feeds, and the other terms work as usual.
+#[test]
+fn quiz_terms_that_name_the_answer_stay_inside_it() {
+    let site = TestSite::with(&[
+        (
+            "config.toml",
+            format!("{CONFIG}\n[[taxonomies]]\nname = \"tags\"\nfeed = true\n\n[[taxonomies]]\nname = \"system\"\n"),
+        ),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/quiz/index.md",
+            "+++\ntitle = \"Perforated appendicitis\"\ndate = 2024-05-02\nquiz = true\n\
+             quiz_title = \"Unknown: right lower quadrant pain\"\ndiagnosis = \"Perforated appendicitis\"\n\
+             differential = [\"Crohn disease\"]\nsystem = [\"Gastrointestinal\"]\n\
+             tags = [\"appendicitis\", \"crohn disease\", \"fat stranding\"]\n+++\nWhat do you see?\n"
+                .to_string(),
+        ),
+        (
+            "content/cases/open/index.md",
+            "+++\ntitle = \"Appendicitis, classic\"\ndate = 2024-04-01\ndiagnosis = \"Acute appendicitis\"\n\
+             tags = [\"appendicitis\"]\n+++\nText.\n"
+                .to_string(),
+        ),
+    ]);
+    site.build_ok(&[]);
+    let quiz_url = "/cases/unknown-right-lower-quadrant-pain/";
+    let doc = site.html("cases/unknown-right-lower-quadrant-pain/index.html");
+    // Outside the answer, only the terms that do not name it.
+    let outside: Vec<String> = doc
+        .select(&sel("ul.chips li"))
+        .filter(|li| {
+            !li.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "details")
+            })
+        })
+        .map(|li| li.text().collect::<String>())
+        .collect();
+    assert_eq!(outside, ["Gastrointestinal", "fat stranding"]);
+    // Inside the answer, the others.
+    let inside = texts(&doc, "details.answer ul.chips li");
+    assert_eq!(inside, ["appendicitis", "crohn disease"]);
+    // The term pages and feeds of the hidden terms do not list the quiz.
+    let appendicitis = site.read_out("tags/appendicitis/index.html");
+    assert!(
+        appendicitis.contains("/cases/open/"),
+        "the open case is listed"
+    );
+    assert!(
+        !appendicitis.contains(quiz_url),
+        "the quiz is listed under its answer"
+    );
+    assert!(!site.out("tags/crohn-disease/index.html").exists());
+    assert!(
+        !site
+            .read_out("tags/appendicitis/rss.xml")
+            .contains(quiz_url)
+    );
+    assert!(
+        site.read_out("tags/fat-stranding/index.html")
+            .contains(quiz_url)
+    );
+    // The taxonomy overview counts it under the shown term only.
+    let tags = site.read_out("tags/index.html");
+    assert!(!tags.contains("crohn"), "{tags}");
+}

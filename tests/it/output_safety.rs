@@ -211,3 +211,115 @@ fn sitemap_lists_only_pages_that_exist() {
         );
     }
 }
+
+/// A symbolic link that leaves the site folder (a contributed case can carry one: git stores
+/// links) is an error naming the link and its target; nothing is written. Links inside the
+/// site are followed.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_folder_are_refused() {
+    let site = TestSite::minimal();
+    let outside = site.tmp.path().join("private");
+    write_files(
+        &outside,
+        &[("key.pem", "PRIVATE KEY"), ("notes/a.txt", "secret notes")],
+    );
+    site.build_ok(&[]);
+    let before = list_files(&site.path("public"));
+    let links = [
+        (outside.join("key.pem"), "static/key.pem"),
+        (outside.join("notes"), "content/cases/a/notes"),
+        (std::path::PathBuf::from("/etc/passwd"), "static/passwd.txt"),
+    ];
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    for (target, link) in &links {
+        std::os::unix::fs::symlink(target, site.path(link)).unwrap();
+    }
+    let stderr = build_fails(&site, &[]);
+    for (target, link) in &links {
+        let target = std::fs::canonicalize(target).unwrap_or(target.clone());
+        assert!(
+            stderr.contains(&format!(
+                "{link}: this symbolic link points outside the site folder, to {}",
+                target.display()
+            )),
+            "{link} not named with its target in:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("PRIVATE KEY"));
+    assert_eq!(
+        list_files(&site.path("public")),
+        before,
+        "the old output stays"
+    );
+    // A link that stays inside the site is fine.
+    for (_, link) in &links {
+        std::fs::remove_file(site.path(link)).unwrap();
+    }
+    site.write("static/shared.css", "a{}");
+    std::os::unix::fs::symlink(
+        site.path("static/shared.css"),
+        site.path("static/alias.css"),
+    )
+    .unwrap();
+    site.build_ok(&[]);
+    assert_eq!(site.read_out("alias.css"), "a{}");
+}
+
+/// Hidden files and editor scratch files are not part of the site, wherever they are: one
+/// rule for the walk, the guard, the copier and the watcher.
+#[test]
+fn hidden_and_scratch_files_are_never_published() {
+    let site = TestSite::minimal();
+    let scratch = [
+        ".env",
+        ".git/config",
+        "notes.txt~",
+        "#draft.html#",
+        ".draft.html.swp",
+        "upload.tmp",
+        "4913",
+    ];
+    for name in scratch {
+        site.write(&format!("static/{name}"), "DB_PASSWORD=hunter2");
+        site.write(&format!("content/cases/a/{name}"), "DB_PASSWORD=hunter2");
+    }
+    site.write("static/visible.txt", "fine");
+    site.build_ok(&[]);
+    let published = list_files(&site.path("public"));
+    assert!(
+        published.contains(&"visible.txt".to_string()),
+        "{published:?}"
+    );
+    for rel in published {
+        let bytes = std::fs::read(site.out(&rel)).unwrap();
+        assert!(
+            !bytes.windows(7).any(|w| w == b"hunter2"),
+            "public/{rel} is a scratch file's content"
+        );
+    }
+}
+
+/// An image format radcase cannot re-encode is refused in static/ as in a bundle, whether its
+/// name or only its content says what it is.
+#[test]
+fn unsupported_images_in_static_are_refused_too() {
+    for (name, bytes) in [
+        ("static/photo.heic", b"ftypheic-not-decodable".to_vec()),
+        ("static/scan.avif", b"not really avif".to_vec()),
+        ("static/old.dat", {
+            let mut bmp = b"BM".to_vec();
+            bmp.extend_from_slice(&[0; 60]);
+            bmp
+        }),
+    ] {
+        let site = TestSite::minimal();
+        site.write(name, &bytes);
+        let stderr = build_fails(&site, &[]);
+        let file = name.rsplit('/').next().unwrap();
+        assert!(
+            stderr.contains(file) && stderr.contains("cannot be published"),
+            "{name}:\n{stderr}"
+        );
+    }
+}

@@ -376,3 +376,73 @@ fn a_page_date_in_its_own_file_name_is_not_a_finding() {
     let stderr = build_fails(&site, &[]);
     assert!(stderr.contains("privacy [full-date]"), "{stderr}");
 }
+
+/// The guard reads front matter as the loader does, not line by line: text that only looks
+/// like an exempt key (inside a multi-line string, a dotted key after `authors`, a table after
+/// `references`) is patient text, found at its real line.
+#[test]
+fn the_guard_reads_front_matter_as_the_loader_does() {
+    let cases = [
+        (
+            "a multi-line string with a line that starts like the date key",
+            "+++\ntitle = \"A\"\npresentation = \"\"\"Seen in clinic.\ndate = 03/14/2023 was the scan\n\"\"\"\n+++\nBody.\n",
+            "index.md:4:8: privacy [full-date]",
+        ),
+        (
+            "a dotted key after authors",
+            "+++\ntitle = \"A\"\nauthors = [\"Jane Roe\"]\nextra.note = \"MRN: 4455667\"\n+++\nBody.\n",
+            "index.md:4:15: privacy [mrn]",
+        ),
+        (
+            "an inline table after references",
+            "+++\ntitle = \"A\"\nreferences = [\"Smith J. Radiology 2019;290:1-9\"]\nextra = { contact = \"call (555) 123-4567\" }\n+++\nBody.\n",
+            "index.md:4:27: privacy [phone]",
+        ),
+        (
+            "YAML: a key after an authors list without indentation",
+            "---\ntitle: A\nauthors:\n- Jane Roe\nage: 93\n---\nBody.\n",
+            "index.md:5:1: privacy [age-over-89]",
+        ),
+        (
+            "a value written with escapes",
+            "+++\ntitle = \"A\"\npresentation = \"MRN: \\u0034455667\"\n+++\nBody.\n",
+            "index.md:3:16: privacy [mrn]",
+        ),
+    ];
+    for (what, case, expected) in cases {
+        let site = site_with(case);
+        let (code, stderr) = check(&site);
+        assert_eq!(code, 1, "{what}: not found:\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{what}: expected {expected:?} in:\n{stderr}"
+        );
+        let out = site.build_cmd(&[]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{what}: the build went through");
+    }
+    // And the exempt keys stay exempt where they really are keys.
+    let site = site_with(
+        "+++\ntitle = \"A\"\ndate = 2024-05-02\nupdated = 2024-05-03\nauthors = [\"Dr. Jane Roe\"]\nreferences = [\"Smith J. Radiology. 2019 Mar 12;290:1-9\"]\n+++\nBody.\n",
+    );
+    let (code, stderr) = check(&site);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// The theme's static files are published like the site's: their names and text are checked.
+#[test]
+fn a_themes_static_files_are_guarded_too() {
+    let site = site_with(CLEAN_CASE);
+    site.write("content/cases/a/ct.png", png_bytes(16, 16));
+    site.write("config.toml", format!("{CONFIG}theme = \"local\"\n"));
+    site.write("themes/local/templates/.keep", "");
+    site.write(
+        "themes/local/static/contact.txt",
+        "Questions: (555) 123-4567\n",
+    );
+    let (code, stderr) = check(&site);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("themes/local/static/contact.txt:1:12: privacy [phone]"),
+        "{stderr}"
+    );
+}

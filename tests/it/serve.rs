@@ -417,3 +417,45 @@ fn privacy_findings_stop_a_rebuild_as_they_stop_a_build() {
     events.next("build-ok");
     assert!(server.wait_for("/cases/a/", "First case, clean").status == 200);
 }
+
+/// `serve` reports what `build` reports: a stale acknowledgement is a warning in the terminal
+/// (once, and again when an edit changes the warnings), and the site is served.
+#[test]
+fn serve_warns_of_stale_acknowledgements_as_build_does() {
+    let stale = "+++\ntitle = \"First case\"\ndate = 2024-05-02\n\n[[privacy.acknowledge]]\nrule = \"phone\"\ntext = \"555-0100\"\nreason = \"a number that is gone\"\n+++\nNo number here.\n";
+    let site = TestSite::minimal();
+    site.write("content/cases/a/index.md", stale);
+    let built = site.build_ok(&[]);
+    assert!(built.contains("matches no finding"), "{built}");
+    let server = Server::start(&site, &[]);
+    assert!(
+        server.wait_for("/cases/a/", "No number here").status == 200,
+        "the site is served"
+    );
+    let log = server.log();
+    assert_eq!(
+        log.matches("acknowledgement 1 (rule `phone`) matches no finding")
+            .count(),
+        1,
+        "{log}"
+    );
+    assert!(log.contains("index.md:6: privacy"), "{log}");
+    // An edit elsewhere in the page keeps the warning, and does not repeat it.
+    let events = server.events();
+    events.next("build-ok");
+    save(
+        &site,
+        "content/cases/a/index.md",
+        stale.replace("No number here.", "Still none."),
+    );
+    assert!(server.wait_for("/cases/a/", "Still none").status == 200);
+    // The fix (removing the acknowledgement) is quiet.
+    save(
+        &site,
+        "content/cases/a/index.md",
+        case_md("First case, fixed"),
+    );
+    assert!(server.wait_for("/cases/a/", "First case, fixed").status == 200);
+    let log = server.log();
+    assert_eq!(log.matches("matches no finding").count(), 1, "{log}");
+}
