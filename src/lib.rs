@@ -1,8 +1,11 @@
 //! radcase: a static site generator for radiology teaching cases.
 //!
-//! One build is data flowing through stages, each a module:
-//! `config` → `content` (load) → `plan` → `render` + `media` (run) → `output` (commit).
-//! `commands` orchestrates them for each CLI command; `main.rs` only dispatches.
+//! One build is data flowing through stages, wired once in [`pipeline`]: `source` (one walk) →
+//! `front` (records) → `privacy` (the guard) beside `content` (the library) → `plan` → run into
+//! an `output::Sink` with `media` and `render`. `commands` drive the pipeline for each CLI
+//! command (`build` into a staging folder, `serve` into memory); `main.rs` only dispatches.
+//! Modules use only the layers below their own (the README's Architecture section; checked by
+//! `tests/it/architecture.rs`).
 
 pub mod cli;
 pub mod commands;

@@ -80,6 +80,66 @@ struct PendingImage<'e> {
     start: Event<'e>,
 }
 
+/// A heading being read: its level, the id written for it, and its events.
+type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<Event<'e>>);
+
+/// The state of rendering one fragment: the events kept so far and what is open.
+#[derive(Default)]
+struct Fragment<'e> {
+    out: Rendered,
+    events: Vec<Event<'e>>,
+    heading: Option<OpenHeading<'e>>,
+    image: Option<PendingImage<'e>>,
+    /// Depth of footnote definitions being left out of a summary.
+    in_footnote: usize,
+    /// Index in `events` of the open paragraph's start, and a picture placed in it.
+    paragraph: Option<usize>,
+    picture: Option<(usize, String)>,
+}
+
+impl<'e> Fragment<'e> {
+    /// A summary leaves footnotes out (they would clash or dangle when several summaries
+    /// share a page): whether `event` is one of theirs.
+    fn skips_footnote(&mut self, event: &Event<'_>) -> bool {
+        match event {
+            Event::FootnoteReference(_) => true,
+            Event::Start(Tag::FootnoteDefinition(_)) => {
+                self.in_footnote += 1;
+                true
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.in_footnote = self.in_footnote.saturating_sub(1);
+                true
+            }
+            _ => self.in_footnote > 0,
+        }
+    }
+
+    /// Keep `event`; a picture alone in its paragraph becomes a figure in place of the
+    /// paragraph.
+    fn push(&mut self, event: Event<'e>) {
+        match &event {
+            Event::Start(Tag::Paragraph) => {
+                self.paragraph = Some(self.events.len());
+                self.picture = None;
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let (Some(start), Some((at, figure))) =
+                    (self.paragraph.take(), self.picture.take())
+                    && at == start + 1
+                    && self.events.len() == at + 1
+                {
+                    self.events.truncate(start);
+                    self.events.push(Event::Html(CowStr::from(figure)));
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.events.push(event);
+    }
+}
+
 /// Renders the Markdown fragments of one page, so heading ids stay unique across them.
 pub struct PageRenderer<'a> {
     /// The page's URL path (ends with `/`); relative links resolve against it when `bundle`.
@@ -143,137 +203,124 @@ impl<'a> PageRenderer<'a> {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
-
-        let mut out = Rendered::default();
-        let mut events: Vec<Event<'_>> = Vec::new();
-        let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event<'_>>)> = None;
-        let mut image: Option<PendingImage<'_>> = None;
-        let mut in_footnote = 0usize;
-        // Index in `events` of the open paragraph's start, and a picture placed in it.
-        let mut paragraph: Option<usize> = None;
-        let mut picture: Option<(usize, String)> = None;
-
+        let mut f = Fragment::default();
         for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-            if let Some(img) = image.as_mut() {
-                match event {
-                    Event::End(TagEnd::Image) => {
-                        if let Some(img) = image.take() {
-                            self.finish_image(img, &mut events, &mut picture);
-                        }
-                    }
-                    Event::Text(t) | Event::Code(t) => img.alt.push_str(&t),
-                    _ => {}
-                }
+            if f.image.is_some() {
+                self.image_text(&mut f, event);
                 continue;
             }
-            if self.summary {
-                match &event {
-                    Event::FootnoteReference(_) => continue,
-                    Event::Start(Tag::FootnoteDefinition(_)) => {
-                        in_footnote += 1;
-                        continue;
-                    }
-                    Event::End(TagEnd::FootnoteDefinition) => {
-                        in_footnote = in_footnote.saturating_sub(1);
-                        continue;
-                    }
-                    _ if in_footnote > 0 => continue,
-                    _ => {}
+            if self.summary && f.skips_footnote(&event) {
+                continue;
+            }
+            let Some(event) = self.rewrite_event(&mut f, event, line_of(range.start)) else {
+                continue;
+            };
+            if let Some(event) = self.heading_event(&mut f, event) {
+                f.push(event);
+            }
+        }
+        f.out.first_paragraph = first_paragraph(&f.events);
+        html::push_html(&mut f.out.html, f.events.into_iter());
+        f.out
+    }
+
+    /// Collect the alt text of an image being read, until its end.
+    fn image_text<'e>(&self, f: &mut Fragment<'e>, event: Event<'e>) {
+        match event {
+            Event::End(TagEnd::Image) => {
+                if let Some(img) = f.image.take() {
+                    self.finish_image(img, &mut f.events, &mut f.picture);
                 }
             }
-            let event = match event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(img) = f.image.as_mut() {
+                    img.alt.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Links and images rewritten, words counted. `None` when the event starts an image whose
+    /// markup is made once its alt text is read.
+    fn rewrite_event<'e>(
+        &self,
+        f: &mut Fragment<'e>,
+        event: Event<'e>,
+        line: usize,
+    ) -> Option<Event<'e>> {
+        Some(match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let published = self
+                    .local_file(&dest_url)
+                    .and_then(|file| self.media.and_then(|m| m.link_url(file)));
+                let dest_url = match published {
+                    Some(url) => CowStr::from(url),
+                    None => self.rewrite(dest_url, line, false, &mut f.out.references),
+                };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => {
-                    let published = self
-                        .local_file(&dest_url)
-                        .and_then(|f| self.media.and_then(|m| m.link_url(f)));
-                    let dest_url = match published {
-                        Some(url) => CowStr::from(url),
-                        None => {
-                            self.rewrite(dest_url, line_of(range.start), false, &mut out.references)
-                        }
-                    };
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                }
-                Event::Start(Tag::Image {
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let original = dest_url.clone();
+                let rewritten = self.rewrite(dest_url, line, true, &mut f.out.references);
+                let start = Event::Start(Tag::Image {
                     link_type,
-                    dest_url,
-                    title,
+                    dest_url: rewritten,
+                    title: title.clone(),
                     id,
-                }) => {
-                    let original = dest_url.clone();
-                    let rewritten =
-                        self.rewrite(dest_url, line_of(range.start), true, &mut out.references);
-                    let start = Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: rewritten,
-                        title: title.clone(),
-                        id,
-                    });
-                    if heading.is_none() {
-                        image = Some(PendingImage {
-                            dest: original,
-                            title,
-                            alt: String::new(),
-                            start,
-                        });
-                        continue;
-                    }
-                    start
+                });
+                if f.heading.is_some() {
+                    return Some(start);
                 }
-                Event::Text(t) => {
-                    out.word_count += t.split_whitespace().count();
-                    Event::Text(t)
-                }
-                other => other,
-            };
+                f.image = Some(PendingImage {
+                    dest: original,
+                    title,
+                    alt: String::new(),
+                    start,
+                });
+                return None;
+            }
+            Event::Text(t) => {
+                f.out.word_count += t.split_whitespace().count();
+                Event::Text(t)
+            }
+            other => other,
+        })
+    }
 
-            if let Some((_, _, inner)) = heading.as_mut() {
-                if let Event::End(TagEnd::Heading(_)) = event {
-                    if let Some((level, id, inner)) = heading.take() {
-                        self.emit_heading(level, id, inner, &mut events, &mut out.headings);
-                    }
-                } else {
-                    inner.push(event);
+    /// Gather a heading's events and emit it with its id at its end. Returns the events that
+    /// are not part of a heading.
+    fn heading_event<'e>(&mut self, f: &mut Fragment<'e>, event: Event<'e>) -> Option<Event<'e>> {
+        if let Some((_, _, inner)) = f.heading.as_mut() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                if let Some((level, id, inner)) = f.heading.take() {
+                    self.emit_heading(level, id, inner, &mut f.events, &mut f.out.headings);
                 }
-                continue;
+            } else {
+                inner.push(event);
             }
-            if let Event::Start(Tag::Heading { level, id, .. }) = &event {
-                heading = Some((*level, id.as_ref().map(|i| i.to_string()), Vec::new()));
-                continue;
-            }
-            match &event {
-                Event::Start(Tag::Paragraph) => {
-                    paragraph = Some(events.len());
-                    picture = None;
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    // A picture alone in its paragraph becomes a figure in place of the paragraph.
-                    if let (Some(start), Some((at, figure))) = (paragraph.take(), picture.take())
-                        && at == start + 1
-                        && events.len() == at + 1
-                    {
-                        events.truncate(start);
-                        events.push(Event::Html(CowStr::from(figure)));
-                        continue;
-                    }
-                }
-                _ => {}
-            }
-            events.push(event);
+            return None;
         }
-        out.first_paragraph = first_paragraph(&events);
-        html::push_html(&mut out.html, events.into_iter());
-        out
+        if let Event::Start(Tag::Heading { level, id, .. }) = &event {
+            f.heading = Some((*level, id.as_ref().map(|i| i.to_string()), Vec::new()));
+            return None;
+        }
+        Some(event)
     }
 
     fn finish_image<'e>(

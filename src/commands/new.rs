@@ -195,6 +195,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_new_case_lists_every_case_key() {
+        let text = case_text("A", "2024-01-01", "");
+        let case_keys = crate::front::keys::ALL.iter().filter(|k| {
+            k.place.shown_by(crate::front::Kind::Case)
+                && !k.place.shown_by(crate::front::Kind::Page)
+        });
+        for key in case_keys {
+            assert!(
+                text.lines().any(|l| l
+                    .trim_start_matches("# ")
+                    .starts_with(&format!("{} = ", key.name))),
+                "`radcase new case` does not show `{}`",
+                key.name
+            );
+        }
+    }
+
+    #[test]
     fn case_title_quotes_are_escaped() {
         let t = case_text("The \"target\" sign", "2024-01-01", "");
         assert!(t.contains(r#"title = "The \"target\" sign""#));

@@ -16,7 +16,7 @@ mod affected;
 mod run;
 mod update;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -169,10 +169,6 @@ impl Pipeline {
 
     pub fn cache(&self) -> &Cache {
         &self.cache
-    }
-
-    pub fn site(&self) -> &Path {
-        &self.settings.site
     }
 
     /// Problems that do not stop a build (stale privacy acknowledgements).

@@ -13,7 +13,7 @@
 //! failed update leaves the current one as it was.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Pipeline, Selection, affected, load_config};
@@ -96,100 +96,10 @@ impl Pipeline {
         if changes.templates {
             next.templates = Arc::new(Templates::load(&next.sources, config)?);
         }
-        let drafts = self.settings.drafts;
-        // The pages edited when only they were read again; `None` when all content was.
-        let mut edited: Option<HashSet<PageId>> = Some(HashSet::new());
-        if changes.content {
-            let records = content::read_records(&next.sources, config);
-            next.scans = Arc::new(privacy::scan(config, &next.sources, &records));
-            next.library = Arc::new(content::load(
-                site,
-                config,
-                &next.sources,
-                &records,
-                drafts,
-            )?);
-            next.records = Arc::new(records);
-            edited = None;
-        } else if !changes.pages.is_empty() {
-            let taxonomies = config.taxonomy_names();
-            let fresh: Vec<Record> = changes
-                .pages
-                .iter()
-                .map(|p| Record::read(p, Scope::Page, &taxonomies))
-                .collect();
-            let mut records: Vec<Record> = (*self.records).clone();
-            for r in &fresh {
-                if let Some(old) = records.iter_mut().find(|o| o.path == r.path) {
-                    *old = r.clone();
-                }
-            }
-            let fresh_refs: Vec<&Record> = fresh.iter().collect();
-            if changes.statics.is_empty() {
-                Arc::make_mut(&mut next.scans).rescan(&next.sources, &fresh_refs);
-            } else {
-                next.scans = Arc::new(privacy::scan(config, &next.sources, &records));
-            }
-            match content::reload_pages(
-                site,
-                config,
-                &next.sources,
-                &self.library,
-                &fresh_refs,
-                drafts,
-            )? {
-                Some(library) => {
-                    edited = Some(
-                        fresh
-                            .iter()
-                            .filter_map(|r| library.pages.iter().position(|p| p.file == r.path))
-                            .map(PageId)
-                            .collect(),
-                    );
-                    next.library = Arc::new(library);
-                }
-                None => {
-                    next.library = Arc::new(content::load(
-                        site,
-                        config,
-                        &next.sources,
-                        &records,
-                        drafts,
-                    )?);
-                    edited = None;
-                }
-            }
-            next.records = Arc::new(records);
-        } else if !changes.statics.is_empty() {
-            // Names and text files of static/ are the guard's too.
-            next.scans = Arc::new(privacy::scan(config, &next.sources, &next.records));
-        }
+        let edited = self.reload_content(&mut next, &changes)?;
         next.warnings = next.scans.report().verdict()?;
         next.plan = Arc::new(plan::plan(&next.library, &next.sources)?);
-
-        let before: HashMap<&OutPath, &Job> = self
-            .plan
-            .outputs
-            .iter()
-            .map(|o| (&o.path, &o.job))
-            .collect();
-        let selected: Vec<usize> = next
-            .plan
-            .outputs
-            .iter()
-            .enumerate()
-            .filter(|(_, out)| {
-                let job = &out.job;
-                before.get(&out.path) != Some(&job)
-                    || edited.is_none()
-                    || (changes.templates && job.is_templated())
-                    || edited.as_ref().is_some_and(|e| {
-                        !e.is_empty() && affected::reads_changed(job, &self.library, &next.library, e)
-                    })
-                    || matches!(job, Job::Static { source, .. } | Job::Asset { source, .. } if changes.statics.contains(source))
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let selected = self.select(&next, &changes, edited.as_ref());
         let only_css = !changes.templates
             && changes.pages.is_empty()
             && !changes.content
@@ -216,6 +126,108 @@ impl Pipeline {
             removed,
             kind,
         }))
+    }
+
+    /// Records, guard scans and library of `next` after `changes`. Returns the pages edited
+    /// when only they were read again, `None` when all content was.
+    fn reload_content(
+        &self,
+        next: &mut Pipeline,
+        changes: &Changes,
+    ) -> Result<Option<HashSet<PageId>>> {
+        let site = &self.settings.site;
+        let config = &self.config;
+        let drafts = self.settings.drafts;
+        let sources = Arc::clone(&next.sources);
+        let load_all = |records: &[Record]| {
+            content::load(site, config, &sources, records, drafts).map(Arc::new)
+        };
+        if changes.content {
+            let records = content::read_records(&sources, config);
+            next.scans = Arc::new(privacy::scan(config, &sources, &records));
+            next.library = load_all(&records)?;
+            next.records = Arc::new(records);
+            return Ok(None);
+        }
+        if changes.pages.is_empty() {
+            if !changes.statics.is_empty() {
+                // Names and text files of static/ are the guard's too.
+                next.scans = Arc::new(privacy::scan(config, &sources, &next.records));
+            }
+            return Ok(Some(HashSet::new()));
+        }
+        let taxonomies = config.taxonomy_names();
+        let fresh: Vec<Record> = changes
+            .pages
+            .iter()
+            .map(|p| Record::read(p, Scope::Page, &taxonomies))
+            .collect();
+        let mut records: Vec<Record> = (*self.records).clone();
+        for r in &fresh {
+            if let Some(old) = records.iter_mut().find(|o| o.path == r.path) {
+                *old = r.clone();
+            }
+        }
+        let fresh: Vec<&Record> = fresh.iter().collect();
+        if changes.statics.is_empty() {
+            Arc::make_mut(&mut next.scans).rescan(&sources, &fresh);
+        } else {
+            next.scans = Arc::new(privacy::scan(config, &sources, &records));
+        }
+        let edited =
+            match content::reload_pages(site, config, &sources, &self.library, &fresh, drafts)? {
+                Some(library) => {
+                    let ids = fresh
+                        .iter()
+                        .filter_map(|r| library.pages.iter().position(|p| p.file == r.path))
+                        .map(PageId)
+                        .collect();
+                    next.library = Arc::new(library);
+                    Some(ids)
+                }
+                None => {
+                    next.library = load_all(&records)?;
+                    None
+                }
+            };
+        next.records = Arc::new(records);
+        Ok(edited)
+    }
+
+    /// The outputs of `next` to produce: new or changed jobs, everything after a full content
+    /// load, templated outputs after a template change, the outputs that read an edited page,
+    /// and the outputs of changed static files.
+    fn select(
+        &self,
+        next: &Pipeline,
+        changes: &Changes,
+        edited: Option<&HashSet<PageId>>,
+    ) -> Vec<usize> {
+        let before: HashMap<&OutPath, &Job> = self
+            .plan
+            .outputs
+            .iter()
+            .map(|o| (&o.path, &o.job))
+            .collect();
+        let reads_edit = |job: &Job| {
+            edited.is_some_and(|e| {
+                !e.is_empty() && affected::reads_changed(job, &self.library, &next.library, e)
+            })
+        };
+        next.plan
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, out)| {
+                let job = &out.job;
+                before.get(&out.path) != Some(&job)
+                    || edited.is_none()
+                    || (changes.templates && job.is_templated())
+                    || reads_edit(job)
+                    || matches!(job, Job::Static { source, .. } | Job::Asset { source, .. } if changes.statics.contains(source))
+            })
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// Sort changed paths by what they affect; editor scratch files and paths the site does
@@ -276,11 +288,6 @@ impl Pipeline {
                 .folders
                 .iter()
                 .any(|f| f.root == Root::Content && f.rel == under)
-    }
-
-    /// Whether `path` (as file events name it) is where the site's sources are.
-    pub fn is_source_path(&self, path: &Path) -> bool {
-        path.starts_with(&self.root)
     }
 }
 

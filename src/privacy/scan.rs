@@ -234,24 +234,11 @@ pub(super) fn text_asset(source: &Source, exempt: &[String]) -> Vec<Finding> {
     };
     let text = String::from_utf8_lossy(&bytes);
     let lines = Lines::new(&text);
-    rules::find(&text)
-        .into_iter()
-        .filter(|hit| !is_exempt(&text[hit.span.clone()], exempt))
-        .map(|hit| {
-            let (line, column) = lines.at(&text, hit.span.start);
-            Finding {
-                path: path.to_path_buf(),
-                shown: path.to_path_buf(),
-                line: Some(line),
-                column: Some(column),
-                rule: hit.rule,
-                masked: rules::mask(&text, &hit),
-                id: text[hit.id.clone()].to_string(),
-                context: lines.text(&text, line).to_string(),
-                draft: false,
-            }
-        })
-        .collect()
+    let whole = Span {
+        range: 0..text.len(),
+        decoded: None,
+    };
+    scan_span(path, &text, &lines, &whole, exempt, false)
 }
 
 /// A file or folder name as words: `mrn_4455667` and `Mr-Bones.png` read like text.

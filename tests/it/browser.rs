@@ -8,7 +8,7 @@
 //!   page with a `data-lightbox` gallery and the first with a `data-stack`.
 //! - `screenshots` (ignored): writes PNGs of the lightbox and the stack in light and dark mode, on
 //!   a desktop and a 390 px phone, to `$RADCASE_SCREENSHOTS` (default `/tmp/radcase-screenshots`):
-//!   `cargo test --test browser -- --ignored screenshots`.
+//!   `cargo test --test it -- --ignored browser::screenshots`.
 //!
 //! - `live_reload_in_chromium`: `radcase serve` with a page open: an edit reloads it at the same
 //!   scroll position, a broken file shows the error overlay, the fix clears it, and a stylesheet
@@ -1160,7 +1160,7 @@ fn window_presets_on_a_dicom_stack() {
     );
 }
 
-/// Not a check: pictures to look at. `cargo test --test browser -- --ignored screenshots`
+/// Not a check: pictures to look at. `cargo test --test it -- --ignored browser::screenshots`
 #[test]
 #[ignore = "not a check: writes screenshots for a person to look at, run on demand"]
 fn screenshots() {
