@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -20,7 +21,7 @@ use crate::types::{OutPath, PageId, SectionId};
 
 /// Read the front matter record of every Markdown file under `content/`, in parallel. Drafts
 /// are read too: the privacy guard reads them.
-pub fn read_records(sources: &Sources, config: &Config) -> Vec<Record> {
+pub fn read_records(sources: &Sources, config: &Config) -> Vec<Arc<Record>> {
     let taxonomies = config.taxonomy_names();
     let markdown: Vec<&Source> = sources
         .in_root(Root::Content)
@@ -28,7 +29,7 @@ pub fn read_records(sources: &Sources, config: &Config) -> Vec<Record> {
         .collect();
     markdown
         .par_iter()
-        .map(|s| Record::read(&s.path, scope_of(&s.rel), &taxonomies))
+        .map(|s| Arc::new(Record::read(&s.path, scope_of(&s.rel), &taxonomies)))
         .collect()
 }
 
@@ -47,7 +48,7 @@ pub fn load(
     site: &Path,
     config: &Config,
     sources: &Sources,
-    records: &[Record],
+    records: &[Arc<Record>],
     drafts: bool,
 ) -> Result<Library> {
     let content_dir = site.join("content");
@@ -59,7 +60,10 @@ pub fn load(
         );
     }
     let tree = tree::classify(sources)?;
-    let by_path: HashMap<&Path, &Record> = records.iter().map(|r| (r.path.as_path(), r)).collect();
+    let by_path: HashMap<&Path, &Record> = records
+        .iter()
+        .map(|r| (r.path.as_path(), r.as_ref()))
+        .collect();
     let record = |s: &Source| by_path.get(s.path.as_path()).copied();
     let mut errors = Collector::default();
     for r in tree
@@ -263,7 +267,7 @@ pub fn reload_pages(
         let mut page = library.page(id).clone();
         let section = library.section(page.section);
         errors.extend(kind_errors(&record.fields, page.kind, &page, section));
-        page.fields = record.fields.clone();
+        page.fields = Arc::clone(&record.fields);
         page.disclosure = kind_and_disclosure(&page.fields, section, &page.rel, &taxonomies).1;
         let bundle = bundle_of(&page, record, &tree, config);
         let doc = record.doc();
@@ -330,7 +334,7 @@ fn place_sections<'r>(
         library.sections.push(Section {
             file: None,
             rel: String::new(),
-            fields: Fields::default(),
+            fields: Arc::default(),
             title: Some(config.title.clone()),
             path: String::new(),
             url: config.base_path.clone(),
@@ -365,7 +369,7 @@ fn place_sections<'r>(
             file: Some(source.path.clone()),
             rel: source.rel.clone(),
             title: record.fields.text(keys::TITLE).map(str::to_string),
-            fields: record.fields.clone(),
+            fields: Arc::clone(&record.fields),
             permalink: config.permalink(&url),
             path,
             url,
@@ -516,7 +520,7 @@ fn place_pages<'r>(
         let page = Page {
             file: source.path.clone(),
             rel: source.rel.clone(),
-            fields: record.fields.clone(),
+            fields: Arc::clone(&record.fields),
             kind,
             slug,
             permalink: config.permalink(&url),
@@ -597,28 +601,33 @@ fn not_a_bundle(page: &Page) -> Option<Diagnostic> {
 
 fn sort_sections(library: &mut Library) {
     let pages = &library.pages;
-    let title = |p: PageId| pages[p.0].title().to_lowercase();
+    // Sort keys once per page, not once per comparison.
+    let titles: Vec<String> = pages.iter().map(|p| p.title().to_lowercase()).collect();
+    let dates: Vec<_> = pages.iter().map(Page::date).collect();
+    let weights: Vec<i64> = pages
+        .iter()
+        .map(|p| p.fields.int(keys::WEIGHT).unwrap_or(i64::MAX))
+        .collect();
     let mut orders = Vec::with_capacity(library.sections.len());
     for section in &library.sections {
         let mut order = section.pages.clone();
         let by_title = |a: &PageId, b: &PageId| {
-            title(*a)
-                .cmp(&title(*b))
+            titles[a.0]
+                .cmp(&titles[b.0])
                 .then_with(|| pages[a.0].rel.cmp(&pages[b.0].rel))
         };
         match section.fields.sort_by() {
             SortBy::Date => order.sort_by(|a, b| {
-                let (da, db) = (pages[a.0].date(), pages[b.0].date());
+                let (da, db) = (dates[a.0], dates[b.0]);
                 // Newest first; undated pages last.
                 db.cmp(&da)
                     .then_with(|| da.is_none().cmp(&db.is_none()))
                     .then_with(|| by_title(a, b))
             }),
             SortBy::Title => order.sort_by(by_title),
-            SortBy::Weight => order.sort_by(|a, b| {
-                let w = |p: &PageId| pages[p.0].fields.int(keys::WEIGHT).unwrap_or(i64::MAX);
-                w(a).cmp(&w(b)).then_with(|| by_title(a, b))
-            }),
+            SortBy::Weight => {
+                order.sort_by(|a, b| weights[a.0].cmp(&weights[b.0]).then_with(|| by_title(a, b)))
+            }
         }
         orders.push(order);
     }

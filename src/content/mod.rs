@@ -19,6 +19,7 @@ mod tree;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -47,8 +48,8 @@ pub struct Page {
     pub file: PathBuf,
     /// Path relative to `content/` (what `@/` links name).
     pub rel: String,
-    /// The front matter, typed.
-    pub fields: Fields,
+    /// The front matter, typed (shared with its record).
+    pub fields: Arc<Fields>,
     pub kind: Kind,
     pub slug: String,
     /// Output folder relative to the output root, ending with `/`.
@@ -112,7 +113,7 @@ pub struct Section {
     pub file: Option<PathBuf>,
     /// Path of `_index.md` relative to `content/` (empty for the implicit home).
     pub rel: String,
-    pub fields: Fields,
+    pub fields: Arc<Fields>,
     /// The title: its own, or the site's for an implicit home.
     pub title: Option<String>,
     pub path: String,

@@ -40,6 +40,9 @@ impl Taxonomy {
 /// Build every configured taxonomy from the pages' front matter. Terms that slugify the same
 /// ("CT", "ct") are one term, shown with the first spelling met.
 pub fn build(pages: &[Page], config: &Config) -> Vec<Taxonomy> {
+    // Most terms are written on many pages: slugify each spelling once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
+    let dates: Vec<_> = pages.iter().map(Page::date).collect();
     config
         .taxonomies
         .iter()
@@ -50,7 +53,10 @@ pub fn build(pages: &[Page], config: &Config) -> Vec<Taxonomy> {
             let mut terms: Vec<Term> = Vec::new();
             for (i, page) in pages.iter().enumerate() {
                 for name in page.disclosure.terms_of(&tc.name) {
-                    let slug = slug::slugify(name);
+                    let slug = slugs
+                        .entry(name.as_str())
+                        .or_insert_with(|| slug::slugify(name))
+                        .clone();
                     if slug.is_empty() {
                         continue;
                     }
@@ -74,10 +80,9 @@ pub fn build(pages: &[Page], config: &Config) -> Vec<Taxonomy> {
             }
             for term in &mut terms {
                 term.pages.sort_by(|a, b| {
-                    let (a, b) = (&pages[a.0], &pages[b.0]);
-                    b.date()
-                        .cmp(&a.date())
-                        .then_with(|| a.title().cmp(b.title()))
+                    dates[b.0]
+                        .cmp(&dates[a.0])
+                        .then_with(|| pages[a.0].title().cmp(pages[b.0].title()))
                 });
             }
             terms.sort_by_key(|t| t.name.to_lowercase());

@@ -13,6 +13,7 @@ mod split;
 mod tree;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use fields::{AckEntry, Fields, MediaRef, Scope, parse_date, read};
 pub use keys::{Key, Kind, SortBy};
@@ -109,7 +110,8 @@ impl Document {
 pub struct Record {
     pub path: PathBuf,
     pub parsed: Parsed,
-    pub fields: Fields,
+    /// Shared with the page or section made from it.
+    pub fields: Arc<Fields>,
     /// Every problem found reading the file: a build stops on any of them.
     pub errors: Vec<Diagnostic>,
 }
@@ -146,7 +148,7 @@ impl Record {
             Err(e) => Record {
                 path: path.to_path_buf(),
                 parsed: Parsed::Raw(String::new()),
-                fields: Fields::default(),
+                fields: Arc::default(),
                 errors: vec![io_error(path, "read the file", &e)],
             },
         }
@@ -173,7 +175,7 @@ impl Record {
             return Record {
                 path: path.to_path_buf(),
                 parsed: Parsed::Raw(text),
-                fields: Fields::default(),
+                fields: Arc::default(),
                 errors,
             };
         }
@@ -183,14 +185,14 @@ impl Record {
                 Record {
                     path: path.to_path_buf(),
                     parsed: Parsed::Document(doc),
-                    fields,
+                    fields: Arc::new(fields),
                     errors,
                 }
             }
             Err((e, text)) => Record {
                 path: path.to_path_buf(),
                 parsed: Parsed::Raw(text),
-                fields: Fields::default(),
+                fields: Arc::default(),
                 errors: e.0,
             },
         }

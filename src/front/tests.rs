@@ -13,7 +13,7 @@ fn record(text: &str, scope: Scope) -> Record {
 fn page(text: &str) -> std::result::Result<Fields, Vec<Diagnostic>> {
     let r = record(text, Scope::Page);
     if r.errors.is_empty() {
-        Ok(r.fields)
+        Ok((*r.fields).clone())
     } else {
         Err(r.errors)
     }

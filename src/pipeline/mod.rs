@@ -56,7 +56,7 @@ pub struct Pipeline {
     config: Arc<Config>,
     sources: Arc<Sources>,
     /// Every Markdown file of `content/`, drafts included.
-    records: Arc<Vec<Record>>,
+    records: Arc<Vec<Arc<Record>>>,
     scans: Arc<Scans>,
     templates: Arc<Templates>,
     library: Arc<Library>,

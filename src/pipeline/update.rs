@@ -139,7 +139,7 @@ impl Pipeline {
         let config = &self.config;
         let drafts = self.settings.drafts;
         let sources = Arc::clone(&next.sources);
-        let load_all = |records: &[Record]| {
+        let load_all = |records: &[Arc<Record>]| {
             content::load(site, config, &sources, records, drafts).map(Arc::new)
         };
         if changes.content {
@@ -157,18 +157,19 @@ impl Pipeline {
             return Ok(Some(HashSet::new()));
         }
         let taxonomies = config.taxonomy_names();
-        let fresh: Vec<Record> = changes
+        let fresh: Vec<Arc<Record>> = changes
             .pages
             .iter()
-            .map(|p| Record::read(p, Scope::Page, &taxonomies))
+            .map(|p| Arc::new(Record::read(p, Scope::Page, &taxonomies)))
             .collect();
-        let mut records: Vec<Record> = (*self.records).clone();
+        // The other records are shared, not copied.
+        let mut records: Vec<Arc<Record>> = (*self.records).clone();
         for r in &fresh {
             if let Some(old) = records.iter_mut().find(|o| o.path == r.path) {
-                *old = r.clone();
+                *old = Arc::clone(r);
             }
         }
-        let fresh: Vec<&Record> = fresh.iter().collect();
+        let fresh: Vec<&Record> = fresh.iter().map(AsRef::as_ref).collect();
         if changes.statics.is_empty() {
             Arc::make_mut(&mut next.scans).rescan(&sources, &fresh);
         } else {

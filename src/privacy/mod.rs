@@ -18,6 +18,7 @@ mod scan;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -61,7 +62,8 @@ impl Report {
 /// whole site without reading the rest.
 #[derive(Clone)]
 pub struct Scans {
-    files: Vec<scan::FileScan>,
+    /// One per Markdown file; shared between the pipelines of successive `serve` rebuilds.
+    files: Vec<Arc<scan::FileScan>>,
     /// Findings in names and text files (which only a bundle's `index.md` can acknowledge).
     names: Vec<Finding>,
     /// The site's own details from `config.toml`, never taken for a patient's.
@@ -70,13 +72,13 @@ pub struct Scans {
 
 /// Scan every source of a site: its Markdown `records`, and the names and text files of
 /// `sources`, in parallel.
-pub fn scan(config: &Config, sources: &Sources, records: &[Record]) -> Scans {
+pub fn scan(config: &Config, sources: &Sources, records: &[Arc<Record>]) -> Scans {
     let exempt = config_strings(config);
     let (files, names) = rayon::join(
         || {
             records
                 .par_iter()
-                .map(|r| scan::record(r, sources, &exempt))
+                .map(|r| Arc::new(scan::record(r, sources, &exempt)))
                 .collect::<Vec<_>>()
         },
         || {
@@ -100,7 +102,7 @@ impl Scans {
     /// Scan `records` again (pages edited in place: their names did not change).
     pub fn rescan(&mut self, sources: &Sources, records: &[&Record]) {
         for r in records {
-            let scanned = scan::record(r, sources, &self.exempt);
+            let scanned = Arc::new(scan::record(r, sources, &self.exempt));
             match self.files.iter_mut().find(|f| f.path == r.path) {
                 Some(f) => *f = scanned,
                 None => self.files.push(scanned),
@@ -170,7 +172,7 @@ impl Scans {
 
 /// Whether a date in a file or folder name is the `date` of the page it names
 /// (`2024-05-02-welcome.md`, `content/posts/2024-05-02-welcome/`).
-fn is_own_date(files: &[scan::FileScan], finding: &Finding) -> bool {
+fn is_own_date(files: &[Arc<scan::FileScan>], finding: &Finding) -> bool {
     files.iter().any(|f| {
         let names_it = f.path == finding.path || f.bundle_dir.as_ref() == Some(&finding.path);
         names_it && f.date.as_deref().is_some_and(|d| finding.id.trim() == d)
