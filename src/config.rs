@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Result, io_error};
-use crate::front::keys;
+use crate::front::{Lines, Node, Table, Value, keys, parse_toml};
 use crate::toml_errors;
 use crate::types::{Format, ImageSettings, MAX_SIDE};
 
@@ -152,9 +152,10 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let raw: RawConfig =
             toml::from_str(text).map_err(|e| toml_errors::diagnostic(path, text, &e, 0))?;
+        let places = Places::new(path, text);
         let (base_url, base_path) = normalize_base_url(&raw.base_url).map_err(|msg| {
             Diagnostic::in_file(path, msg)
-                .at_line(key_line(text, "base_url").unwrap_or(1))
+                .at_line(places.line(&["base_url"]))
                 .with_hint("write a full URL, e.g. base_url = \"https://teaching.example.org/\"")
         })?;
         let taxonomies = raw.taxonomies.unwrap_or_else(|| {
@@ -164,12 +165,16 @@ impl Config {
                 TaxonomyConfig::named("tags", "Tags"),
             ]
         });
-        if let Some(t) = taxonomies.iter().find(|t| t.paginate_by == Some(0)) {
+        if let Some((i, t)) = taxonomies
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.paginate_by == Some(0))
+        {
             return Err(Diagnostic::in_file(
                 path,
                 format!("taxonomy `{}` has paginate_by = 0", t.name),
             )
-            .at_line(key_line(text, "paginate_by").unwrap_or(1))
+            .at_line(places.line(&["taxonomies", &i.to_string(), "paginate_by"]))
             .with_hint("use a number of pages per list page (at least 1), or leave paginate_by out")
             .into());
         }
@@ -181,10 +186,7 @@ impl Config {
                     path,
                     format!("taxonomy name `{}` cannot be used", t.name),
                 )
-                .at_line(
-                    text.find(&format!("\"{}\"", t.name))
-                        .map_or(1, |o| toml_errors::line_col(text, o).0),
-                )
+                .at_line(places.line(&["taxonomies", &i.to_string(), "name"]))
                 .with_hint(if clash {
                     "each taxonomy name may appear only once".to_string()
                 } else if reserved {
@@ -200,16 +202,12 @@ impl Config {
         }
         let images = image_settings(&raw.images).map_err(|msg| {
             Diagnostic::in_file(path, msg)
-                .at_line(
-                    text.lines()
-                        .position(|l| l.trim() == "[images]")
-                        .map_or(1, |i| i + 1),
-                )
+                .at_line(places.line(&["images"]))
                 .with_hint("see the [images] settings in the README")
         })?;
         if raw.feed_limit == Some(0) {
             return Err(Diagnostic::in_file(path, "feed_limit must be at least 1")
-                .at_line(key_line(text, "feed_limit").unwrap_or(1))
+                .at_line(places.line(&["feed_limit"]))
                 .with_hint("leave it out for the default of 20 entries per feed")
                 .into());
         }
@@ -344,15 +342,50 @@ fn normalize_base_url(url: &str) -> std::result::Result<(String, String), String
     Ok((format!("{scheme}://{host}{path}"), path))
 }
 
-/// Line of a top-level `key = …` in TOML text, for errors found after parsing.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
+/// Where the keys of the config text are, for errors found after it parsed: the same
+/// positioned tree as front matter, so no line is found by searching the text.
+struct Places<'t> {
+    text: &'t str,
+    table: Table,
+    lines: Lines,
+}
+
+impl<'t> Places<'t> {
+    fn new(path: &Path, text: &'t str) -> Places<'t> {
+        Places {
+            text,
+            // The text parsed as TOML already; a failure here only costs the line numbers.
+            table: parse_toml(path, text, 0..text.len()).unwrap_or_default(),
+            lines: Lines::new(text),
+        }
+    }
+
+    /// The line of the key at `path` (table keys; a number indexes a list), or of the deepest
+    /// part of it that is written (line 1 if none is).
+    fn line(&self, path: &[&str]) -> usize {
+        let mut at = None;
+        let mut table = Some(&self.table);
+        let mut list: Option<&[Node]> = None;
+        for step in path {
+            let node = if let (Some(items), Ok(i)) = (list, step.parse::<usize>()) {
+                let node = items.get(i);
+                at = node.map(|n| n.span.start).or(at);
+                node
+            } else if let Some(entry) = table.and_then(|t| t.get(step)) {
+                at = Some(entry.key_span.start);
+                Some(&entry.node)
+            } else {
+                None
+            };
+            let Some(node) = node else { break };
+            (table, list) = match &node.value {
+                Value::Table(t) => (Some(t), None),
+                Value::List(items) => (None, Some(items.as_slice())),
+                _ => (None, None),
+            };
+        }
+        at.map_or(1, |offset| self.lines.at(self.text, offset).0)
+    }
 }
 
 #[cfg(test)]
@@ -426,6 +459,20 @@ mod tests {
             parse("title = \"T\"\nbase_url = \"https://x.org\"\n[images]\nformats = [\"avif\"]\n")
                 .unwrap_err();
         assert!(e.0[0].message.contains("avif"), "{}", e.0[0].message);
+    }
+
+    #[test]
+    fn errors_found_after_parsing_name_the_line_of_their_own_entry() {
+        let text = "title = \"T\"\nbase_url = \"https://x.org\"\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 10\n\n[[taxonomies]]\nname = \"system\"\npaginate_by = 0\n";
+        assert_eq!(parse(text).unwrap_err().0[0].line, Some(10));
+        let text = "title = \"T\"\nbase_url = \"https://x.org\"\n[[taxonomies]]\nname = \"tags\"\n[[taxonomies]]\nname = \"tags\"\n";
+        assert_eq!(
+            parse(text).unwrap_err().0[0].line,
+            Some(6),
+            "the second, clashing one"
+        );
+        let text = "title = \"T\"\nbase_url = \"https://x.org\"\nimages.quality = 0\n";
+        assert_eq!(parse(text).unwrap_err().0[0].line, Some(3));
     }
 
     #[test]
