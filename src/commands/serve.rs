@@ -93,13 +93,26 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let quiet = options.quiet;
     std::thread::spawn(move || {
         while let Some(batch) = watch.next_batch() {
-            let result = match current.as_mut() {
+            // A bug that panics must not leave the server deaf to every later save: the last
+            // good site stays, and the panic is reported like an error. (An update changes
+            // nothing until it has worked, so the site is whole.)
+            let rebuild = std::panic::AssertUnwindSafe(|| match current.as_mut() {
                 Some(s) => s.update(&batch),
                 None => Site::load(&settings, &media_dir).map(|(s, outcome)| {
                     current = Some(s);
                     Some(outcome)
                 }),
-            };
+            });
+            let result = std::panic::catch_unwind(rebuild).unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(Diagnostic::new(format!("radcase failed while rebuilding: {what}"))
+                    .with_hint("this is a bug in radcase: please report it with the file you saved; saving again retries")
+                    .into())
+            });
             match (result, current.as_ref()) {
                 (Ok(Some(outcome)), Some(s)) => {
                     warn(&outcome, quiet, &mut warned);

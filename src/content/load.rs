@@ -98,11 +98,12 @@ pub fn load(
         drafts: left_out,
         ..Library::default()
     };
-    let section_bodies = errors.take(place_sections(&mut library, &sections, config));
-    let page_bodies = errors.take(place_pages(&mut library, &pages, &tree, config));
-    let (Some(section_bodies), Some(page_bodies)) = (section_bodies, page_bodies) else {
+    // A section without an address misplaces every page under it: stop there. A page's own
+    // problems (its kind, its address) do not stop the others from being checked.
+    let Some(section_bodies) = errors.take(place_sections(&mut library, &sections, config)) else {
         return errors.finish(library);
     };
+    let page_bodies = place_pages(&mut library, &pages, &tree, config, &mut errors);
 
     let targets = link_targets(&library);
     let resolve = |t: &str| targets.get(t).cloned();
@@ -268,6 +269,7 @@ pub fn reload_pages(
         let section = library.section(page.section);
         errors.extend(kind_errors(&record.fields, page.kind, &page, section));
         page.fields = Arc::clone(&record.fields);
+        errors.extend(not_a_bundle(&page));
         page.disclosure = kind_and_disclosure(&page.fields, section, &page.rel, &taxonomies).1;
         let bundle = bundle_of(&page, record, &tree, config);
         let doc = record.doc();
@@ -479,13 +481,15 @@ fn kind_error(key: &Key, line: usize, kind: Kind, page: &Page, section: &Section
         .with_hint(hint)
 }
 
-/// Place the pages in their sections, with kinds and addresses; returns each page's record.
+/// Place the pages in their sections, with kinds and addresses; returns each placed page's
+/// record. Problems go to `errors`; a page without an address is left out.
 fn place_pages<'r>(
     library: &mut Library,
     parsed: &[(&Source, &'r Record)],
     tree: &ContentTree<'_>,
     config: &Config,
-) -> Result<Vec<&'r Record>> {
+    errors: &mut Collector,
+) -> Vec<&'r Record> {
     let by_dir: HashMap<String, SectionId> = library
         .sections
         .iter()
@@ -494,7 +498,6 @@ fn place_pages<'r>(
         .collect();
     let taxonomies = config.taxonomy_names();
     let mut records = Vec::with_capacity(parsed.len());
-    let mut errors = Vec::new();
     for &(source, record) in parsed {
         let (parent_dir, _, bundle) = rel_parts(&source.rel);
         let section = section_for(parent_dir, &by_dir);
@@ -551,9 +554,7 @@ fn place_pages<'r>(
             &page,
             library.section(section),
         ));
-        if page.bundle_dir.is_none() {
-            errors.extend(not_a_bundle(&page));
-        }
+        errors.extend(not_a_bundle(&page));
         library.pages.push(page);
         records.push(record);
     }
@@ -579,11 +580,14 @@ fn place_pages<'r>(
             output: OutPath::new(format!("{dir_path}{}", source.name())),
         });
     }
-    Errors::or_ok(errors, records)
+    records
 }
 
 /// Images listed on a page that is a single file: it has no folder to hold them.
 fn not_a_bundle(page: &Page) -> Option<Diagnostic> {
+    if page.bundle_dir.is_some() {
+        return None;
+    }
     [keys::IMAGES, keys::STACKS].into_iter().find_map(|key| {
         let first = page.fields.media(key).first()?;
         Some(

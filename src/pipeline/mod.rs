@@ -133,9 +133,14 @@ impl Pipeline {
         );
         clock.mark("load content and templates, privacy guard");
         // Broken sources first: while a file cannot be read as the loader reads it, the guard's
-        // findings in it (read whole, failing closed) would only repeat its lines.
-        let (templates, library) = Errors::join(templates, library)?;
-        let warnings = scans.report().verdict()?;
+        // findings in it (read whole, failing closed) would only repeat its lines. Its other
+        // errors (an acknowledgement naming no rule) are reported with them.
+        let report = scans.report();
+        let (templates, library) = Errors::join(templates, library).map_err(|mut e| {
+            e.0.extend(report.errors.iter().cloned());
+            Errors::new(e.0)
+        })?;
+        let warnings = report.verdict()?;
         let plan = plan::plan(&library, &sources)?;
         clock.mark("plan");
         let cache = Cache::open(&cache_dir(settings, &config))?;

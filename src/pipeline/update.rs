@@ -22,7 +22,7 @@ use crate::diagnostic::Result;
 use crate::front::{Record, Scope};
 use crate::plan::{self, Job};
 use crate::privacy;
-use crate::render::Templates;
+use crate::render::{self, Templates};
 use crate::source::{self, Root};
 use crate::types::{OutPath, PageId};
 
@@ -215,6 +215,16 @@ impl Pipeline {
                 !e.is_empty() && affected::reads_changed(job, &self.library, &next.library, e)
             })
         };
+        // The menu and the taxonomies (terms, counts) are on every templated page.
+        let site_changed = edited.is_some_and(|e| !e.is_empty())
+            && render::site_values_differ(&self.config, &self.library, &next.library);
+        // An image at the same address made another way (a new `window`).
+        let image_changed = |path: &OutPath, job: &Job| match (before.get(path), job) {
+            (Some(Job::ImageVariant(j)), Job::ImageVariant(i)) => {
+                self.plan.images[*j] != next.plan.images[*i]
+            }
+            _ => false,
+        };
         next.plan
             .outputs
             .iter()
@@ -223,8 +233,9 @@ impl Pipeline {
                 let job = &out.job;
                 before.get(&out.path) != Some(&job)
                     || edited.is_none()
-                    || (changes.templates && job.is_templated())
+                    || ((changes.templates || site_changed) && job.is_templated())
                     || reads_edit(job)
+                    || image_changed(&out.path, job)
                     || matches!(job, Job::Static { source, .. } | Job::Asset { source, .. } if changes.statics.contains(source))
             })
             .map(|(i, _)| i)

@@ -531,10 +531,9 @@ fn is_date(text: &str, r: Range<usize>) -> bool {
         }
         // "2019 Mar 12;" is how citations write an issue date.
         let b = before(text, r.start, 6);
-        let cited = b.trim_end().len() >= 4
-            && b.trim_end()[b.trim_end().len() - 4..]
-                .bytes()
-                .all(|c| c.is_ascii_digit());
+        // The last four characters, not bytes: the text before may end in "é" or "—".
+        let tail: Vec<char> = b.trim_end().chars().rev().take(4).collect();
+        let cited = tail.len() == 4 && tail.iter().all(char::is_ascii_digit);
         let day = numbers(s).into_iter().find(|&n| n <= 31);
         return !cited && day.is_some_and(|d| d >= 1);
     }
@@ -736,6 +735,58 @@ fn is_name(text: &str, r: Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every rule's checks look at the text around a match; none may cut a character in two,
+    /// whatever stands next to the match (a build must never panic on case text).
+    #[test]
+    fn text_around_a_match_in_any_script_never_panics() {
+        let around = [
+            "",
+            "é",
+            "café—",
+            "ü€ ",
+            "日本語",
+            "🙂",
+            "\u{a0}",
+            "—",
+            "2019 ",
+            "Ω.",
+            "x\u{301}",
+        ];
+        let samples = [
+            "March 3",
+            "3 March 2023",
+            "2019 Mar 12;290",
+            "03/14/2023",
+            "2023-03-14",
+            "14.03.2023",
+            "DOB: 03/14/1948",
+            "MRN: 4455667",
+            "aged 93",
+            "93-year-old",
+            "(555) 123-4567",
+            "192.168.1.24",
+            "fe80::1ff:fe23:4567:890a",
+            "221B Baker Street",
+            "Boston, MA 02115",
+            "Patient: John Smith",
+            "Mr. Bones",
+            "jane.doe@hospital.org",
+            "SSN 123-45-6789",
+            "Accession: 20240312-0042",
+            "member ID 88442211",
+        ];
+        for before in around {
+            for after in around {
+                for sample in samples {
+                    let text = format!("{before}{sample}{after}");
+                    let _ = find(&text);
+                    let tight = format!("{before}{}{after}", sample.replace(' ', before));
+                    let _ = find(&tight);
+                }
+            }
+        }
+    }
 
     fn rules_in(text: &str) -> Vec<&'static str> {
         find(text).iter().map(|h| h.rule.name).collect()

@@ -31,11 +31,13 @@ pub(super) struct FileScan {
     pub date: Option<String>,
 }
 
-/// A stretch of a file's text to scan: `range` as it is in the file, or (for a value written
-/// with escapes) the `decoded` value, whose findings are placed at the value's start.
+/// A stretch of a file's text to scan: `range` as it is written, and for a front matter value
+/// `read`, the key and the value as the loader reads them (`age: 93` for `"age" = 9_3`, an
+/// alias, a tag or escapes), whose findings the written text does not have are placed where
+/// their identifier is written, else at the key.
 struct Span {
     range: Range<usize>,
-    decoded: Option<String>,
+    read: Option<String>,
 }
 
 /// Scan one Markdown record: its front matter values, its body, its acknowledgements, and for a
@@ -64,14 +66,14 @@ pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> F
         // Front matter that does not parse is `load`'s to report; every byte is read here.
         None => vec![Span {
             range: 0..text.len(),
-            decoded: None,
+            read: None,
         }],
     };
     let lines = Lines::new(text);
     let mut seen = std::collections::HashSet::new();
     for span in spans {
         for f in scan_span(path, text, &lines, &span, exempt, draft) {
-            if seen.insert((f.line, f.column, f.rule.id)) {
+            if seen.insert((f.line, f.column, f.rule.id, f.id.clone())) {
                 scan.findings.push(f);
             }
         }
@@ -92,7 +94,7 @@ pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> F
 fn document_spans(doc: &Document) -> Vec<Span> {
     let mut out = vec![Span {
         range: doc.split.body.clone(),
-        decoded: None,
+        read: None,
     }];
     for entry in &doc.tree.entries {
         if keys::get(&entry.key).is_some_and(|k| !k.patient_text) {
@@ -104,39 +106,33 @@ fn document_spans(doc: &Document) -> Vec<Span> {
 }
 
 fn entry_spans(text: &str, entry: &Entry, out: &mut Vec<Span>) {
-    node_spans(text, entry.key_span.start, &entry.node, out);
+    node_spans(text, &entry.key, entry.key_span.start, &entry.node, out);
 }
 
-fn node_spans(text: &str, label_start: usize, node: &Node, out: &mut Vec<Span>) {
-    match &node.value {
-        Value::Table(t) => t.entries.iter().for_each(|e| entry_spans(text, e, out)),
-        Value::List(items) => items
-            .iter()
-            .for_each(|item| node_spans(text, item.span.start, item, out)),
-        Value::Null => {}
-        value => {
-            // The key and its value as written; the value alone if the two are apart.
-            let range = if label_start <= node.span.start {
-                label_start..node.span.end
-            } else {
-                node.span.clone()
-            };
-            let raw = text.get(range.clone()).unwrap_or_default();
-            out.push(Span {
-                range: range.clone(),
-                decoded: None,
-            });
-            // A value written with escapes (`\u0031`) reads differently once decoded.
-            if let Value::Str(s) = value
-                && !raw.contains(s.as_str())
-            {
-                out.push(Span {
-                    range: node.span.start..node.span.start,
-                    decoded: Some(s.clone()),
-                });
-            }
+fn node_spans(text: &str, key: &str, label_start: usize, node: &Node, out: &mut Vec<Span>) {
+    let shown = match &node.value {
+        Value::Table(t) => return t.entries.iter().for_each(|e| entry_spans(text, e, out)),
+        Value::List(items) => {
+            return items
+                .iter()
+                .for_each(|item| node_spans(text, key, item.span.start, item, out));
         }
-    }
+        Value::Null => return,
+        Value::Str(s) | Value::Date(s) => s.clone(),
+        Value::Int(n) => n.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+    };
+    // The key and its value as written; the value alone if the two are apart.
+    let range = if label_start <= node.span.start {
+        label_start..node.span.end
+    } else {
+        node.span.clone()
+    };
+    out.push(Span {
+        range,
+        read: Some(format!("{key}: {shown}")),
+    });
 }
 
 fn scan_span(
@@ -147,36 +143,50 @@ fn scan_span(
     exempt: &[String],
     draft: bool,
 ) -> Vec<Finding> {
-    let (scanned, base) = match &span.decoded {
-        Some(d) => (d.as_str(), None),
-        None => match text.get(span.range.clone()) {
-            Some(t) => (t, Some(span.range.start)),
-            None => return Vec::new(),
-        },
+    let Some(written) = text.get(span.range.clone()) else {
+        return Vec::new();
     };
-    rules::find(scanned)
-        .into_iter()
-        .filter(|hit| !is_exempt(&scanned[hit.span.clone()], exempt))
+    let finding = |scanned: &str, hit: &Hit, offset: usize, context: String| {
+        let (line, column) = lines.at(text, offset);
+        Finding {
+            path: path.to_path_buf(),
+            shown: path.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            rule: hit.rule,
+            masked: rules::mask(scanned, hit),
+            id: scanned[hit.id.clone()].to_string(),
+            context,
+            draft,
+        }
+    };
+    let hits = |scanned: &str| -> Vec<Hit> {
+        rules::find(scanned)
+            .into_iter()
+            .filter(|hit| !is_exempt(&scanned[hit.span.clone()], exempt))
+            .collect()
+    };
+    let mut out: Vec<Finding> = hits(written)
+        .iter()
         .map(|hit| {
-            let offset = base.map_or(span.range.start, |b| b + hit.span.start);
-            let (line, column) = lines.at(text, offset);
-            let context = match base {
-                Some(_) => lines.text(text, line).to_string(),
-                None => scanned.to_string(),
-            };
-            Finding {
-                path: path.to_path_buf(),
-                shown: path.to_path_buf(),
-                line: Some(line),
-                column: Some(column),
-                rule: hit.rule,
-                masked: rules::mask(scanned, &hit),
-                id: scanned[hit.id.clone()].to_string(),
-                context,
-                draft,
-            }
+            let offset = span.range.start + hit.span.start;
+            let line = lines.at(text, offset).0;
+            finding(written, hit, offset, lines.text(text, line).to_string())
         })
-        .collect()
+        .collect();
+    if let Some(read) = &span.read {
+        for hit in hits(read) {
+            let id = &read[hit.id.clone()];
+            if out.iter().any(|f| f.rule.id == hit.rule.id && f.id == id) {
+                continue;
+            }
+            let offset = span.range.start + written.find(id).unwrap_or(0);
+            let line = lines.at(text, offset).0;
+            let context = format!("{}\n{read}", lines.text(text, line));
+            out.push(finding(read, &hit, offset, context));
+        }
+    }
+    out
 }
 
 /// The names scanned: every file and folder of the published roots.
@@ -236,7 +246,7 @@ pub(super) fn text_asset(source: &Source, exempt: &[String]) -> Vec<Finding> {
     let lines = Lines::new(&text);
     let whole = Span {
         range: 0..text.len(),
-        decoded: None,
+        read: None,
     };
     scan_span(path, &text, &lines, &whole, exempt, false)
 }

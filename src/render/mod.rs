@@ -45,10 +45,7 @@ impl<'a> Renderer<'a> {
         let taxonomies = views::taxonomies(library);
         let mut base = Context::new();
         base.insert_value("config", views::config(config));
-        let mut site = tera::Map::new();
-        site.insert("menu".into(), views::menu(config, library));
-        site.insert("taxonomies".into(), Value::from(taxonomies.clone()));
-        base.insert_value("site", Value::from(site));
+        base.insert_value("site", site_value(config, library, &taxonomies));
         Ok(Renderer {
             config,
             library,
@@ -308,6 +305,21 @@ impl<'a> Renderer<'a> {
         );
         Value::from(m)
     }
+}
+
+/// The `site` value every template sees: the menu and the taxonomies with their terms.
+fn site_value(config: &Config, library: &Library, taxonomies: &[Value]) -> Value {
+    let mut site = tera::Map::new();
+    site.insert("menu".into(), views::menu(config, library));
+    site.insert("taxonomies".into(), Value::from(taxonomies.to_vec()));
+    Value::from(site)
+}
+
+/// Whether the values every template sees (`config`, `site`) differ between two libraries of a
+/// site: then every templated output may show the change.
+pub fn site_values_differ(config: &Config, old: &Library, new: &Library) -> bool {
+    let value = |l| site_value(config, l, &views::taxonomies(l));
+    value(old) != value(new)
 }
 
 /// A page that sends the reader to `to` (for `aliases` and `page/1/`).

@@ -36,14 +36,23 @@ impl FileKind {
 /// The kind a file name gives, when it gives one. `markdown` says whether `.md` means a page
 /// (under `content/`) or just a text file.
 pub fn classify_name(name: &str, markdown: bool) -> Option<FileKind> {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    let written = name.rsplit_once('.').map(|(_, e)| e)?;
+    // Pages are `.md` exactly, as they always were: a `NOTES.MD` is a file to publish.
+    if markdown && written == "md" {
+        return Some(FileKind::Markdown);
+    }
+    let ext = written.to_ascii_lowercase();
     let image = |format| FileKind::Image {
         format,
         named: true,
     };
     Some(match ext.as_str() {
-        "md" if markdown => FileKind::Markdown,
-        "jpg" | "jpeg" | "jfif" | "jpe" => image(ImageFormat::Jpeg),
+        "jpg" | "jpeg" => image(ImageFormat::Jpeg),
+        // Re-encoded, but not names a case shows (and must describe): they are rare exports.
+        "jfif" | "jpe" => FileKind::Image {
+            format: ImageFormat::Jpeg,
+            named: false,
+        },
         "png" => image(ImageFormat::Png),
         "webp" => image(ImageFormat::WebP),
         "gif" => image(ImageFormat::Gif),
@@ -117,6 +126,11 @@ mod tests {
             Some(FileKind::UnsupportedImage("HEIC"))
         );
         assert_eq!(classify_name("index.md", true), Some(FileKind::Markdown));
+        assert_eq!(
+            classify_name("NOTES.MD", true),
+            None,
+            "pages are .md exactly"
+        );
         assert_eq!(classify_name("notes.md", false), None);
         assert_eq!(classify_name("handout.pdf", true), None);
         assert_eq!(classify_name("IM0001", true), None);

@@ -104,9 +104,8 @@ impl Sources {
 
     /// The source at `rel` under `root`.
     pub fn get(&self, root: Root, rel: &str) -> Option<&Source> {
-        let key = (root, rel);
         self.files
-            .binary_search_by(|s| (s.root, s.rel.as_str()).cmp(&key))
+            .binary_search_by(|s| s.root.cmp(&root).then_with(|| path_order(&s.rel, rel)))
             .ok()
             .map(|i| &self.files[i])
     }
@@ -115,6 +114,12 @@ impl Sources {
     pub fn by_path(&self, path: &Path) -> Option<&Source> {
         self.files.iter().find(|s| s.path == path)
     }
+}
+
+/// The order of sources: folder by folder, as a walk meets them (`a/index.md` before `a-b.md`),
+/// so the first page to use a term, and the sitemap's order, do not depend on punctuation.
+pub fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 /// Editors' swap, backup and lock files, and hidden files: never part of a site, in any folder
@@ -149,5 +154,12 @@ mod tests {
         for name in ["index.md", "radcase.css", "ct.png", "a~b.png"] {
             assert!(!is_ignored(name), "{name}");
         }
+    }
+
+    #[test]
+    fn sources_are_ordered_folder_by_folder() {
+        let mut v = vec!["a-b.md", "a/index.md", "a/z/x.png", "a/b.png", "a.md"];
+        v.sort_by(|a, b| path_order(a, b));
+        assert_eq!(v, ["a/b.png", "a/index.md", "a/z/x.png", "a-b.md", "a.md"]);
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::{FileKind, Folder, Root, Source, Sources, is_ignored, kind};
+use super::{FileKind, Folder, Root, Source, Sources, is_ignored, kind, path_order};
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::types::slash_path;
 
@@ -54,8 +54,8 @@ pub fn walk(site: &Path, theme: Option<&str>) -> Result<Sources> {
             s.kind = kind::sniff(&s.path);
         }
     });
-    files.sort_by(|a, b| (a.root, &a.rel).cmp(&(b.root, &b.rel)));
-    folders.sort_by(|a, b| (a.root, &a.rel).cmp(&(b.root, &b.rel)));
+    files.sort_by(|a, b| a.root.cmp(&b.root).then_with(|| path_order(&a.rel, &b.rel)));
+    folders.sort_by(|a, b| a.root.cmp(&b.root).then_with(|| path_order(&a.rel, &b.rel)));
     Ok(Sources { files, folders })
 }
 

@@ -204,3 +204,65 @@ fn a_quiz_is_never_filed_under_a_term_that_names_its_answer() {
         .unwrap();
     assert_eq!(tags.term("intussusception").unwrap().pages.len(), 1);
 }
+
+#[test]
+fn a_page_of_the_wrong_kind_does_not_hide_the_other_files_errors() {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/b.md",
+            "+++\ntitle = \"B\"\nkind = \"post\"\nage = 40\n+++\nText.\n".to_string(),
+        ),
+        (
+            "content/cases/c.md",
+            "+++\ntitle = \"C\"\nimages = [{ file = \"ct.png\", alt = \"Axial CT\" }]\n+++\nText.\n".to_string(),
+        ),
+        (
+            "content/cases/a/index.md",
+            "+++\ntitle = \"A\"\ncard_image = \"nope.png\"\n+++\nSee [this](@/cases/missing.md) and ![x](gone.png).\n".to_string(),
+        ),
+    ]);
+    let Err(e) = load(&site) else {
+        panic!("the site must not build")
+    };
+    let found: Vec<String> =
+        e.0.iter()
+            .map(|d| {
+                let file = d
+                    .path
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                let folder = d
+                    .path
+                    .as_ref()
+                    .unwrap()
+                    .parent()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                format!("{folder}/{file}:{}", d.line.unwrap_or(0))
+            })
+            .collect();
+    for expected in [
+        "cases/b.md:4",
+        "cases/c.md:3",
+        "a/index.md:3",
+        "a/index.md:5",
+    ] {
+        assert!(
+            found.iter().filter(|f| f.as_str() == expected).count() >= 1,
+            "{expected} missing from {found:?}:\n{e}"
+        );
+    }
+    assert!(
+        e.0.len() >= 5,
+        "the card image, the link and the image of a/ too:\n{e}"
+    );
+}

@@ -406,7 +406,23 @@ fn the_guard_reads_front_matter_as_the_loader_does() {
         (
             "a value written with escapes",
             "+++\ntitle = \"A\"\npresentation = \"MRN: \\u0034455667\"\n+++\nBody.\n",
-            "index.md:3:16: privacy [mrn]",
+            // Where the digits of the identifier are written, inside the escape.
+            "index.md:3:27: privacy [mrn]",
+        ),
+        (
+            "YAML: a quoted key",
+            "---\ntitle: A\n\"age\": 93\n---\nBody.\n",
+            "index.md:3:8: privacy [age-over-89]",
+        ),
+        (
+            "YAML: a value given by an alias",
+            "---\ntitle: A\nextra:\n  base: &old 94\nage: *old\n---\nBody.\n",
+            "index.md:5:1: privacy [age-over-89]",
+        ),
+        (
+            "TOML: a number written with an underscore",
+            "+++\ntitle = \"A\"\nage = 9_5\n+++\nBody.\n",
+            "index.md:3:1: privacy [age-over-89]",
         ),
     ];
     for (what, case, expected) in cases {
@@ -426,6 +442,59 @@ fn the_guard_reads_front_matter_as_the_loader_does() {
     );
     let (code, stderr) = check(&site);
     assert_eq!(code, 0, "{stderr}");
+}
+
+/// Each identifier is reported once, at the place it is written, however the value is written
+/// (escapes, block scalars, line ends), and every identifier of a value is its own finding:
+/// acknowledging one never covers another.
+#[test]
+fn every_identifier_of_a_value_is_one_finding_at_its_place() {
+    let cases = [
+        (
+            "an escaped quote in the value",
+            "+++\ntitle = \"A\"\npresentation = \"He said \\\"MRN: 4455667\\\" today\"\n+++\nBody.\n",
+            vec!["index.md:3:27: privacy [mrn]"],
+        ),
+        (
+            "a YAML block scalar",
+            "---\ntitle: A\npresentation: |\n  Seen in clinic.\n  MRN: 4455667 on the form.\n---\nBody.\n",
+            vec!["index.md:5:3: privacy [mrn]"],
+        ),
+        (
+            "CRLF line ends",
+            "+++\r\ntitle = \"A\"\r\npresentation = \"\"\"\r\nSeen.\r\nMRN: 4455667\r\n\"\"\"\r\n+++\r\nBody.\r\n",
+            vec!["index.md:5:1: privacy [mrn]"],
+        ),
+        (
+            "two identifiers hidden by escapes",
+            "+++\ntitle = \"A\"\n[extra]\nnote = \"MRN\\u003a 1234567 and MRN\\u003a 7654321\"\n+++\nBody.\n",
+            vec![
+                "index.md:4:19: privacy [mrn]",
+                "index.md:4:41: privacy [mrn]",
+            ],
+        ),
+    ];
+    for (what, case, expected) in cases {
+        let site = site_with(case);
+        let (code, stderr) = check(&site);
+        assert_eq!(code, 1, "{what}:\n{stderr}");
+        assert_eq!(
+            stderr.matches("privacy [").count(),
+            expected.len(),
+            "{what}: each finding once:\n{stderr}"
+        );
+        for e in &expected {
+            assert!(stderr.contains(e), "{what}: expected {e:?} in:\n{stderr}");
+        }
+    }
+    // Acknowledging the first of two identifiers leaves the second standing.
+    let site = site_with(
+        "+++\ntitle = \"A\"\n[extra]\nnote = \"MRN\\u003a 1234567 and MRN\\u003a 7654321\"\n\n[[privacy.acknowledge]]\nrule = \"mrn\"\ntext = \"MRN: 1234567\"\nreason = \"a made-up number\"\n+++\nBody.\n",
+    );
+    let (code, stderr) = check(&site);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("index.md:4:41: privacy [mrn]"), "{stderr}");
+    assert_eq!(stderr.matches("privacy [mrn]").count(), 1, "{stderr}");
 }
 
 /// The theme's static files are published like the site's: their names and text are checked.

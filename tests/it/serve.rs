@@ -359,7 +359,11 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "{exit:?}");
-    std::thread::sleep(Duration::from_millis(100));
+    // The last lines reach the log through a reader thread: give it time on a busy machine.
+    let until = Instant::now() + WAIT;
+    while !server.log().contains("Stopped.") && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert!(server.log().contains("Stopped."), "{}", server.log());
 }
 
@@ -458,4 +462,136 @@ fn serve_warns_of_stale_acknowledgements_as_build_does() {
     assert!(server.wait_for("/cases/a/", "First case, fixed").status == 200);
     let log = server.log();
     assert_eq!(log.matches("matches no finding").count(), 1, "{log}");
+}
+
+/// What `serve` serves after an edit is what `build` writes from the same sources: every file
+/// of a fresh build, fetched from the server, has the same bytes (HTML with the reload script
+/// taken out), and the server answers no page the build does not have. Checked after every
+/// kind of edit, since what an output depends on is where incremental rebuilds go wrong: a body,
+/// a title shown in the menu, a tag that creates or removes a term (which a quiz's answer
+/// links to), a DICOM window, a quiz switched on, a new page, a stylesheet and a template.
+#[test]
+fn after_every_kind_of_edit_serve_serves_what_build_writes() {
+    let quiz = "+++\ntitle = \"Okapi disease\"\ndate = 2024-05-04\nquiz = true\nquiz_title = \"Unknown 1\"\n\
+                diagnosis = \"Okapi disease\"\ntags = [\"okapi disease\", \"ribs\"]\n+++\nWhat is it?\n\n<!-- answer -->\n\nOkapi.\n";
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        ("content/cases/a/index.md", case_md("First case")),
+        (
+            "content/cases/b/index.md",
+            "+++\ntitle = \"Second case\"\ndate = 2024-05-03\ntags = [\"ribs\"]\n+++\nText.\n".to_string(),
+        ),
+        ("content/cases/q/index.md", quiz.to_string()),
+        (
+            "content/cases/d/index.md",
+            "+++\ntitle = \"Head CT\"\ndate = 2024-05-01\nimages = [{ file = \"head.dcm\", alt = \"Axial CT of the head\" }]\nwindow = \"brain\"\n+++\nText.\n".to_string(),
+        ),
+        ("content/about.md", ABOUT.to_string()),
+    ]);
+    site.write("content/cases/d/head.dcm", phantom("CT", vec![]));
+    site.write("static/site.css", "body { color: black }");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    let base = format!("http://127.0.0.1:{}/", server.port);
+    let mut round = 0;
+    let mut check = |what: &str| {
+        round += 1;
+        let out = site.tmp.path().join(format!("fresh-{round}"));
+        let built = radcase()
+            .args(["-q", "build", "--base-url", &base, "--output"])
+            .arg(&out)
+            .arg("--cache-dir")
+            .arg(site.tmp.path().join("fresh-cache"))
+            .arg(&site.dir)
+            .output()
+            .unwrap();
+        assert!(
+            built.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        for rel in list_files(&out) {
+            let url = format!("/{}", rel.strip_suffix("index.html").unwrap_or(&rel));
+            let served = server.get(&url);
+            assert_eq!(served.status, 200, "{what}: {url} is not served");
+            let mut body = served.body.clone();
+            if rel.ends_with(".html") {
+                body = String::from_utf8(body)
+                    .unwrap()
+                    .replace("<script src=\"/__radcase/livereload.js\"></script>", "")
+                    .into_bytes();
+            }
+            assert!(
+                body == std::fs::read(out.join(&rel)).unwrap(),
+                "{what}: {url} differs from what build writes"
+            );
+        }
+    };
+    check("the first build");
+
+    let edits: [(&str, &str, String); 8] = [
+        ("a body", "content/cases/a/index.md", case_md("First case, edited")),
+        (
+            "a title shown in the menu",
+            "content/about.md",
+            "+++\ntitle = \"About us\"\n+++\nAbout this site.\n".to_string(),
+        ),
+        (
+            "a tag that creates a term a quiz's answer links to",
+            "content/cases/b/index.md",
+            "+++\ntitle = \"Second case\"\ndate = 2024-05-03\ntags = [\"ribs\", \"okapi disease\"]\n+++\nText.\n".to_string(),
+        ),
+        (
+            "the tag removed again",
+            "content/cases/b/index.md",
+            "+++\ntitle = \"Second case\"\ndate = 2024-05-03\ntags = [\"ribs\"]\n+++\nText.\n".to_string(),
+        ),
+        (
+            "a DICOM image's window",
+            "content/cases/d/index.md",
+            "+++\ntitle = \"Head CT\"\ndate = 2024-05-01\nimages = [{ file = \"head.dcm\", alt = \"Axial CT of the head\" }]\nwindow = \"bone\"\n+++\nText.\n".to_string(),
+        ),
+        (
+            "a case turned into a quiz",
+            "content/cases/a/index.md",
+            "+++\ntitle = \"First case\"\ndate = 2024-05-02\nquiz = true\ndiagnosis = \"Ribs\"\n+++\nFindings.\n".to_string(),
+        ),
+        ("a new page", "content/cases/e/index.md", case_md("Fifth case")),
+        ("a stylesheet", "static/site.css", "body { color: navy }".to_string()),
+    ];
+    for (what, rel, text) in edits {
+        save(&site, rel, text);
+        let (name, _) = events.next_of(&["reload", "css"]);
+        assert!(!name.is_empty(), "{what}: no reload");
+        check(what);
+    }
+    save(
+        &site,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p>A template of our own</p>{% endblock content %}",
+    );
+    events.next("reload");
+    check("a template");
+}
+
+/// An edit is checked as a build checks it: images listed on a page that is a single file
+/// fail the rebuild (the build says so too), and fixing it clears the error.
+#[test]
+fn an_edit_is_held_to_the_rules_of_a_build() {
+    let site = TestSite::minimal();
+    save(&site, "content/cases/b.md", case_md("Second case"));
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    let listed = "+++\ntitle = \"Second case\"\ndate = 2024-05-02\nimages = [{ file = \"ct.png\", alt = \"Axial CT\" }]\n+++\nText.\n";
+    save(&site, "content/cases/b.md", listed);
+    let error = events.next("build-error");
+    assert!(error.contains("this page is not a bundle"), "{error}");
+    let built = build_fails(&site, &[]);
+    assert!(built.contains("this page is not a bundle"), "{built}");
+    save(&site, "content/cases/b.md", case_md("Second case, fixed"));
+    events.next("build-ok");
+    assert!(server.wait_for("/cases/b/", "Second case, fixed").status == 200);
 }

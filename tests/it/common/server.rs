@@ -169,6 +169,19 @@ impl Events {
         }
     }
 
+    /// The next event named one of `names`: (its name, its data).
+    pub fn next_of(&self, names: &[&str]) -> (String, String) {
+        let until = Instant::now() + WAIT;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.0.recv_timeout(left) {
+                Ok((n, data)) if names.contains(&n.as_str()) => return (n, data),
+                Ok(_) => {}
+                Err(_) => panic!("none of the events {names:?} within {WAIT:?}"),
+            }
+        }
+    }
+
     /// Every event that arrives within `period`.
     pub fn during(&self, period: Duration) -> Vec<(String, String)> {
         let until = Instant::now() + period;
