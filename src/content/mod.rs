@@ -185,11 +185,6 @@ impl Library {
         (0..self.taxonomies.len()).map(TaxonomyId)
     }
 
-    /// The page whose file is `rel` under `content/`.
-    pub fn page_by_rel(&self, rel: &str) -> Option<PageId> {
-        self.pages.iter().position(|p| p.rel == rel).map(PageId)
-    }
-
     /// The site's taxonomy names, in config order.
     pub fn taxonomy_names(&self) -> Vec<&str> {
         self.taxonomies

@@ -160,16 +160,8 @@ impl Pipeline {
         })
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     pub fn library(&self) -> &Library {
         &self.library
-    }
-
-    pub fn plan(&self) -> &Plan {
-        &self.plan
     }
 
     pub fn cache(&self) -> &Cache {

@@ -26,11 +26,6 @@ impl FileKind {
     pub fn is_image(self) -> bool {
         matches!(self, FileKind::Image { .. })
     }
-
-    /// An image whose name says it is one: the ones a page shows (and must describe).
-    pub fn is_named_image(self) -> bool {
-        matches!(self, FileKind::Image { named: true, .. })
-    }
 }
 
 /// The kind a file name gives, when it gives one. `markdown` says whether `.md` means a page

@@ -51,14 +51,6 @@ impl Root {
             Root::ThemeTemplates => theme_dir("templates"),
         }
     }
-
-    pub fn is_static(self) -> bool {
-        matches!(self, Root::Static | Root::ThemeStatic)
-    }
-
-    pub fn is_templates(self) -> bool {
-        matches!(self, Root::Templates | Root::ThemeTemplates)
-    }
 }
 
 /// One source file.
@@ -108,11 +100,6 @@ impl Sources {
             .binary_search_by(|s| s.root.cmp(&root).then_with(|| path_order(&s.rel, rel)))
             .ok()
             .map(|i| &self.files[i])
-    }
-
-    /// The source whose path is `path`.
-    pub fn by_path(&self, path: &Path) -> Option<&Source> {
-        self.files.iter().find(|s| s.path == path)
     }
 }
 

@@ -5,12 +5,6 @@ macro_rules! id {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub usize);
-
-        impl $name {
-            pub fn index(self) -> usize {
-                self.0
-            }
-        }
     };
 }
 
