@@ -2,10 +2,16 @@
 """Generate two equivalent text-only teaching-case sites for benchmarking.
 
     python3 bench/gen_text_site.py OUT_DIR --cases 5000 [--seed N] [--hugo-version X.Y.Z]
+                                   [--hugo-cards [--font TTF]]
 
 writes
-    OUT_DIR/radcase/   a radcase site (config.toml, content/, sections with _index.md)
-    OUT_DIR/hugo/      a Hugo site with the same Markdown bodies and its own minimal layouts
+    OUT_DIR/radcase/      a radcase site (config.toml, content/, sections with _index.md)
+    OUT_DIR/hugo/         a Hugo site with the same Markdown bodies and its own minimal layouts
+    OUT_DIR/hugo-cards/   with --hugo-cards: the same Hugo site (content hard-linked to
+                          hugo/'s) whose case pages also make a 1200x630 share card with
+                          Hugo's images.Text filter (the title over a plain background PNG,
+                          in the TTF font given, by default radcase's NotoSans-Bold) and
+                          publish it as og:image, as radcase does for every case page
 
 Every case gets realistic-looking Markdown (headings, paragraphs assembled from a
 radiology vocabulary, a bullet list, a table, a footnote) and three taxonomies:
@@ -24,8 +30,10 @@ import json
 import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 SITE_TITLE = "Riverside Radiology Residency — Teaching Cases"
@@ -693,6 +701,67 @@ def write_hugo(root: Path, cases: list[dict], version: tuple[int, int, int]) -> 
         write(root / "content" / "cases" / f"case-{c['number']:0{width}d}.md", hugo_case(c))
 
 
+# --------------------------------------------------------------------------------------
+# Hugo with share cards
+# --------------------------------------------------------------------------------------
+
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+CARD_BACKGROUND = (0x12, 0x17, 0x1D)  # close to radcase's card background
+DEFAULT_FONT = Path(__file__).resolve().parent.parent / "themes" / "default" / "fonts" / "NotoSans-Bold.ttf"
+
+# The card: the page title over the background, wrapped by Hugo at the image width, in the
+# bold font at 64 px (radcase's card title is about that size). Filtering a global resource
+# gives a new image per distinct title; its Permalink publishes it (at the site root).
+HUGO_CARD_PARTIAL = """{{ $bg := resources.Get "card-bg.png" }}
+{{ $font := resources.Get "fonts/NotoSans-Bold.ttf" }}
+{{ $card := $bg.Filter (images.Text .Title (dict "font" $font "size" 64 "linespacing" 14 "color" "#f5f7fa" "x" 72 "y" 120)) }}
+<meta property="og:image" content="{{ $card.Permalink }}">
+<meta property="og:image:width" content="{{ $card.Width }}">
+<meta property="og:image:height" content="{{ $card.Height }}">
+"""
+
+
+def plain_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A PNG of one colour (8-bit RGB), without any imaging library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    row = b"\x00" + bytes(rgb) * width
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * height, 9))
+            + chunk(b"IEND", b""))
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """dst mirrors src, every file a hard link (a copy where links are not possible)."""
+    for path in sorted(src.rglob("*")):
+        target = dst / path.relative_to(src)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.hardlink_to(path)
+        except OSError:
+            shutil.copyfile(path, target)
+
+
+def write_hugo_cards(root: Path, hugo_site: Path, version: tuple[int, int, int], font: Path) -> None:
+    """The Hugo site of `hugo_site` plus a share card per case page (see HUGO_CARD_PARTIAL)."""
+    write(root / "config.toml", hugo_config(version))
+    for name, text in HUGO_LAYOUTS.items():
+        if name == "_default/baseof.html":
+            card = '{{ if and .IsPage (eq .Section "cases") }}{{ partial "card.html" . }}{{ end }}\n'
+            text = text.replace("</head>", card + "</head>", 1)
+        write(root / "layouts" / name, text)
+    write(root / "layouts" / "partials" / "card.html", HUGO_CARD_PARTIAL)
+    (root / "assets" / "fonts").mkdir(parents=True, exist_ok=True)
+    (root / "assets" / "card-bg.png").write_bytes(plain_png(CARD_WIDTH, CARD_HEIGHT, CARD_BACKGROUND))
+    shutil.copyfile(font, root / "assets" / "fonts" / "NotoSans-Bold.ttf")
+    link_tree(hugo_site / "content", root / "content")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir", type=Path, help="folder to create radcase/ and hugo/ in")
@@ -701,13 +770,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tags", type=int, default=300, help="size of the tag vocabulary (default 300)")
     ap.add_argument("--hugo-version", help="Hugo version to write config for "
                     "(default: ask `hugo version`, else 0.111)")
+    ap.add_argument("--hugo-cards", action="store_true",
+                    help="also write hugo-cards/: the Hugo site with a share card per case page")
+    ap.add_argument("--font", type=Path, default=DEFAULT_FONT,
+                    help="TTF font of the Hugo share cards (default: radcase's NotoSans-Bold)")
     args = ap.parse_args(argv)
     if args.cases < 1:
         ap.error("--cases must be at least 1")
+    if args.hugo_cards and not args.font.is_file():
+        ap.error(f"--font {args.font}: no such file")
 
     version = parse_version(args.hugo_version) if args.hugo_version else detect_hugo_version()
     out: Path = args.out_dir
-    for sub in ("radcase", "hugo"):
+    for sub in ("radcase", "hugo", "hugo-cards"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)
 
@@ -715,9 +790,13 @@ def main(argv: list[str] | None = None) -> int:
     cases = [writer.case(n) for n in range(1, args.cases + 1)]
     write_radcase(out / "radcase", cases)
     write_hugo(out / "hugo", cases, version)
+    sites = f"{out}/radcase and {out}/hugo"
+    if args.hugo_cards:
+        write_hugo_cards(out / "hugo-cards", out / "hugo", version, args.font)
+        sites = f"{out}/radcase, {out}/hugo and {out}/hugo-cards"
 
     words = sum(len(c["body"].split()) for c in cases)
-    print(f"wrote {len(cases)} cases ({words} body words) to {out}/radcase and {out}/hugo "
+    print(f"wrote {len(cases)} cases ({words} body words) to {sites} "
           f"(Hugo config for {'.'.join(map(str, version))})", file=sys.stderr)
     return 0
 
