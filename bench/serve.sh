@@ -31,22 +31,18 @@ while (($#)); do
         *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-for n in "$CASES" "$EDITS" "$REQUESTS" "$CONNECTIONS" "$SEED"; do
-    [[ $n =~ ^[0-9]+$ ]] || { echo "not a number: $n" >&2; exit 2; }
-done
+# shellcheck source=bench/tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
-log() { printf '==> %s\n' "$*" >&2; }
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$(mktemp -d /tmp/radcase-serve-bench.XXXXXX)
-if ((KEEP == 0)); then trap 'rm -rf "$WORK"' EXIT; fi
+for opt in CASES EDITS REQUESTS CONNECTIONS SEED; do need_number "--${opt,,}" "${!opt}"; done
+make_workdir radcase-serve-bench "$KEEP"
 
 log "building radcase and serve_bench (release)"
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin radcase --example serve_bench
-TARGET=$(cargo metadata --format-version 1 --no-deps --manifest-path "$ROOT/Cargo.toml" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+(cd "$REPO" && cargo build --release --quiet --bin radcase --example serve_bench)
+TARGET=$(cargo_target_dir)
 
 log "generating $CASES cases in $WORK"
-python3 "$ROOT/bench/gen_text_site.py" "$WORK" --cases "$CASES" --seed "$SEED" >/dev/null
+python3 "$BENCH_DIR/gen_text_site.py" "$WORK" --cases "$CASES" --seed "$SEED" >/dev/null
 
 log "nproc $(nproc); running serve_bench"
 "$TARGET/release/examples/serve_bench" "$WORK/radcase" "$TARGET/release/radcase" \
