@@ -50,7 +50,14 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 }
                 if cards.drawn > 0 {
                     let each = cards.drawing.as_secs_f64() * 1000.0 / cards.drawn as f64;
-                    eprintln!("  {:<28} {each:>7.1} ms", "drawing one share card");
+                    eprintln!("  {:<28} {each:>7.1} ms CPU", "drawing one share card");
+                }
+                if cards.decoded > 0 {
+                    let each = cards.decoding.as_secs_f64() * 1000.0 / cards.decoded as f64;
+                    eprintln!(
+                        "  {:<28} {each:>7.1} ms CPU ({} decoded for cards alone)",
+                        "decoding one key image", cards.decoded
+                    );
                 }
             }
             if !cli.quiet {

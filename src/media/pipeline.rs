@@ -3,11 +3,13 @@
 //! their headers were read (`content`), so a source whose variants are all cached is not read
 //! at all here.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::cache::Cache;
+use super::card::{self, CardJob, Tally};
 use super::{dicom, encode, raster};
 use crate::diagnostic::{Diagnostic, Errors};
 use crate::types::{DicomFrame, OutPath, Variant};
@@ -57,14 +59,25 @@ pub struct ImageStats {
     pub decoded: usize,
 }
 
-/// Produce every variant of every job at `dest(variant.output)`.
+/// Produce every variant of every job at `dest(variant.output)`. A source decoded here also
+/// gets the share cards that show it drawn (into the cache, counted in `tally`), so no key image
+/// is decoded twice.
 pub fn process(
     jobs: &[ImageJob],
+    cards: &[CardJob],
     quality: u8,
     cache: &Cache,
+    tally: &Tally,
     dest: &(dyn Fn(&OutPath) -> Result<PathBuf, Diagnostic> + Sync),
     show_progress: bool,
 ) -> Result<ImageStats, Errors> {
+    let mut cards_of: HashMap<(&Path, Option<String>), Vec<&CardJob>> = HashMap::new();
+    for card in cards {
+        if let Some(source) = &card.source {
+            let frame = card.dicom.map(|f| f.key());
+            cards_of.entry((source, frame)).or_default().push(card);
+        }
+    }
     // Phase 1: which sources need work, from the cache alone.
     let keys: Vec<(blake3::Hash, bool)> = jobs
         .par_iter()
@@ -88,7 +101,10 @@ pub fn process(
         .map(|(job, (key, complete))| {
             let decoded = !complete;
             if decoded {
-                fill_cache(job, key, quality, cache)?;
+                let cards = cards_of
+                    .get(&(job.source.as_path(), job.dicom.map(|f| f.key())))
+                    .map_or(&[][..], Vec::as_slice);
+                fill_cache(job, key, quality, cache, cards, tally)?;
                 bar.inc(1);
             }
             for v in &job.variants {
@@ -118,6 +134,8 @@ fn fill_cache(
     key: &blake3::Hash,
     quality: u8,
     cache: &Cache,
+    cards: &[&CardJob],
+    tally: &Tally,
 ) -> Result<(), Diagnostic> {
     let missing: Vec<(&Variant, PathBuf)> = job
         .variants
@@ -126,6 +144,9 @@ fn fill_cache(
         .filter(|(_, entry)| !entry.is_file())
         .collect();
     let img = decode_source(&job.source, job.dicom)?;
+    for card in cards {
+        card::draw_into_cache(card, Some(&img), cache, tally)?;
+    }
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let encoded = encode::render_variants(img, &wanted, quality).map_err(|e| {
         Diagnostic::in_file(
@@ -151,4 +172,66 @@ fn progress_bar(show: bool, len: usize) -> indicatif::ProgressBar {
     }
     bar.set_message("Processing images");
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::card::{self, CardText};
+    use crate::types::{Format, plan_variants};
+
+    #[test]
+    fn a_key_image_decoded_for_its_sizes_is_not_decoded_again_for_its_card() {
+        let tmp = tempfile::tempdir().unwrap();
+        let source = tmp.path().join("ct.png");
+        image::GrayImage::from_fn(64, 48, |x, y| image::Luma([(x * 4 + y) as u8]))
+            .save(&source)
+            .unwrap();
+        let bytes = std::fs::read(&source).unwrap();
+        let job = ImageJob {
+            source: source.clone(),
+            hash: blake3::hash(&bytes),
+            dicom: None,
+            variants: plan_variants("/", "a/", "ct", (64, 48), &[32], &[Format::Png]),
+        };
+        let text = CardText {
+            headline: "Pneumothorax".into(),
+            label: "XR · Chest".into(),
+            footer: "Cases".into(),
+        };
+        let card = CardJob {
+            source: Some(source),
+            dicom: None,
+            key: card::key(Some((&job.hash, None)), &text),
+            text,
+            output: OutPath::new("a/card.png"),
+        };
+        let cache = Cache::open(&tmp.path().join("cache")).unwrap();
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let dest = |p: &OutPath| Ok(out.join(p.as_str().replace('/', "_")));
+        let tally = Tally::default();
+        let jobs = [job];
+        let cards = [card];
+        let images = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
+        assert_eq!(images.decoded, 1);
+        let stats = card::process(&cards, &cache, &tally, &dest).unwrap();
+        assert_eq!((stats.drawn, stats.decoded), (1, 0), "{stats:?}");
+        let published = image::open(out.join("a_card.png")).unwrap();
+        assert_eq!(
+            (published.width(), published.height()),
+            (card::WIDTH, card::HEIGHT)
+        );
+
+        // Sizes cached, card not (a new title): the card stage decodes the key image itself.
+        let mut retitled = cards[0].clone();
+        retitled.text.headline = "Tension pneumothorax".into();
+        retitled.key = card::key(Some((&jobs[0].hash, None)), &retitled.text);
+        let tally = Tally::default();
+        let cards = [retitled];
+        let images = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
+        assert_eq!(images.decoded, 0);
+        let stats = card::process(&cards, &cache, &tally, &dest).unwrap();
+        assert_eq!((stats.drawn, stats.decoded), (1, 1), "{stats:?}");
+    }
 }

@@ -84,15 +84,18 @@ impl Pipeline {
         };
         let (images, cards) = self.media_jobs(selection, &selected);
         let dest = |path: &_| sink.media_file(path);
+        let tally = media::card::Tally::default();
         let image_stats = media::process(
             &images,
+            &cards,
             self.config.images.quality,
             &self.cache,
+            &tally,
             &dest,
             progress,
         )?;
         clock.mark("images");
-        let card_stats = media::card::process(&cards, &self.cache, &dest)?;
+        let card_stats = media::card::process(&cards, &self.cache, &tally, &dest)?;
         clock.mark("share cards");
         let renderer = Renderer::new(&self.config, &self.library, &self.templates)?;
         let errors: Vec<_> = selected
