@@ -48,6 +48,10 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 for (stage, took) in &report.stages {
                     eprintln!("  {stage:<28} {:>7.1} ms", took.as_secs_f64() * 1000.0);
                 }
+                eprintln!(
+                    "  {:<28} {:>7}",
+                    "source images opened", report.source_reads
+                );
                 if cards.drawn > 0 {
                     let each = cards.drawing.as_secs_f64() * 1000.0 / cards.drawn as f64;
                     eprintln!("  {:<28} {each:>7.1} ms CPU", "drawing one share card");

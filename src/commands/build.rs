@@ -32,6 +32,9 @@ pub struct BuildReport {
     pub files: usize,
     pub images: ImageStats,
     pub cards: CardStats,
+    /// Source images and DICOM files opened to read their headers (the others were known, from
+    /// the cache folder's records, to be unchanged).
+    pub source_reads: usize,
     /// Cache entries removed because no page uses them any more.
     pub pruned: usize,
     pub elapsed: Duration,
@@ -77,6 +80,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         files: run.files,
         images: run.images,
         cards: run.cards,
+        source_reads: pipeline.source_reads(),
         pruned,
         elapsed: started.elapsed(),
         stages,

@@ -27,6 +27,8 @@ pub struct Bundle<'a> {
     pub page_path: &'a str,
     pub fields: &'a Fields,
     pub config: &'a Config,
+    /// What earlier reads of the bundle's images found (their files are not read again).
+    pub probes: &'a media::Probes,
     /// The bundle's files but `index.md`, with their names in the bundle (`axial/001.png`).
     pub files: Vec<(&'a str, &'a Source)>,
 }
@@ -47,7 +49,7 @@ impl Bundle<'_> {
         if source.kind == FileKind::Dicom {
             return series::gallery_picture(self, name, &source.path, widths);
         }
-        let (info, hash) = media::probe(&source.path)?;
+        let (info, hash) = self.probes.raster(&source.path)?;
         Ok(Picture {
             file: name.to_string(),
             variants: crate::types::plan_variants(

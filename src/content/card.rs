@@ -207,7 +207,15 @@ mod tests {
         let config = Config::parse(Path::new("config.toml"), config).unwrap();
         let sources = crate::source::walk(tmp.path(), None).unwrap();
         let records = crate::content::read_records(&sources, &config);
-        let library = crate::content::load(tmp.path(), &config, &sources, &records, false).unwrap();
+        let library = crate::content::load(
+            tmp.path(),
+            &config,
+            &sources,
+            &records,
+            &crate::media::Probes::in_memory(),
+            false,
+        )
+        .unwrap();
         pages
             .iter()
             .map(|(rel, _)| {

@@ -16,6 +16,7 @@ use super::{Library, Page, Section, card, disclosure, taxonomy};
 use crate::config::Config;
 use crate::diagnostic::{Collector, Diagnostic, Errors, Result};
 use crate::front::{Fields, Key, Kind, Record, Scope, SortBy, keys};
+use crate::media::Probes;
 use crate::source::{FileKind, Root, Source, Sources};
 use crate::types::{OutPath, PageId, SectionId};
 
@@ -43,12 +44,14 @@ pub fn scope_of(rel: &str) -> Scope {
 }
 
 /// Load the library of the site in `site` from its `sources` and the `records` of its Markdown
-/// files. Drafts are left out unless `drafts`.
+/// files; images and DICOM files are read through `probes` (once, or not at all when a record of
+/// them holds). Drafts are left out unless `drafts`.
 pub fn load(
     site: &Path,
     config: &Config,
     sources: &Sources,
     records: &[Arc<Record>],
+    probes: &Probes,
     drafts: bool,
 ) -> Result<Library> {
     let content_dir = site.join("content");
@@ -119,7 +122,7 @@ pub fn load(
         .par_iter()
         .zip(page_bodies.par_iter())
         .map(|(page, record)| {
-            let bundle = bundle_of(page, record, &tree, config);
+            let bundle = bundle_of(page, record, &tree, config, probes);
             let doc = record.doc();
             let (body, line) = doc.map_or(("", 1), |d| (d.body(), d.body_line()));
             body::render_page(page, bundle.as_ref(), body, line, &ctx)
@@ -153,7 +156,7 @@ pub fn load(
         .par_iter()
         .zip(page_bodies.par_iter())
         .map(|(p, record)| {
-            let bundle = bundle_of(p, record, &tree, config);
+            let bundle = bundle_of(p, record, &tree, config, probes);
             card::share_card(p, library.section(p.section), bundle.as_ref(), config)
         })
         .collect();
@@ -176,6 +179,7 @@ fn bundle_of<'a>(
     record: &'a Record,
     tree: &'a ContentTree<'_>,
     config: &'a Config,
+    probes: &'a Probes,
 ) -> Option<Bundle<'a>> {
     let dir = page.bundle_dir.as_deref()?;
     let key = page.rel.strip_suffix("index.md")?;
@@ -194,6 +198,7 @@ fn bundle_of<'a>(
         page_path: &page.path,
         fields: &record.fields,
         config,
+        probes,
         files,
     })
 }
@@ -225,6 +230,7 @@ pub fn reload_pages(
     sources: &Sources,
     library: &Library,
     changed: &[&Record],
+    probes: &Probes,
     drafts: bool,
 ) -> Result<Option<Library>> {
     let content_dir = site.join("content");
@@ -271,13 +277,13 @@ pub fn reload_pages(
         page.fields = Arc::clone(&record.fields);
         errors.extend(not_a_bundle(&page));
         page.disclosure = kind_and_disclosure(&page.fields, section, &page.rel, &taxonomies).1;
-        let bundle = bundle_of(&page, record, &tree, config);
+        let bundle = bundle_of(&page, record, &tree, config, probes);
         let doc = record.doc();
         let (body, line) = doc.map_or(("", 1), |d| (d.body(), d.body_line()));
         let (r, errs) = body::render_page(&page, bundle.as_ref(), body, line, &ctx);
         errors.extend(errs);
         r.apply_to(&mut page);
-        let bundle = bundle_of(&page, record, &tree, config);
+        let bundle = bundle_of(&page, record, &tree, config, probes);
         match card::share_card(&page, section, bundle.as_ref(), config) {
             Ok(c) => page.card = c,
             Err(e) => errors.push(e),

@@ -12,7 +12,7 @@ use super::bundle::Bundle;
 use super::layout;
 use crate::diagnostic::Diagnostic;
 use crate::front::keys;
-use crate::media::dicom::{self, Header};
+use crate::media::dicom::Header;
 use crate::source::Source;
 use crate::types::{DicomFrame, Format, NamedWindow, Picture, Window, plan_variants};
 
@@ -30,7 +30,7 @@ pub fn gallery_picture(
     path: &Path,
     widths: &[u32],
 ) -> Result<Picture, Diagnostic> {
-    let (header, hash) = dicom::header(path)?;
+    let (header, hash) = bundle.probes.dicom(path)?;
     if header.frames > 1 {
         return Err(Diagnostic::in_file(
             path,
@@ -78,7 +78,7 @@ pub fn stack_frames(
     let mut errors = Vec::new();
     let mut headers: Vec<(&str, &Source, Header, blake3::Hash)> = Vec::new();
     for (f, source) in files {
-        match dicom::header(&source.path) {
+        match bundle.probes.dicom(&source.path) {
             Ok((h, hash)) => headers.push((f, source, h, hash)),
             Err(e) => errors.push(e),
         }

@@ -107,7 +107,7 @@ pub fn frames(path: &Path, obj: &DefaultDicomObject, window: Window) -> Result<F
 /// What lays out a DICOM file in a gallery or stack, read and checked before any pixel is
 /// decoded: its size, frame count, order keys, and the series it belongs to (compared only,
 /// never published).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Header {
     pub rows: u32,
     pub columns: u32,

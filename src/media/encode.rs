@@ -25,47 +25,68 @@ fn normalize(img: DynamicImage) -> DynamicImage {
     }
 }
 
-/// Encode the `wanted` variants of `img` (an upright, decoded image). Returns bytes in the
-/// order of `wanted`.
-pub fn render_variants(
-    img: DynamicImage,
-    wanted: &[&Variant],
-    quality: u8,
-) -> Result<Vec<Vec<u8>>, String> {
-    let img = normalize(img);
-    let mut widths: Vec<u32> = wanted.iter().map(|v| v.width).collect();
-    widths.sort_unstable_by(|a, b| b.cmp(a));
-    widths.dedup();
-    // Each size is made from the next larger one: much less work than from the source each time,
-    // and Lanczos3 on a ≥ 1.25× step keeps the result sharp.
-    let mut sized: Vec<(u32, DynamicImage)> = Vec::with_capacity(widths.len());
-    let mut resizer = Resizer::new();
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    for w in widths {
-        let from = sized.last().map_or(&img, |(_, i)| i);
-        let h = wanted.iter().find(|v| v.width == w).map_or(1, |v| v.height);
-        let next = if from.width() == w && from.height() == h {
-            from.clone()
-        } else {
-            let mut dst = DynamicImage::new(w, h, from.color());
-            resizer
-                .resize(from, &mut dst, &options)
-                .map_err(|e| format!("resize failed: {e}"))?;
-            dst
-        };
-        sized.push((w, next));
+/// A decoded image and the sizes made of it, from which the variants are encoded.
+pub struct Sized {
+    original: DynamicImage,
+    /// Largest first.
+    sizes: Vec<(u32, DynamicImage)>,
+}
+
+impl Sized {
+    /// Resize `img` (upright, decoded) to the widths of `wanted`.
+    pub fn new(img: DynamicImage, wanted: &[&Variant]) -> Result<Sized, String> {
+        let original = normalize(img);
+        let mut widths: Vec<u32> = wanted.iter().map(|v| v.width).collect();
+        widths.sort_unstable_by(|a, b| b.cmp(a));
+        widths.dedup();
+        // Each size is made from the next larger one: much less work than from the source each
+        // time, and Lanczos3 on a ≥ 1.25× step keeps the result sharp.
+        let mut sizes: Vec<(u32, DynamicImage)> = Vec::with_capacity(widths.len());
+        let mut resizer = Resizer::new();
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        for w in widths {
+            let from = sizes.last().map_or(&original, |(_, i)| i);
+            let h = wanted.iter().find(|v| v.width == w).map_or(1, |v| v.height);
+            let next = if from.width() == w && from.height() == h {
+                from.clone()
+            } else {
+                let mut dst = DynamicImage::new(w, h, from.color());
+                resizer
+                    .resize(from, &mut dst, &options)
+                    .map_err(|e| format!("resize failed: {e}"))?;
+                dst
+            };
+            sizes.push((w, next));
+        }
+        Ok(Sized { original, sizes })
     }
-    wanted
-        .iter()
-        .map(|v| {
-            let img = &sized
-                .iter()
-                .find(|(w, _)| *w == v.width)
-                .ok_or("size missing")?
-                .1;
-            encode(img, v.format, quality)
-        })
-        .collect()
+
+    /// The bytes of the `wanted` variants (those given to [`Sized::new`]), in their order.
+    pub fn encode(&self, wanted: &[&Variant], quality: u8) -> Result<Vec<Vec<u8>>, String> {
+        wanted
+            .iter()
+            .map(|v| {
+                let img = &self
+                    .sizes
+                    .iter()
+                    .find(|(w, _)| *w == v.width)
+                    .ok_or("size missing")?
+                    .1;
+                encode(img, v.format, quality)
+            })
+            .collect()
+    }
+
+    /// The smallest of the sizes (or the original) that still covers `width`×`height`: what a
+    /// smaller picture of it (a share card) is made from with the least work and no loss.
+    pub fn smallest_covering(&self, width: u32, height: u32) -> &DynamicImage {
+        self.sizes
+            .iter()
+            .rev()
+            .map(|(_, img)| img)
+            .find(|img| img.width() >= width && img.height() >= height)
+            .unwrap_or(&self.original)
+    }
 }
 
 fn encode(img: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {
@@ -118,7 +139,8 @@ mod tests {
             &[Format::Webp, Format::Jpeg, Format::Png],
         );
         let wanted: Vec<&Variant> = variants.iter().collect();
-        let out = render_variants(img, &wanted, 80).unwrap();
+        let sized = Sized::new(img, &wanted).unwrap();
+        let out = sized.encode(&wanted, 80).unwrap();
         for (v, bytes) in variants.iter().zip(&out) {
             let decoded = image::load_from_memory(bytes).unwrap();
             assert_eq!(
@@ -128,5 +150,9 @@ mod tests {
                 v.output
             );
         }
+        // 100×50 is too small to cover 120×60; 400×200 covers it, and so does the original.
+        assert_eq!(sized.smallest_covering(120, 60).width(), 400);
+        assert_eq!(sized.smallest_covering(90, 40).width(), 100);
+        assert_eq!(sized.smallest_covering(900, 40).width(), 400);
     }
 }

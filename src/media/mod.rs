@@ -11,9 +11,11 @@ pub mod card;
 pub mod dicom;
 mod encode;
 mod pipeline;
+pub mod probes;
 mod raster;
 
 pub use assets::publish;
 pub use cache::Cache;
 pub use pipeline::{ImageJob, ImageStats, decode_source, process};
+pub use probes::Probes;
 pub use raster::{ImageInfo, decode, probe};

@@ -144,16 +144,19 @@ fn fill_cache(
         .filter(|(_, entry)| !entry.is_file())
         .collect();
     let img = decode_source(&job.source, job.dicom)?;
-    for card in cards {
-        card::draw_into_cache(card, Some(&img), cache, tally)?;
-    }
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
-    let encoded = encode::render_variants(img, &wanted, quality).map_err(|e| {
+    let failed = |e: String| {
         Diagnostic::in_file(
             &job.source,
             format!("could not make the image's sizes: {e}"),
         )
-    })?;
+    };
+    let sized = encode::Sized::new(img, &wanted).map_err(failed)?;
+    let (w, h) = card::KEY_IMAGE_BOX;
+    for card in cards {
+        card::draw_into_cache(card, Some(sized.smallest_covering(w, h)), cache, tally)?;
+    }
+    let encoded = sized.encode(&wanted, quality).map_err(failed)?;
     for ((_, entry), bytes) in missing.iter().zip(encoded) {
         cache.store(entry, &bytes)?;
     }

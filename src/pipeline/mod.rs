@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::content::{self, Library};
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::front::Record;
-use crate::media::Cache;
+use crate::media::{Cache, Probes};
 use crate::plan::{self, Plan};
 use crate::privacy::{self, Scans};
 use crate::render::Templates;
@@ -62,6 +62,8 @@ pub struct Pipeline {
     library: Arc<Library>,
     plan: Arc<Plan>,
     cache: Arc<Cache>,
+    /// What reading the source images found, kept in the cache folder between builds.
+    probes: Arc<Probes>,
     warnings: Vec<Diagnostic>,
     stages: Vec<(&'static str, Duration)>,
 }
@@ -122,6 +124,8 @@ impl Pipeline {
         let root = std::fs::canonicalize(site).unwrap_or_else(|_| site.clone());
         let sources = source::walk(site, config.theme.as_deref())?;
         clock.mark("walk sources");
+        let cache_dir = cache_dir(settings, &config);
+        let probes = Probes::open(&cache_dir);
         let (templates, records) = rayon::join(
             || Templates::load(&sources, &config),
             || content::read_records(&sources, &config),
@@ -129,7 +133,7 @@ impl Pipeline {
         // The guard reads the same records while the library is made from them.
         let (scans, library) = rayon::join(
             || privacy::scan(&config, &sources, &records),
-            || content::load(site, &config, &sources, &records, settings.drafts),
+            || content::load(site, &config, &sources, &records, &probes, settings.drafts),
         );
         clock.mark("load content and templates, privacy guard");
         // Broken sources first: while a file cannot be read as the loader reads it, the guard's
@@ -140,10 +144,12 @@ impl Pipeline {
             e.0.extend(report.errors.iter().cloned());
             Errors::new(e.0)
         })?;
+        // What was learnt about the sources holds whatever the guard says.
+        probes.save();
         let warnings = report.verdict()?;
         let plan = plan::plan(&library, &sources)?;
         clock.mark("plan");
-        let cache = Cache::open(&cache_dir(settings, &config))?;
+        let cache = Cache::open(&cache_dir)?;
         Ok(Pipeline {
             settings: settings.clone(),
             root,
@@ -155,6 +161,7 @@ impl Pipeline {
             library: Arc::new(library),
             plan: Arc::new(plan),
             cache: Arc::new(cache),
+            probes: Arc::new(probes),
             warnings,
             stages: clock.stages,
         })
@@ -166,6 +173,12 @@ impl Pipeline {
 
     pub fn cache(&self) -> &Cache {
         &self.cache
+    }
+
+    /// How many source images and DICOM files were read since this pipeline's first load (the
+    /// others were known from the cache folder's records).
+    pub fn source_reads(&self) -> usize {
+        self.probes.reads()
     }
 
     /// Problems that do not stop a build (stale privacy acknowledgements).

@@ -140,7 +140,7 @@ impl Pipeline {
         let drafts = self.settings.drafts;
         let sources = Arc::clone(&next.sources);
         let load_all = |records: &[Arc<Record>]| {
-            content::load(site, config, &sources, records, drafts).map(Arc::new)
+            content::load(site, config, &sources, records, &self.probes, drafts).map(Arc::new)
         };
         if changes.content {
             let records = content::read_records(&sources, config);
@@ -175,22 +175,29 @@ impl Pipeline {
         } else {
             next.scans = Arc::new(privacy::scan(config, &sources, &records));
         }
-        let edited =
-            match content::reload_pages(site, config, &sources, &self.library, &fresh, drafts)? {
-                Some(library) => {
-                    let ids = fresh
-                        .iter()
-                        .filter_map(|r| library.pages.iter().position(|p| p.file == r.path))
-                        .map(PageId)
-                        .collect();
-                    next.library = Arc::new(library);
-                    Some(ids)
-                }
-                None => {
-                    next.library = load_all(&records)?;
-                    None
-                }
-            };
+        let edited = match content::reload_pages(
+            site,
+            config,
+            &sources,
+            &self.library,
+            &fresh,
+            &self.probes,
+            drafts,
+        )? {
+            Some(library) => {
+                let ids = fresh
+                    .iter()
+                    .filter_map(|r| library.pages.iter().position(|p| p.file == r.path))
+                    .map(PageId)
+                    .collect();
+                next.library = Arc::new(library);
+                Some(ids)
+            }
+            None => {
+                next.library = load_all(&records)?;
+                None
+            }
+        };
         next.records = Arc::new(records);
         Ok(edited)
     }

@@ -191,8 +191,11 @@ fn a_second_build_draws_no_card_and_a_new_title_gets_a_new_card() {
     let rel = card_path(&site, "cases/a/index.html");
     let cache = site.path(".radcase-cache");
     let stamps = |dir: &std::path::Path| -> Vec<(String, std::time::SystemTime)> {
+        // Derivatives only: the source records beside them (probes-v1.json) are rewritten while
+        // a just-written image is still too fresh to trust.
         list_files(dir)
             .into_iter()
+            .filter(|f| !f.ends_with(".json"))
             .map(|f| {
                 let modified = std::fs::metadata(dir.join(&f)).unwrap().modified().unwrap();
                 (f, modified)
@@ -224,7 +227,7 @@ fn a_second_build_draws_no_card_and_a_new_title_gets_a_new_card() {
     assert_ne!(renamed, rel);
     assert!(!site.out(&rel).exists());
     assert_eq!(
-        list_files(&cache).len(),
+        stamps(&cache).len(),
         before.len(),
         "the old card was pruned"
     );

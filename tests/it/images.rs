@@ -319,3 +319,62 @@ fn unlisted_case_image_needs_alt_text() {
         "{stderr}"
     );
 }
+
+/// Set a file's modification time back, as if it had been written a minute ago (a file written
+/// within seconds of a build is read again by the next one: see `media::probes`).
+fn backdate(path: &std::path::Path, to: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(to)
+        .unwrap();
+}
+
+#[test]
+fn a_warm_build_opens_no_source_image_and_a_changed_one_is_seen_whatever_its_times() {
+    let site = case_site(
+        "images = [{ file = \"a.png\", alt = \"A\" }, { file = \"b.jpg\", alt = \"B\" }]",
+        "Body.",
+    );
+    let (a, b) = (
+        site.path("content/cases/a/a.png"),
+        site.path("content/cases/a/b.jpg"),
+    );
+    site.write("content/cases/a/a.png", png_bytes(600, 400));
+    site.write("content/cases/a/b.jpg", jpeg_bytes(500, 400));
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    backdate(&a, old);
+    backdate(&b, old);
+    let opened = |log: &str| -> String {
+        log.lines()
+            .find(|l| l.contains("source images opened"))
+            .unwrap_or_else(|| panic!("{log}"))
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(opened(&site.build_ok(&["-v"])), "2");
+    let warm = site.build_ok(&["-v"]);
+    assert_eq!(opened(&warm), "0", "{warm}");
+    assert!(
+        warm.contains("2 images: 0 processed, 2 from the cache"),
+        "{warm}"
+    );
+
+    // Other pixels, another size, the same length of name and the old modification time: the
+    // change time and inode still tell.
+    site.write("content/cases/a/b.jpg", jpeg_bytes(500, 250));
+    backdate(&b, old);
+    let changed = site.build_ok(&["-v"]);
+    assert_eq!(opened(&changed), "1", "{changed}");
+    assert_eq!(
+        image::open(site.out("cases/a/b-480.jpg")).unwrap().height(),
+        240
+    );
+
+    // Damaged records are only a reason to read the images again.
+    std::fs::write(site.path(".radcase-cache/probes-v1.json"), "{\"broken").unwrap();
+    assert_eq!(opened(&site.build_ok(&["-v"])), "2");
+}

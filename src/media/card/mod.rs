@@ -230,6 +230,9 @@ const MARGIN_X: i32 = 72;
 const MARGIN_Y: i32 = 64;
 /// Where the key image starts; the panel holds the text to its left.
 const IMAGE_X: u32 = 640;
+/// The size of the key image on a card: a source at least this large loses nothing when it is
+/// first made smaller (the image stage hands over its smallest size that covers it).
+pub const KEY_IMAGE_BOX: (u32, u32) = (WIDTH - IMAGE_X, HEIGHT);
 /// How far the panel's colour fades into the image.
 const FADE: u32 = 120;
 const BRAND_SIZE: i32 = 40;
@@ -317,7 +320,7 @@ pub fn draw(background: Option<&DynamicImage>, text: &CardText) -> Result<Vec<u8
     let panel = |y: u32| paint::mix(PANEL_TOP, PANEL_BOTTOM, y as f32 / HEIGHT as f32);
     let text_right = match background {
         Some(img) => {
-            let fitted = paint::cover(img, WIDTH - IMAGE_X, HEIGHT)?;
+            let fitted = paint::cover(img, KEY_IMAGE_BOX.0, KEY_IMAGE_BOX.1)?;
             paint::place(&mut canvas, &fitted, IMAGE_X, 0);
             paint::fade_right(&mut canvas, IMAGE_X, IMAGE_X + FADE, panel);
             IMAGE_X as i32 - 40
