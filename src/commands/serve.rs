@@ -92,15 +92,22 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let loop_shared = Arc::clone(&shared);
     let quiet = options.quiet;
     std::thread::spawn(move || {
+        if let Some(s) = current.as_mut() {
+            match s.finish() {
+                Ok(_) => loop_shared.add_quietly(s.files()),
+                Err(errors) => failed(&loop_shared, &errors),
+            }
+        }
         while let Some(batch) = watch.next_batch() {
             // A bug that panics must not leave the server deaf to every later save: the last
             // good site stays, and the panic is reported like an error. (An update changes
             // nothing until it has worked, so the site is whole.)
             let rebuild = std::panic::AssertUnwindSafe(|| match current.as_mut() {
                 Some(s) => s.update(&batch),
-                None => Site::load(&settings, &media_dir).map(|(s, outcome)| {
+                None => Site::load(&settings, &media_dir).and_then(|(mut s, outcome)| {
+                    s.finish()?;
                     current = Some(s);
-                    Some(outcome)
+                    Ok(Some(outcome))
                 }),
             });
             let result = std::panic::catch_unwind(rebuild).unwrap_or_else(|panic| {
@@ -127,6 +134,16 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         }
     });
 
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::new(format!("cannot start the server: {e}")))?;
+    // Ctrl-C is ours from before the address is printed: a signal in between killed the
+    // process instead of stopping it ("Stopped." never came).
+    let stop = {
+        let _entered = runtime.enter();
+        StopSignal::new()
+    };
     if !options.quiet {
         eprintln!("Serving {} at {base_url} (Ctrl-C to stop)", site.display());
     }
@@ -135,16 +152,12 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     {
         eprintln!("Could not open a browser ({e}); open {base_url} yourself.");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Diagnostic::new(format!("cannot start the server: {e}")))?;
     let served = runtime.block_on(async move {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         tokio::select! {
             r = axum::serve(listener, http::router(shared)) => r,
-            _ = stop_signal() => Ok(()),
+            _ = stop.wait() => Ok(()),
         }
     });
     // Open event streams would keep a graceful shutdown waiting: stop without them.
@@ -157,19 +170,37 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
 }
 
 /// Ctrl-C, or (on Unix) the SIGTERM a terminal or service manager sends when it closes.
-async fn stop_signal() {
+/// Handlers are installed when this is made (inside the runtime), not when it is awaited.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignal {
+    fn new() -> StopSignal {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let unix = signal(SignalKind::interrupt())
+                .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
+                .ok();
+            StopSignal { unix }
+        }
+        #[cfg(not(unix))]
+        StopSignal {}
+    }
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut int, mut term)) = self.unix {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Bind `port`, or the next free one when it is taken (any free one for 0).

@@ -167,6 +167,14 @@ impl Pipeline {
         })
     }
 
+    /// Every output but the share cards, and the share cards: `serve` shows pages first and
+    /// draws the cards (which only link previews fetch) once it is serving.
+    pub fn cards_apart(&self) -> (Selection, Selection) {
+        let (cards, rest): (Vec<usize>, Vec<usize>) = (0..self.plan.outputs.len())
+            .partition(|&o| matches!(self.plan.outputs[o].job, plan::Job::Card(_)));
+        (Selection::Some(rest), Selection::Some(cards))
+    }
+
     pub fn library(&self) -> &Library {
         &self.library
     }

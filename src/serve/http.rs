@@ -58,6 +58,14 @@ impl Shared {
     }
 
     /// Serve a new build, and tell open pages what changed.
+    /// Serve `files` from now on, telling no page (outputs no open page shows were added).
+    pub fn add_quietly(&self, files: Arc<Files>) {
+        match self.files.write() {
+            Ok(mut f) => *f = files,
+            Err(e) => *e.into_inner() = files,
+        }
+    }
+
     pub fn publish(&self, files: Arc<Files>, message: Message) {
         match self.files.write() {
             Ok(mut f) => *f = files,

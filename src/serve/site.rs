@@ -145,15 +145,19 @@ pub struct Site {
     files: Arc<Files>,
     /// Changed paths of failed updates, to be tried again.
     pending: Vec<PathBuf>,
+    /// Outputs `load` left for [`Site::finish`]: the share cards.
+    deferred: Option<Selection>,
 }
 
 impl Site {
-    /// Load the whole site into memory.
+    /// Load the site into memory, all but its share cards (see [`Site::finish`]): on a large
+    /// site with an empty cache, drawing every card first kept the first page waiting.
     pub fn load(settings: &Settings, media_dir: &Path) -> Result<(Site, Outcome)> {
         let started = Instant::now();
         let pipeline = Pipeline::load(settings, pipeline::load_config(settings)?)?;
         let sink = MemorySink::new(media_dir);
-        let stats = pipeline.run(&Selection::All, &sink, false)?;
+        let (first, cards) = pipeline.cards_apart();
+        let stats = pipeline.run(&first, &sink, false)?;
         let made = sink.into_made();
         let outcome = Outcome {
             rendered: stats.files,
@@ -168,8 +172,23 @@ impl Site {
             pipeline,
             media_dir: media_dir.to_path_buf(),
             pending: Vec::new(),
+            deferred: Some(cards),
         };
         Ok((site, outcome))
+    }
+
+    /// Produce what [`Site::load`] left out (the share cards) into the served files. Returns how
+    /// many files were added; the site is unchanged if it fails.
+    pub fn finish(&mut self) -> Result<usize> {
+        let Some(selection) = self.deferred.take() else {
+            return Ok(0);
+        };
+        let sink = MemorySink::new(&self.media_dir);
+        let stats = self.pipeline.run(&selection, &sink, false)?;
+        let mut files = (*self.files).clone();
+        files.extend(sink.into_made());
+        self.files = Arc::new(files);
+        Ok(stats.files)
     }
 
     pub fn files(&self) -> Arc<Files> {

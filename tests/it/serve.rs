@@ -61,6 +61,11 @@ fn edits_reload_the_page_and_errors_show_in_the_browser_until_fixed() {
     // The last good page is still served, and a page opened now sees the error at once.
     assert!(server.get("/cases/a/").text().contains("Edited case"));
     assert!(server.events().next("build-error").contains("index.md"));
+    // The log reaches us through a reader thread, possibly after the event: wait for it.
+    let until = Instant::now() + WAIT;
+    while !server.log().contains("cases/a/index.md:2") && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let log = server.log();
     assert_eq!(log.matches("cases/a/index.md:2").count(), 1, "{log}");
 
@@ -594,4 +599,40 @@ fn an_edit_is_held_to_the_rules_of_a_build() {
     save(&site, "content/cases/b.md", case_md("Second case, fixed"));
     events.next("build-ok");
     assert!(server.wait_for("/cases/b/", "Second case, fixed").status == 200);
+}
+
+#[test]
+fn share_cards_are_served_once_drawn_after_the_first_page() {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            "+++\ntitle = \"Tension pneumothorax\"\ndate = 2024-05-02\nmodality = [\"XR\"]\n+++\nBody.\n"
+                .to_string(),
+        ),
+    ]);
+    let server = Server::start(&site, &[]);
+    let page = server.wait_for("/cases/a/", "Tension pneumothorax");
+    assert_eq!(page.status, 200);
+    let doc = scraper::Html::parse_document(&page.text());
+    let selector = scraper::Selector::parse(r#"meta[property="og:image"]"#).unwrap();
+    let url = doc
+        .select(&selector)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .expect("og:image")
+        .to_string();
+    let path = &url[url.find("/cases/").or_else(|| url.rfind('/')).unwrap()..];
+    let until = Instant::now() + WAIT;
+    let card = loop {
+        let r = server.get(path);
+        if r.status == 200 || Instant::now() > until {
+            break r;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(card.status, 200, "{url}: {}", server.log());
+    let img = image::load_from_memory(&card.body).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 630));
 }
