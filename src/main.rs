@@ -52,8 +52,8 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                     "  {:<28} {:>7}",
                     "source images opened", report.source_reads
                 );
-                if cards.drawn > 0 {
-                    let each = cards.drawing.as_secs_f64() * 1000.0 / cards.drawn as f64;
+                if cards.drawings > 0 {
+                    let each = cards.drawing.as_secs_f64() * 1000.0 / cards.drawings as f64;
                     eprintln!("  {:<28} {each:>7.1} ms CPU", "drawing one share card");
                 }
                 if cards.decoded > 0 {

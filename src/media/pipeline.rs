@@ -219,7 +219,7 @@ mod tests {
         let images = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
         assert_eq!(images.decoded, 1);
         let stats = card::process(&cards, &cache, &tally, &dest).unwrap();
-        assert_eq!((stats.drawn, stats.decoded), (1, 0), "{stats:?}");
+        assert_eq!((stats.drawings, stats.decoded), (1, 0), "{stats:?}");
         let published = image::open(out.join("a_card.png")).unwrap();
         assert_eq!(
             (published.width(), published.height()),
@@ -235,6 +235,6 @@ mod tests {
         let images = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
         assert_eq!(images.decoded, 0);
         let stats = card::process(&cards, &cache, &tally, &dest).unwrap();
-        assert_eq!((stats.drawn, stats.decoded), (1, 1), "{stats:?}");
+        assert_eq!((stats.drawings, stats.decoded), (1, 1), "{stats:?}");
     }
 }

@@ -407,3 +407,24 @@ fn a_stack_slice_or_a_post_image_can_be_the_key_image() {
         alt(&site, "cases/a/index.html").ends_with("beside the key image: Axial CT, slice 2 of 2")
     );
 }
+
+#[test]
+fn pages_with_the_same_card_count_as_drawn_in_a_cold_build() {
+    let case = |title: &str| format!("+++\ntitle = \"{title}\"\ndate = 2024-05-02\n+++\nBody.\n");
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        ("content/cases/a/index.md", case("Pneumothorax")),
+        ("content/cases/b/index.md", case("Pneumothorax")),
+    ]);
+    let cold = site.build_ok(&[]);
+    assert!(
+        cold.contains("2 share cards: 2 drawn, 0 from the cache"),
+        "{cold}"
+    );
+    let warm = site.build_ok(&[]);
+    assert!(
+        warm.contains("2 share cards: 0 drawn, 2 from the cache"),
+        "{warm}"
+    );
+}

@@ -58,10 +58,12 @@ pub struct CardJob {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CardStats {
     pub cards: usize,
-    /// Cards drawn this build (0 when every card came from the cache).
+    /// Cards not in the cache when the build started (0 when every card came from it). Pages
+    /// with the same card (the same title, label and image) share one drawing.
     pub drawn: usize,
-    /// CPU time spent drawing and encoding them, summed over cards (decoding key images not
-    /// included: see `decoding`).
+    /// Drawings made, and the CPU time they took, summed (decoding key images not included:
+    /// see `decoding`).
+    pub drawings: usize,
     pub drawing: Duration,
     /// Key images the card stage decoded itself (the image stage had not: their sizes were
     /// all cached), and the CPU time that took.
@@ -89,7 +91,8 @@ impl Tally {
         let nanos = |t: &AtomicU64| Duration::from_nanos(t.load(Ordering::Relaxed));
         CardStats {
             cards,
-            drawn: self.drawn.load(Ordering::Relaxed),
+            drawn: 0,
+            drawings: self.drawn.load(Ordering::Relaxed),
             drawing: nanos(&self.drawing),
             decoded: self.decoded.load(Ordering::Relaxed),
             decoding: nanos(&self.decoding),
@@ -178,6 +181,13 @@ pub fn key(image: Option<(&blake3::Hash, Option<DicomFrame>)>, text: &CardText) 
         h.update(field.as_bytes());
     }
     h.finalize()
+}
+
+/// How many of `jobs` are in the cache: call before any stage draws.
+pub fn cached(jobs: &[CardJob], cache: &Cache) -> usize {
+    jobs.par_iter()
+        .filter(|job| cache.keyed_entry(&job.key, "png").is_file())
+        .count()
 }
 
 /// Draw every card that is not in the cache, and place each at `dest(job.output)`. `tally`
