@@ -238,12 +238,15 @@ mod tests {
 
     /// Backdate a file's modification time, as if it was written a while ago.
     fn age(path: &Path) {
-        let old = SystemTime::now() - Duration::from_secs(60);
+        set_modified(path, SystemTime::now() - Duration::from_secs(60));
+    }
+
+    fn set_modified(path: &Path, to: SystemTime) {
         std::fs::File::options()
             .write(true)
             .open(path)
             .unwrap()
-            .set_modified(old)
+            .set_modified(to)
             .unwrap();
     }
 
@@ -279,12 +282,7 @@ mod tests {
         // Another image of another size, its modification time set back to the old one's.
         let mtime = std::fs::metadata(&img).unwrap().modified().unwrap();
         png(&img, 40, 10);
-        std::fs::File::options()
-            .write(true)
-            .open(&img)
-            .unwrap()
-            .set_modified(mtime)
-            .unwrap();
+        set_modified(&img, mtime);
         let second = Probes::open(&cache);
         let (info, hash) = second.raster(&img).unwrap();
         assert_eq!((info.width, info.height), (40, 10));

@@ -84,8 +84,7 @@ impl Pipeline {
         };
         let (images, cards) = self.media_jobs(selection, &selected);
         let dest = |path: &_| sink.media_file(path);
-        let tally = media::card::Tally::default();
-        let cached = media::card::cached(&cards, &self.cache);
+        let tally = media::card::Tally::new(&cards, &self.cache);
         let image_stats = media::process(
             &images,
             &cards,
@@ -96,8 +95,7 @@ impl Pipeline {
             progress,
         )?;
         clock.mark("images");
-        let mut card_stats = media::card::process(&cards, &self.cache, &tally, &dest)?;
-        card_stats.drawn = cards.len() - cached;
+        let card_stats = media::card::process(&cards, &self.cache, &tally, &dest)?;
         clock.mark("share cards");
         let renderer = Renderer::new(&self.config, &self.library, &self.templates)?;
         let errors: Vec<_> = selected

@@ -75,13 +75,27 @@ pub struct CardStats {
 /// images it decodes anyway, the card stage the rest.
 #[derive(Debug, Default)]
 pub struct Tally {
-    drawn: AtomicUsize,
+    /// Cards in the cache before either stage drew (see [`Tally::new`]).
+    cached: usize,
+    drawings: AtomicUsize,
     drawing: AtomicU64,
     decoded: AtomicUsize,
     decoding: AtomicU64,
 }
 
 impl Tally {
+    /// A tally for `jobs`, counting those already in the cache: made before any stage draws.
+    pub fn new(jobs: &[CardJob], cache: &Cache) -> Tally {
+        let cached = jobs
+            .par_iter()
+            .filter(|job| cache.keyed_entry(&job.key, "png").is_file())
+            .count();
+        Tally {
+            cached,
+            ..Tally::default()
+        }
+    }
+
     fn add(counter: &AtomicUsize, time: &AtomicU64, took: Duration) {
         counter.fetch_add(1, Ordering::Relaxed);
         time.fetch_add(took.as_nanos() as u64, Ordering::Relaxed);
@@ -91,8 +105,8 @@ impl Tally {
         let nanos = |t: &AtomicU64| Duration::from_nanos(t.load(Ordering::Relaxed));
         CardStats {
             cards,
-            drawn: 0,
-            drawings: self.drawn.load(Ordering::Relaxed),
+            drawn: cards.saturating_sub(self.cached),
+            drawings: self.drawings.load(Ordering::Relaxed),
             drawing: nanos(&self.drawing),
             decoded: self.decoded.load(Ordering::Relaxed),
             decoding: nanos(&self.decoding),
@@ -139,7 +153,7 @@ pub fn draw_into_cache(
         }
     })?;
     Tally::add(
-        &tally.drawn,
+        &tally.drawings,
         &tally.drawing,
         thread_cpu_time().saturating_sub(started),
     );
@@ -181,13 +195,6 @@ pub fn key(image: Option<(&blake3::Hash, Option<DicomFrame>)>, text: &CardText) 
         h.update(field.as_bytes());
     }
     h.finalize()
-}
-
-/// How many of `jobs` are in the cache: call before any stage draws.
-pub fn cached(jobs: &[CardJob], cache: &Cache) -> usize {
-    jobs.par_iter()
-        .filter(|job| cache.keyed_entry(&job.key, "png").is_file())
-        .count()
 }
 
 /// Draw every card that is not in the cache, and place each at `dest(job.output)`. `tally`
