@@ -2,7 +2,15 @@
 //! `build`: everything goes to a staging folder beside the output, which is swapped in only
 //! when the whole build succeeded, so a failed build leaves the old site as it was. (`serve`
 //! has a sink of its own that keeps the site in memory.)
+//!
+//! The swap is one atomic exchange of names where the platform has one (Linux's
+//! `renameat2(RENAME_EXCHANGE)`), so there is no moment without an output folder. Builds of one
+//! output take a lock first, so they never swap at the same time, and a build that holds the
+//! lock knows that staging folders it finds were left by builds that died: it removes them.
+//! Every output holds a marker file, [`MARKER`]; a folder that is not empty and has none was not
+//! written by radcase, and is never replaced.
 
+use std::fs::File;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Result, io_error};
@@ -22,7 +30,13 @@ pub trait Sink: Sync {
     fn publish(&self, path: &OutPath, source: &Path, kind: FileKind) -> Result<(), Diagnostic>;
 }
 
-/// Refuse output folders whose replacement would delete sources.
+/// The file in every output folder that says radcase wrote it.
+pub const MARKER: &str = ".radcase-output";
+
+const MARKER_TEXT: &str =
+    "This folder was written by radcase, which replaces all of it on every build.\n";
+
+/// Refuse output folders whose replacement would delete sources, or files radcase did not write.
 pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
     let site = resolve(site_dir);
     let out = resolve(output);
@@ -43,6 +57,22 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
     for source in ["content", "templates", "static", "themes", "config.toml"] {
         if out.starts_with(site.join(source)) {
             return refuse(format!("it is inside the site's {source}"));
+        }
+    }
+    if out.is_dir() && !out.join(MARKER).is_file() {
+        let mut entries =
+            std::fs::read_dir(&out).map_err(|e| io_error(output, "read the output folder", &e))?;
+        if entries.next().is_some() {
+            return Err(Diagnostic::in_file(
+                output,
+                format!(
+                    "refusing to replace this folder: it holds files radcase did not write (it has no {MARKER} file)"
+                ),
+            )
+            .with_hint(
+                "the output folder is deleted and written anew on every build: pick a new or empty folder, e.g. --output public; if it is the output of an older radcase, delete it once",
+            )
+            .into());
         }
     }
     Ok(())
@@ -112,6 +142,87 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Held until the staging folder is swapped in or dropped.
+    _lock: File,
+}
+
+/// Take the lock of builds writing `target`, named `name` in `parent`: waits for another build
+/// of the same output to finish.
+fn lock(parent: &Path, name: &str, target: &Path) -> Result<File> {
+    let path = parent.join(format!(".{name}.lock"));
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io_error(&path, "create the build lock", &e))?;
+    if let Err(std::fs::TryLockError::WouldBlock) = file.try_lock() {
+        eprintln!(
+            "waiting for another build writing {} to finish…",
+            target.display()
+        );
+        file.lock()
+            .map_err(|e| io_error(&path, "take the build lock", &e))?;
+    }
+    // Where the platform has no locks, builds of one output are not serialised; each still
+    // works in its own staging folder.
+    Ok(file)
+}
+
+/// Remove what builds of `name` that died left in `parent`: their staging folders and the old
+/// outputs they had not removed yet. Only called with the lock held, so none is in use.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let (staging, old) = (format!(".{name}.staging-"), format!(".{name}.old-"));
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let ours = [&staging, &old].iter().any(|prefix| {
+            file_name
+                .strip_prefix(prefix.as_str())
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Swap the names of two folders in one step. `Ok(false)` when the platform or the file system
+/// cannot, and the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes()).map_err(|e| std::io::Error::other(e.to_string()))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::ENOSYS | libc::EINVAL | libc::ENOTSUP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 impl Staging {
@@ -127,17 +238,19 @@ impl Staging {
         let name = target
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
+        let lock = lock(parent, &name, target)?;
+        remove_leftovers(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(|e| io_error(&dir, "clear the staging folder", &e))?;
-        }
         std::fs::create_dir_all(&dir)
             .map_err(|e| io_error(&dir, "create the staging folder", &e))?;
+        let marker = dir.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT)
+            .map_err(|e| io_error(&marker, "write the file", &e))?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -157,6 +270,17 @@ impl Staging {
 
     /// Replace the output folder with the staging folder.
     pub fn commit(mut self) -> Result<()> {
+        if self.target.is_dir() {
+            let swapped = exchange(&self.dir, &self.target)
+                .map_err(|e| io_error(&self.target, "swap in the new output", &e))?;
+            if swapped {
+                self.committed = true;
+                // The staging name now holds the old output. Should removing it fail, the next
+                // build removes it.
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return Ok(());
+            }
+        }
         let old = self.dir.with_file_name(format!(
             ".{}.old-{}",
             self.target
@@ -177,8 +301,7 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            std::fs::remove_dir_all(&old)
-                .map_err(|e| io_error(&old, "remove the old output", &e))?;
+            let _ = std::fs::remove_dir_all(&old);
         }
         Ok(())
     }

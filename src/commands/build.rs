@@ -73,6 +73,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     stages.extend(run.stages);
     stages.push(("commit", lap.elapsed()));
     let library = pipeline.library();
+    let mut warnings = pipeline.warnings().to_vec();
+    let tampered = pipeline.cache().tampered();
+    if tampered > 0 {
+        warnings.push(
+            Diagnostic::in_file(
+                pipeline.cache().dir(),
+                format!(
+                    "{tampered} file(s) in the image cache had changed since radcase made them; they were made again from their sources"
+                ),
+            )
+            .with_hint("published images are hard links into the cache: to change one, change its source, not the file in the output folder"),
+        );
+    }
     Ok(BuildReport {
         output,
         pages: library.pages.len(),
@@ -84,6 +97,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pruned,
         elapsed: started.elapsed(),
         stages,
-        warnings: pipeline.warnings().to_vec(),
+        warnings,
     })
 }

@@ -36,7 +36,10 @@ fn encode(img: &DynamicImage, format: ImageFormat, dest: &Path) -> Result<(), Di
 /// Publish the file at `src`, of `kind`, at `dest`.
 pub fn publish(src: &Path, kind: FileKind, dest: &Path) -> Result<(), Diagnostic> {
     match kind {
-        FileKind::Image { format, .. } => encode(&raster::decode(src)?, format, dest),
+        FileKind::Image { format, .. } => {
+            let decoded = raster::decode(src)?;
+            encode(&decoded, format, dest)
+        }
         FileKind::Dicom | FileKind::Markdown => Ok(()),
         FileKind::UnsupportedImage(format) => Err(Diagnostic::in_file(
             src,

@@ -4,19 +4,52 @@
 //!
 //! Layout: `DIR/ab/cdef….ext`, where the name is the BLAKE3 hash of (source hash, encoder
 //! version, size, format, quality). Entries not used by a successful build are pruned.
+//!
+//! Published files are hard links to their entries (a warm build copies nothing), so a tool
+//! that edits the output in place edits the entry too. Each entry is therefore sealed when it is
+//! stored: its size, modification time and the hash of its bytes, kept in `entries-v1.json`.
+//! An entry whose size or time changed is hashed again, and one whose bytes changed is deleted
+//! and made again from its source, so a corrupted output is never republished. An entry without
+//! a seal (the seals were lost) is made again too: the cache fails closed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
 
 use super::encode::ENCODER_VERSION;
 use crate::diagnostic::{Diagnostic, io_error};
 use crate::types::Variant;
 
+const SEALS: &str = "entries-v1.json";
+
+/// What an entry was when it was stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Seal {
+    len: u64,
+    /// Modification time, nanoseconds since 1970.
+    mtime: i128,
+    hash: String,
+}
+
+fn stat(path: &Path) -> Option<(u64, i128)> {
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some((meta.len(), mtime.as_nanos() as i128))
+}
+
 pub struct Cache {
     dir: PathBuf,
     used: Mutex<HashSet<PathBuf>>,
+    /// Seals by entry name (`ab/cdef….ext`).
+    seals: Mutex<HashMap<String, Seal>>,
+    /// Seals changed since they were read: whether [`Cache::save`] has anything to write.
+    dirty: std::sync::atomic::AtomicBool,
+    /// Entries found changed since they were stored, and deleted.
+    tampered: AtomicUsize,
 }
 
 /// A temporary name for writing `entry`, unique to this call. Two sources with the same bytes
@@ -32,10 +65,75 @@ impl Cache {
     pub fn open(dir: &Path) -> Result<Cache, Diagnostic> {
         std::fs::create_dir_all(dir)
             .map_err(|e| io_error(dir, "create the image cache folder", &e))?;
+        let seals = std::fs::read(dir.join(SEALS))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
         Ok(Cache {
             dir: dir.to_path_buf(),
             used: Mutex::new(HashSet::new()),
+            seals: Mutex::new(seals),
+            dirty: Default::default(),
+            tampered: AtomicUsize::new(0),
         })
+    }
+
+    fn name(&self, entry: &Path) -> String {
+        crate::types::slash_path(entry.strip_prefix(&self.dir).unwrap_or(entry))
+    }
+
+    /// Whether `entry` exists with the bytes it was stored with. An entry changed since (an
+    /// edit of the output it is linked to) is deleted, so the caller makes it again.
+    pub fn holds(&self, entry: &Path) -> bool {
+        let Some((len, mtime)) = stat(entry) else {
+            return false;
+        };
+        let name = self.name(entry);
+        let seal = self.seals.lock().ok().and_then(|s| s.get(&name).cloned());
+        match seal {
+            Some(seal) if seal.len == len && seal.mtime == mtime => return true,
+            Some(seal) if seal.len == len => {
+                let same = std::fs::read(entry)
+                    .is_ok_and(|bytes| blake3::hash(&bytes).to_hex().as_str() == seal.hash);
+                if same {
+                    // Touched, not changed: trust the new time from now on.
+                    if let Ok(mut seals) = self.seals.lock() {
+                        seals.insert(name, Seal { mtime, ..seal });
+                    }
+                    self.dirty.store(true, Ordering::Relaxed);
+                    return true;
+                }
+                self.tampered.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(_) => {
+                self.tampered.fetch_add(1, Ordering::Relaxed);
+            }
+            None => {}
+        }
+        let _ = std::fs::remove_file(entry);
+        false
+    }
+
+    /// How many entries were found changed since they were stored (and made again).
+    pub fn tampered(&self) -> usize {
+        self.tampered.load(Ordering::Relaxed)
+    }
+
+    /// Keep the seals in the cache folder, atomically. Failing to write only costs making the
+    /// entries again.
+    pub fn save(&self) {
+        if !self.dirty.swap(false, Ordering::Relaxed) {
+            return;
+        }
+        let Ok(bytes) = self.seals.lock().map(|s| serde_json::to_vec(&*s)) else {
+            return;
+        };
+        let Ok(bytes) = bytes else { return };
+        let path = self.dir.join(SEALS);
+        let tmp = temp_path(&path);
+        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -77,7 +175,14 @@ impl Cache {
         }
         let tmp = temp_path(entry);
         std::fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, "write to the image cache", &e))?;
-        std::fs::rename(&tmp, entry).map_err(|e| io_error(entry, "write to the image cache", &e))
+        std::fs::rename(&tmp, entry)
+            .map_err(|e| io_error(entry, "write to the image cache", &e))?;
+        if let (Some((len, mtime)), Ok(mut seals)) = (stat(entry), self.seals.lock()) {
+            let hash = blake3::hash(bytes).to_hex().to_string();
+            seals.insert(self.name(entry), Seal { len, mtime, hash });
+            self.dirty.store(true, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     /// Put a cache entry at `dest` in the output: a hard link when possible (no copy), else a copy.
@@ -94,12 +199,21 @@ impl Cache {
             .map_err(|e| io_error(dest, "copy from the image cache", &e))
     }
 
-    /// Delete entries no build step used this time. Returns how many were removed.
+    /// Delete entries no build step used this time, and their seals; save the seals. Returns
+    /// how many entries were removed.
     pub fn prune(&self) -> usize {
         let used = match self.used.lock() {
             Ok(u) => u.clone(),
             Err(_) => return 0,
         };
+        if let Ok(mut seals) = self.seals.lock() {
+            let before = seals.len();
+            seals.retain(|name, _| used.contains(&self.dir.join(name)));
+            if seals.len() != before {
+                self.dirty.store(true, Ordering::Relaxed);
+            }
+        }
+        self.save();
         let mut removed = 0;
         for entry in walkdir::WalkDir::new(&self.dir)
             .min_depth(2)

@@ -249,8 +249,17 @@ fn position_on_normal(obj: &DefaultDicomObject) -> Option<f64> {
 
 /// Decode one frame of the DICOM file at `path` to 8-bit pixels in its window. A codec panic
 /// on a damaged file becomes an error naming the file, never a crashed build.
-pub fn decode_frame(path: &Path, frame: DicomFrame) -> Result<DynamicImage, Diagnostic> {
+pub fn decode_frame(path: &Path, frame: DicomFrame) -> Result<super::budget::Decoded, Diagnostic> {
     let obj = open(path)?;
+    // Rows × columns, 8-bit RGBA at most once windowed, plus the raw frame while it converts.
+    let side = |tag| {
+        obj.element_opt(tag)
+            .ok()
+            .flatten()
+            .and_then(|e| e.to_int::<u32>().ok())
+            .map_or(0, u64::from)
+    };
+    let permit = super::budget::acquire(side(tags::ROWS) * side(tags::COLUMNS), 4 + 2);
     if obj.element_opt(tags::PIXEL_DATA).ok().flatten().is_none() {
         return Err(no_pixel_data(path));
     }
@@ -268,7 +277,7 @@ pub fn decode_frame(path: &Path, frame: DicomFrame) -> Result<DynamicImage, Diag
             })
     });
     match std::panic::catch_unwind(run) {
-        Ok(Ok(img)) => Ok(img),
+        Ok(Ok(img)) => Ok(super::budget::Decoded::new(img, permit)),
         Ok(Err(e)) => Err(Diagnostic::in_file(
             path,
             format!("cannot decode frame {} of the pixels: {e}", frame.frame + 1),

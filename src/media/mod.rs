@@ -6,6 +6,7 @@
 //! file is comes from the source list (`source::FileKind`); this layer never guesses it again.
 
 mod assets;
+pub mod budget;
 pub mod cache;
 pub mod card;
 pub mod dicom;

@@ -29,7 +29,7 @@ pub struct ImageJob {
 pub fn decode_source(
     source: &std::path::Path,
     dicom: Option<DicomFrame>,
-) -> Result<image::DynamicImage, Diagnostic> {
+) -> Result<super::budget::Decoded, Diagnostic> {
     match dicom {
         Some(frame) => dicom::decode_frame(source, frame),
         None => raster::decode(source),
@@ -86,7 +86,7 @@ pub fn process(
             let complete = job
                 .variants
                 .iter()
-                .all(|v| cache.entry(&key, v, quality).is_file());
+                .all(|v| cache.holds(&cache.entry(&key, v, quality)));
             (key, complete)
         })
         .collect();
@@ -141,9 +141,10 @@ fn fill_cache(
         .variants
         .iter()
         .map(|v| (v, cache.entry(key, v, quality)))
-        .filter(|(_, entry)| !entry.is_file())
+        .filter(|(_, entry)| !cache.holds(entry))
         .collect();
-    let img = decode_source(&job.source, job.dicom)?;
+    // The budget share stays held (in `decoded`) while the sizes are made from the pixels.
+    let decoded = decode_source(&job.source, job.dicom)?;
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let failed = |e: String| {
         Diagnostic::in_file(
@@ -151,7 +152,7 @@ fn fill_cache(
             format!("could not make the image's sizes: {e}"),
         )
     };
-    let sized = encode::Sized::new(img, &wanted).map_err(failed)?;
+    let sized = encode::Sized::new(decoded.image, &wanted).map_err(failed)?;
     let (w, h) = card::KEY_IMAGE_BOX;
     for card in cards {
         card::draw_into_cache(card, Some(sized.smallest_covering(w, h)), cache, tally)?;

@@ -6,11 +6,12 @@ use std::path::Path;
 
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
+use super::budget::{self, Decoded};
 use crate::diagnostic::{Diagnostic, io_error};
 use crate::types::MAX_SIDE;
 
 /// Largest decoder allocation: a refused image never eats the machine's memory.
-const MAX_ALLOC: u64 = 1 << 30;
+const MAX_ALLOC: u64 = super::budget::PER_IMAGE;
 
 /// Size of an image as it will be shown (after EXIF orientation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,12 +103,12 @@ fn check_size(path: &Path, w: u32, h: u32) -> Result<(), Diagnostic> {
 }
 
 /// Decode an image file, upright, with memory limits. Errors name the file and say what to do.
-pub fn decode(path: &Path) -> Result<DynamicImage, Diagnostic> {
+pub fn decode(path: &Path) -> Result<Decoded, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the image", &e))?;
     decode_bytes(path, &bytes)
 }
 
-pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<DynamicImage, Diagnostic> {
+pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
     let reader = reader(path, bytes)?;
     // The JPEG decoder fills a cut-off file with grey rather than failing; a half image must
     // not be published as if it were the case.
@@ -121,12 +122,14 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<DynamicImage, Diagnosti
     let mut decoder = reader.into_decoder().map_err(|e| image_error(path, &e))?;
     let (w, h) = decoder.dimensions();
     check_size(path, w, h)?;
+    let per_pixel = u64::from(decoder.color_type().bytes_per_pixel());
+    let permit = budget::acquire(u64::from(w) * u64::from(h), per_pixel);
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| image_error(path, &e))?;
     img.apply_orientation(orientation);
-    Ok(img)
+    Ok(Decoded::new(img, permit))
 }
 
 /// Whether a JPEG has its end-of-image marker after the last start-of-scan (an embedded EXIF

@@ -96,6 +96,7 @@ impl Pipeline {
         )?;
         clock.mark("images");
         let card_stats = media::card::process(&cards, &self.cache, &tally, &dest)?;
+        self.cache.save();
         clock.mark("share cards");
         let renderer = Renderer::new(&self.config, &self.library, &self.templates)?;
         let errors: Vec<_> = selected

@@ -25,23 +25,32 @@ pub fn walk(site: &Path, theme: Option<&str>) -> Result<Sources> {
             .into());
         }
     }
-    // Where links may point: the site folder, and each root (a root may itself be a link,
-    // e.g. content/ kept on a shared drive).
-    let mut allowed: Vec<PathBuf> = std::fs::canonicalize(site).into_iter().collect();
+    // Links may point anywhere inside the site folder, and nowhere else: a root that is itself
+    // a link out of the site (git stores links, so `static` can be one) is refused like any other.
+    let allowed: Vec<PathBuf> = std::fs::canonicalize(site).into_iter().collect();
+    let mut errors = Vec::new();
     let roots: Vec<(Root, PathBuf)> = Root::ALL
         .iter()
         .filter_map(|&r| Some((r, r.dir(site, theme)?)))
         .filter(|(_, d)| d.is_dir())
+        .filter(|(_, d)| match std::fs::canonicalize(d) {
+            Ok(target) if !allowed.iter().any(|a| target.starts_with(a)) => {
+                let link = first_link(site, d);
+                let target = std::fs::canonicalize(&link).unwrap_or(target);
+                if !errors
+                    .iter()
+                    .any(|e: &Diagnostic| e.path.as_deref() == Some(&*link))
+                {
+                    errors.push(outside(&link, &target));
+                }
+                false
+            }
+            _ => true,
+        })
         .collect();
-    allowed.extend(
-        roots
-            .iter()
-            .filter_map(|(_, d)| std::fs::canonicalize(d).ok()),
-    );
 
     let mut files = Vec::new();
     let mut folders = Vec::new();
-    let mut errors = Vec::new();
     for (root, dir) in &roots {
         walk_root(*root, dir, &allowed, &mut files, &mut folders, &mut errors);
     }
@@ -82,18 +91,7 @@ fn walk_root(
             if e.path_is_symlink() {
                 match std::fs::canonicalize(e.path()) {
                     Ok(target) if !allowed.iter().any(|a| target.starts_with(a)) => {
-                        refused.borrow_mut().push(
-                            Diagnostic::in_file(
-                                e.path(),
-                                format!(
-                                    "this symbolic link points outside the site folder, to {}",
-                                    target.display()
-                                ),
-                            )
-                            .with_hint(
-                                "radcase never publishes files from outside the site folder: copy the file into the site, or remove the link",
-                            ),
-                        );
+                        refused.borrow_mut().push(outside(e.path(), &target));
                         return false;
                     }
                     // A dangling link is reported by the walk as unreadable.
@@ -146,6 +144,32 @@ fn walk_root(
         }
     }
     errors.extend(refused.into_inner());
+}
+
+/// The first folder on the way from `site` to `dir` that is a symbolic link (`themes/t` for
+/// `themes/t/static`), so the error names the link a user made.
+fn first_link(site: &Path, dir: &Path) -> PathBuf {
+    let mut path = site.to_path_buf();
+    for part in dir.strip_prefix(site).unwrap_or(dir).components() {
+        path.push(part);
+        if path.is_symlink() {
+            return path;
+        }
+    }
+    dir.to_path_buf()
+}
+
+fn outside(link: &Path, target: &Path) -> Diagnostic {
+    Diagnostic::in_file(
+        link,
+        format!(
+            "this symbolic link points outside the site folder, to {}",
+            target.display()
+        ),
+    )
+    .with_hint(
+        "radcase never publishes files from outside the site folder: copy the files into the site, or remove the link",
+    )
 }
 
 fn walk_error(dir: &Path, err: &walkdir::Error) -> Diagnostic {

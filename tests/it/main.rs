@@ -16,4 +16,5 @@ mod images;
 mod output_safety;
 mod privacy;
 mod privacy_corpus;
+mod reliability;
 mod serve;
