@@ -49,6 +49,15 @@ impl Diagnostic {
         self
     }
 
+    /// This hint, unless the diagnostic has one already.
+    pub fn with_hint_if_none(self, hint: impl Into<String>) -> Self {
+        if self.hint.is_some() {
+            self
+        } else {
+            self.with_hint(hint)
+        }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -206,12 +215,92 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Turn an I/O error on `path` into a diagnostic.
 pub fn io_error(path: &Path, action: &str, err: &std::io::Error) -> Diagnostic {
-    Diagnostic::in_file(path, format!("could not {action}: {err}"))
+    let d = Diagnostic::in_file(path, format!("could not {action}: {}", plain(err)));
+    match io_hint(path, err) {
+        Some(hint) => d.with_hint(hint),
+        None => d,
+    }
+}
+
+/// The OS's words for an error, without the "(os error N)" that means nothing to a reader.
+fn plain(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// What to do about an I/O error, by its kind.
+fn io_hint(path: &Path, err: &std::io::Error) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    let dangling = path.is_symlink() && !path.exists();
+    #[cfg(unix)]
+    if err.raw_os_error() == Some(libc::ELOOP) {
+        return Some(
+            "a symbolic link points back at itself or at a folder that holds it: remove or fix the link",
+        );
+    }
+    Some(match err.kind() {
+        K::NotFound if dangling => {
+            "this is a symbolic link to a file that does not exist: fix the link or remove it"
+        }
+        K::NotFound => "check that the file exists and that its name is spelt right",
+        K::PermissionDenied => {
+            "radcase may not read or write here: check the file's and folder's permissions (ls -l), or run as the user who owns them"
+        }
+        K::ReadOnlyFilesystem => {
+            "this file system is read-only: pick an output or cache folder on a writable disk (--output, --cache-dir)"
+        }
+        K::StorageFull | K::QuotaExceeded => {
+            "the disk is full: free some space, or pick an output or cache folder on another disk; the previous output was left as it was"
+        }
+        K::InvalidFilename => {
+            "the name is too long or holds a character this file system refuses: use a shorter, plain name"
+        }
+        K::IsADirectory => "this is a folder where a file is expected: rename or remove it",
+        K::NotADirectory => "a file is in the way where a folder is expected: rename or remove it",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every I/O failure a build can meet says what to do, in plain words.
+    #[test]
+    fn io_errors_carry_a_hint_by_kind() {
+        use std::io::{Error, ErrorKind as K};
+        let p = Path::new("public/x.html");
+        for kind in [
+            K::NotFound,
+            K::PermissionDenied,
+            K::ReadOnlyFilesystem,
+            K::StorageFull,
+            K::QuotaExceeded,
+            K::InvalidFilename,
+            K::IsADirectory,
+            K::NotADirectory,
+        ] {
+            let d = io_error(p, "write the file", &Error::from(kind));
+            assert!(d.hint.is_some(), "{kind:?}: {d}");
+        }
+        #[cfg(unix)]
+        for (code, words) in [
+            (libc::ELOOP, "symbolic link"),
+            (libc::ENOSPC, "disk is full"),
+            (libc::EROFS, "read-only"),
+            (libc::EACCES, "permissions"),
+        ] {
+            let d = io_error(p, "write the file", &Error::from_raw_os_error(code));
+            assert!(
+                d.hint.as_deref().unwrap_or_default().contains(words),
+                "{code}: {d}"
+            );
+            assert!(!d.message.contains("os error"), "{d}");
+        }
+    }
 
     #[test]
     fn display_includes_location_and_hint() {

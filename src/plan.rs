@@ -107,6 +107,18 @@ impl Planner<'_> {
             );
             return;
         }
+        if let Some(name) = path.as_str().split('/').find(|n| n.len() > NAME_MAX) {
+            let origin = self.origin(&job);
+            let cut: String = name.chars().take(40).collect();
+            self.errors.push(
+                Diagnostic::new(format!(
+                    "{origin} would be published under the name `{cut}…`, which is {} bytes long: a file name can hold at most {NAME_MAX}",
+                    name.len()
+                ))
+                .with_hint("set a shorter `slug` in its front matter (without one, the address is made from the title or the file name)"),
+            );
+            return;
+        }
         let overridable =
             |j: &Job| matches!(j, Job::ThemeStatic(_) | Job::Static { .. } | Job::Robots);
         match self.taken.get(&path) {
@@ -317,6 +329,9 @@ impl Planner<'_> {
 }
 
 /// Decide every output of a build of `library`, whose sources are `sources`.
+/// The longest file name most file systems hold, in bytes (Linux, macOS, Windows in UTF-16).
+const NAME_MAX: usize = 255;
+
 pub fn plan(library: &Library, sources: &Sources) -> Result<Plan> {
     let mut p = Planner {
         library,

@@ -71,6 +71,11 @@ pub struct Pipeline {
 /// Read `SITE/config.toml`, with `base_url` replaced when the settings say so.
 pub fn load_config(settings: &Settings) -> Result<Config> {
     let site = &settings.site;
+    if site.is_file() {
+        return Err(Diagnostic::in_file(site, "this is a file, not a site folder")
+            .with_hint("pass the folder that holds config.toml (for a file in it, its folder), e.g. `radcase build .`")
+            .into());
+    }
     if !site.is_dir() {
         return Err(Diagnostic::in_file(site, "the site folder does not exist")
             .with_hint("pass the folder that holds config.toml, or create a site with `radcase new site DIR`")

@@ -45,7 +45,7 @@ impl Templates {
         let templates = Templates { tera, origins };
         let mut templates = templates;
         if let Err(e) = templates.tera.add_raw_templates(list) {
-            return Err(templates.error(&e, None).into());
+            return Err(templates.error(&e, None, None).into());
         }
         Ok(templates)
     }
@@ -63,11 +63,11 @@ impl Templates {
     ) -> Result<String> {
         self.tera
             .render(name, context)
-            .map_err(|e| Errors::one(self.error(&e, source)))
+            .map_err(|e| Errors::one(self.error(&e, Some(name), source)))
     }
 
     /// A Tera error as a diagnostic on the template file that caused it.
-    fn error(&self, e: &tera::Error, rendering: Option<&Path>) -> Diagnostic {
+    fn error(&self, e: &tera::Error, name: Option<&str>, rendering: Option<&Path>) -> Diagnostic {
         let while_rendering = rendering
             .map(|p| format!(" (while rendering {})", p.display()))
             .unwrap_or_default();
@@ -97,6 +97,36 @@ impl Templates {
                     None => d,
                 }
             }
+            ErrorKind::CircularExtend {
+                tpl,
+                inheritance_chain: chain,
+            }
+            | ErrorKind::CircularInclude {
+                tpl,
+                include_chain: chain,
+            } => {
+                let how = if matches!(e.kind(), ErrorKind::CircularExtend { .. }) {
+                    "extends"
+                } else {
+                    "includes"
+                };
+                Diagnostic::in_file(
+                    self.origin(tpl),
+                    format!(
+                        "this template {how} itself, through {}",
+                        chain
+                            .iter()
+                            .map(|t| self.origin(t).display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(" → ")
+                    ),
+                )
+                .with_hint(format!(
+                    "a template cannot {} itself, directly or through others: remove one `{{% {} %}}` from the loop",
+                    how.trim_end_matches('s'),
+                    if how == "extends" { "extends" } else { "include" }
+                ))
+            }
             ErrorKind::MissingParent { current, parent } => Diagnostic::in_file(
                 self.origin(current),
                 format!("template extends \"{parent}\", which does not exist"),
@@ -106,7 +136,20 @@ impl Templates {
                 "template \"{name}\" does not exist{while_rendering}"
             ))
             .with_hint("create it in the site's templates/ folder, or fix the `template` key"),
-            _ => Diagnostic::new(format!("template error: {e}{while_rendering}")),
+            _ => {
+                let message = e.to_string();
+                let hint = if message.contains("recursion depth") {
+                    "a component calls itself without end: make the call depend on a condition that stops it"
+                } else {
+                    "see the template reference in the README"
+                };
+                let message = format!("template error: {message}{while_rendering}");
+                match name {
+                    Some(name) => Diagnostic::in_file(self.origin(name), message),
+                    None => Diagnostic::new(message),
+                }
+                .with_hint(hint)
+            }
         }
     }
 

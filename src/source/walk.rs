@@ -186,12 +186,22 @@ fn walk_error(dir: &Path, err: &walkdir::Error) -> Diagnostic {
         )
         .with_hint("remove or fix the link");
     }
-    let msg = err
-        .io_error()
-        .map_or_else(|| err.to_string(), ToString::to_string);
-    Diagnostic::in_file(&path, format!("could not read: {msg}")).with_hint(
-        "check that the file exists and can be read; a link may point to a file that is gone",
-    )
+    if path.is_symlink() && !path.exists() {
+        let target = std::fs::read_link(&path).unwrap_or_default();
+        return Diagnostic::in_file(
+            &path,
+            format!(
+                "this symbolic link points to {}, which does not exist",
+                target.display()
+            ),
+        )
+        .with_hint("fix the link, or remove it");
+    }
+    match err.io_error() {
+        Some(io) => crate::diagnostic::io_error(&path, "read", io),
+        None => Diagnostic::in_file(&path, format!("could not read: {err}")),
+    }
+    .with_hint_if_none("check that the file exists and can be read")
 }
 
 #[cfg(test)]

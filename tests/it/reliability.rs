@@ -396,3 +396,123 @@ fn a_huge_title_costs_what_a_long_title_costs() {
     let img = image::open(site.out(rel)).unwrap();
     assert_eq!((img.width(), img.height()), (1200, 630));
 }
+
+/// A file where the site folder is expected is named as a file, whichever file it is.
+#[test]
+fn a_file_given_as_the_site_is_called_a_file() {
+    let site = TestSite::minimal();
+    for file in ["config.toml", "content/about.md"] {
+        let out = radcase()
+            .arg("build")
+            .arg(site.path(file))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{file}: this is a file, not a site folder")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("does not exist"), "{stderr}");
+    }
+}
+
+/// An address longer than a file name can hold is an error on the page that asks for it, with
+/// the key to change, never an OS error on the staging folder.
+#[test]
+fn addresses_longer_than_a_file_name_name_the_page_and_the_key() {
+    let long = "a".repeat(256);
+    // (A slug made from a title is cut short by radcase itself.)
+    for (file, front) in [
+        ("content/cases/b/index.md", format!("slug = \"{long}\"\n")),
+        (
+            "content/cases/c.md",
+            format!("slug = \"{}\"\n", "a-b".repeat(90)),
+        ),
+        (
+            "content/about.md",
+            format!("slug = \"{}\"\n", "über-".repeat(60)),
+        ),
+    ] {
+        let site = TestSite::minimal();
+        let title = "title = \"B\"\n";
+        site.write(
+            file,
+            format!("+++\n{title}{front}date = 2024-05-02\n+++\nBody.\n"),
+        );
+        let stderr = build_fails(&site, &[]);
+        assert!(
+            stderr.contains(&format!("{file} would be published under the name")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("a file name can hold at most 255"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("shorter `slug`"), "{stderr}");
+        assert!(
+            !stderr.contains("staging") && !stderr.contains("os error"),
+            "{stderr}"
+        );
+    }
+}
+
+/// Templates that include, extend or call themselves, directly or through another, are errors
+/// on a template file of the loop, with a hint, not the template engine's words alone.
+#[test]
+fn template_loops_name_the_template_and_say_how_to_break_them() {
+    let loops: [(&[(&str, &str)], &str, &str); 4] = [
+        (
+            &[("templates/page.html", "{% include \"page.html\" %}")],
+            "templates/page.html",
+            "includes itself",
+        ),
+        (
+            &[
+                ("templates/page.html", "{% include \"partials/x.html\" %}"),
+                ("templates/partials/x.html", "{% include \"page.html\" %}"),
+            ],
+            "templates/",
+            "includes itself",
+        ),
+        (
+            &[
+                ("templates/page.html", "{% extends \"other.html\" %}"),
+                ("templates/other.html", "{% extends \"page.html\" %}"),
+            ],
+            "templates/",
+            "extends itself",
+        ),
+        (
+            &[(
+                "templates/page.html",
+                "{% component again() %}{{ <again/> }}{% endcomponent %}{{ <again/> }}",
+            )],
+            "templates/page.html",
+            "recursion",
+        ),
+    ];
+    for (files, file, what) in loops {
+        let site = TestSite::minimal();
+        write_files(&site.dir, files);
+        let stderr = build_fails(&site, &[]);
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(first.contains(file) && first.contains(what), "{stderr}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_names_its_missing_target() {
+    let site = TestSite::minimal();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink("gone/site.css", site.path("static/site.css")).unwrap();
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains(
+            "static/site.css: this symbolic link points to gone/site.css, which does not exist"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
+}
