@@ -461,7 +461,8 @@ fn addresses_longer_than_a_file_name_name_the_page_and_the_key() {
 /// on a template file of the loop, with a hint, not the template engine's words alone.
 #[test]
 fn template_loops_name_the_template_and_say_how_to_break_them() {
-    let loops: [(&[(&str, &str)], &str, &str); 4] = [
+    type Files<'a> = &'a [(&'a str, &'a str)];
+    let loops: [(Files, &str, &str); 4] = [
         (
             &[("templates/page.html", "{% include \"page.html\" %}")],
             "templates/page.html",
