@@ -99,6 +99,14 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             }
         }
         while let Some(batch) = watch.next_batch() {
+            if let Some(errors) = &batch.unwatched {
+                eprintln!("{errors}");
+                eprintln!(
+                    "Changes in that folder go unseen until it can be watched: serve tries again \
+                     with the next change in the site folder itself, or restart it."
+                );
+            }
+            let batch = batch.paths;
             // A bug that panics must not leave the server deaf to every later save: the last
             // good site stays, and the panic is reported like an error. (An update changes
             // nothing until it has worked, so the site is whole.)

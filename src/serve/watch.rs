@@ -4,6 +4,11 @@
 //! may save fifty times a second; a batch ends only after a quiet spell, so a burst is one
 //! rebuild. Only the folders a site reads are watched recursively, never the output or the
 //! image cache, which can hold many thousands of folders.
+//!
+//! A watch belongs to a folder, not to its path: when a root is deleted or moved away its
+//! watch ends with it (or would follow it to where it went), and a folder made or moved in at
+//! the same path is not watched at all. So every event on a root's own path (seen through the
+//! site folder's watch) watches that path afresh.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -24,7 +29,15 @@ pub struct Watch {
     site: PathBuf,
     watcher: RecommendedWatcher,
     events: Receiver<PathBuf>,
+    /// The roots watched now.
     watched: Vec<PathBuf>,
+}
+
+/// One burst of changes.
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+    /// A root that appeared in the burst but could not be watched: its changes go unseen.
+    pub unwatched: Option<crate::diagnostic::Errors>,
 }
 
 impl Watch {
@@ -69,8 +82,22 @@ impl Watch {
         Ok(())
     }
 
+    /// Watch again each root whose own path is in `paths`: it came, went or was replaced.
+    fn rewatch(&mut self, paths: &[PathBuf]) -> Result<()> {
+        for root in ROOTS {
+            let dir = self.site.join(root);
+            if paths.contains(&dir) && self.watched.contains(&dir) {
+                // The watch may be gone already (the backend drops the watch of a deleted
+                // folder); then there is nothing to remove.
+                let _ = self.watcher.unwatch(&dir);
+                self.watched.retain(|w| *w != dir);
+            }
+        }
+        self.watch_roots()
+    }
+
     /// Wait for changes and return them as one batch. `None` when watching has stopped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    pub fn next_batch(&mut self) -> Option<Batch> {
         let first = self.events.recv().ok()?;
         let started = Instant::now();
         let mut batch = vec![first];
@@ -85,14 +112,20 @@ impl Watch {
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
-        if batch
+        // Before the rebuild reads the folders: what changes after it is seen by the new watch,
+        // what changed before by the rebuild.
+        let unwatched = if batch
             .iter()
             .any(|p| p.parent() == Some(self.site.as_path()))
         {
-            // A root folder may have appeared; failing to watch it is reported next time.
-            let _ = self.watch_roots();
-        }
-        Some(batch)
+            self.rewatch(&batch).err()
+        } else {
+            None
+        };
+        Some(Batch {
+            paths: batch,
+            unwatched,
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use crate::common::server::{Reply, Server, WAIT, save};
+use crate::common::server::{Reply, Server, WAIT, copy_dir, eventually, save};
 use crate::common::*;
 
 fn two_case_site() -> TestSite {
@@ -639,4 +639,155 @@ fn share_cards_are_served_once_drawn_after_the_first_page() {
     assert_eq!(card.status, 200, "{url}: {}", server.log());
     let img = image::load_from_memory(&card.body).unwrap();
     assert_eq!((img.width(), img.height()), (1200, 630));
+}
+
+/// How a folder the site reads leaves and comes back.
+#[derive(Debug, Clone, Copy)]
+enum Away {
+    /// Renamed out of the site, edited there, renamed back: the same folder.
+    Moved,
+    /// Deleted, then made again from a copy: a new folder at the same path.
+    Deleted,
+    /// Deleted and put back at once, in one burst (a checkout, a sync tool).
+    Replaced,
+}
+
+/// Each folder a site reads (`content/`, `static/`, `templates/`, `themes/`) can be moved away
+/// or deleted and put back while `serve` runs: what the restored folder holds is served, and
+/// so is every later edit in it. (The folder's watch used to die with the old folder, and a
+/// restart was the only way to see changes again.) Static files are images here: a text file
+/// is read from disk at each request, so it would show an edit that no rebuild saw.
+#[test]
+fn a_folder_moved_away_or_deleted_and_restored_is_watched_again() {
+    let template = |n: usize| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<p>version {n}</p>{{% endblock content %}}"
+        )
+    };
+    let site = TestSite::minimal();
+    site.write("config.toml", format!("{CONFIG}theme = \"mine\"\n"));
+    site.write("static/pic.png", png_bytes(1, 1));
+    site.write("templates/page.html", template(0));
+    site.write("themes/mine/static/theme.png", png_bytes(1, 1));
+    let server = Server::start(&site, &[]);
+    assert!(server.wait_for("/about/", "version 0").status == 200);
+    let width = |url: &str| {
+        image::load_from_memory(&server.get(url).body).map_or(0, |i| i.width() as usize)
+    };
+    // (folder, a file in it, its text or image showing version `n`, what the server shows)
+    type Version<'a> = &'a dyn Fn(usize) -> Vec<u8>;
+    type Shown<'a> = &'a dyn Fn() -> String;
+    let roots: [(&str, &str, Version, Shown); 4] = [
+        (
+            "content",
+            "cases/a/index.md",
+            &|n| case_md(&format!("version {n}")).into(),
+            &|| server.get("/cases/a/").text(),
+        ),
+        ("static", "pic.png", &|n| png_bytes(n as u32, 1), &|| {
+            format!("version {}", width("/pic.png"))
+        }),
+        ("templates", "page.html", &|n| template(n).into(), &|| {
+            server.get("/about/").text()
+        }),
+        (
+            "themes",
+            "mine/static/theme.png",
+            &|n| png_bytes(n as u32, 1),
+            &|| format!("version {}", width("/theme.png")),
+        ),
+    ];
+    // Whether the server has seen the folder go: it serves the site without it, or (without
+    // content or the chosen theme the site cannot be built) says why it cannot.
+    let errors = |what: &str| server.log().matches(what).count();
+    let mut n = 1;
+    for (dir, file, version, shown) in roots {
+        for way in [Away::Moved, Away::Deleted, Away::Replaced] {
+            let (restored, edited) = (n + 1, n + 2);
+            n += 2;
+            let shows = |n: usize| shown().contains(&format!("version {n}"));
+            let here = site.path(dir);
+            let away = site.tmp.path().join(format!("{dir}-away"));
+            let before = shown();
+            let missing_content = errors("the site has no content folder");
+            let missing_theme = errors("theme \"mine\" not found");
+            let gone = || match dir {
+                "content" => errors("the site has no content folder") > missing_content,
+                "themes" => errors("theme \"mine\" not found") > missing_theme,
+                _ => shown() != before,
+            };
+            match way {
+                Away::Moved => {
+                    std::fs::rename(&here, &away).unwrap();
+                    eventually(&format!("{dir} {way:?}: seen to go"), gone);
+                    std::fs::write(away.join(file), version(restored)).unwrap();
+                    std::fs::rename(&away, &here).unwrap();
+                }
+                Away::Deleted => {
+                    copy_dir(&here, &away);
+                    std::fs::remove_dir_all(&here).unwrap();
+                    eventually(&format!("{dir} {way:?}: seen to go"), gone);
+                    std::fs::write(away.join(file), version(restored)).unwrap();
+                    copy_dir(&away, &here);
+                    std::fs::remove_dir_all(&away).unwrap();
+                }
+                Away::Replaced => {
+                    copy_dir(&here, &away);
+                    std::fs::write(away.join(file), version(restored)).unwrap();
+                    std::fs::remove_dir_all(&here).unwrap();
+                    std::fs::rename(&away, &here).unwrap();
+                }
+            }
+            eventually(
+                &format!("{dir} {way:?}: the restored folder is served"),
+                || shows(restored),
+            );
+            save(&site, &format!("{dir}/{file}"), version(edited));
+            eventually(&format!("{dir} {way:?}: an edit in it is served"), || {
+                shows(edited)
+            });
+        }
+    }
+}
+
+/// A folder the site reads that did not exist when `serve` started is watched once it is made:
+/// its first files are served, and so are later edits in it. (Images, which only a rebuild
+/// publishes: see above.)
+#[test]
+fn a_folder_made_while_serving_is_watched() {
+    let site = TestSite::minimal();
+    let server = Server::start(&site, &[]);
+    let width = |url: &str| image::load_from_memory(&server.get(url).body).map_or(0, |i| i.width());
+    assert_eq!(server.get("/pic.png").status, 404);
+    // Made as `mkdir -p` and an editor make them: the folders, then the file at once.
+    site.write("static/img/pic.png", png_bytes(1, 1));
+    eventually("static/: served once made", || width("/img/pic.png") == 1);
+    save(&site, "static/img/pic.png", png_bytes(2, 1));
+    eventually("static/: an edit in it is served", || {
+        width("/img/pic.png") == 2
+    });
+
+    let page = |v: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<p>{v}</p>{{% endblock content %}}"
+        )
+    };
+    site.write("templates/page.html", page("page one"));
+    eventually("templates/: used once made", || {
+        server.get("/about/").text().contains("page one")
+    });
+    save(&site, "templates/page.html", page("page two"));
+    eventually("templates/: an edit in it is used", || {
+        server.get("/about/").text().contains("page two")
+    });
+
+    site.write("themes/mine/static/theme.png", png_bytes(1, 1));
+    save(&site, "config.toml", format!("{CONFIG}theme = \"mine\"\n"));
+    eventually("themes/: used once made and chosen", || {
+        width("/theme.png") == 1
+    });
+    save(&site, "themes/mine/static/theme.png", png_bytes(2, 1));
+    eventually("themes/: an edit in it is served", || {
+        width("/theme.png") == 2
+    });
 }
