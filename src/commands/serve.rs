@@ -164,9 +164,10 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         tokio::select! {
-            r = axum::serve(listener, http::router(shared)) => r,
-            _ = stop.wait() => Ok(()),
+            () = http::serve(listener, http::router(shared)) => {}
+            () = stop.wait() => {}
         }
+        Ok::<(), std::io::Error>(())
     });
     // Open event streams would keep a graceful shutdown waiting: stop without them.
     runtime.shutdown_timeout(Duration::from_millis(200));

@@ -1,10 +1,16 @@
 //! The HTTP side of `serve`: the built site from memory, the live-reload event stream and its
 //! script. Request paths are looked up in the site's map of outputs, never joined onto a
 //! folder, so no request can name a file outside the site.
+//!
+//! Files on disk are streamed, so a request costs a buffer, not a copy of the file, however
+//! many clients download a large co-located file at once. Connections are served by our own
+//! accept loop rather than `axum::serve`, which gives hyper no timer and so never timed out a
+//! connection that sent nothing or never finished its headers.
 
 use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body as HttpBody, Bytes};
@@ -19,6 +25,56 @@ use tokio_stream::{Stream, StreamExt, wrappers::BroadcastStream};
 use super::site::{Body, Files, RELOAD_TAG, Reload};
 
 const SCRIPT: &str = include_str!("livereload.js");
+
+/// How long a connection may take to send a request's headers, counted from when it opens
+/// or its last response ended. It closes idle kept-alive connections and half-sent requests
+/// (slowloris), however slowly they trickle. A browser opens a new connection when it needs
+/// one, at no cost on a local server; a response in progress (an event stream) is not idle.
+pub const IDLE: Duration = Duration::from_secs(5);
+
+/// Bytes read from a file at a time while it is sent.
+const CHUNK: usize = 64 * 1024;
+
+/// Serve `app` on `listener` until the task is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(IDLE);
+    let mut last_error = None;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) if is_connection_error(&e) => continue,
+            Err(e) => {
+                // Out of file descriptors, most likely: say so (once per kind of error), and
+                // let open connections finish before trying again.
+                if last_error != Some(e.kind()) {
+                    eprintln!("serve cannot accept connections: {e}; trying again");
+                    last_error = Some(e.kind());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        last_error = None;
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        // A connection ends with an error when the client goes away or times out: nothing
+        // to report.
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+}
+
+/// Errors of one connection that came and went before it was accepted.
+fn is_connection_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
+}
 
 /// A message to every open page.
 #[derive(Debug, Clone)]
@@ -173,7 +229,7 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
             respond(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "text/html; charset=utf-8",
-                page.into(),
+                Bytes::from(page),
             ),
         );
     }
@@ -183,8 +239,8 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         key.clone()
     };
     let response = match files.get(&name) {
-        Some(body) => match read(&shared, body).await {
-            Some(bytes) => respond(StatusCode::OK, &content_type(&name), bytes),
+        Some(body) => match open(&shared, body).await {
+            Some(body) => respond(StatusCode::OK, &content_type(&name), body),
             None => not_found(&shared, &files).await,
         },
         None if files.contains_key(&format!("{key}/index.html")) => {
@@ -215,20 +271,32 @@ fn finish(method: &Method, response: Response) -> Response {
 
 async fn not_found(shared: &Shared, files: &Files) -> Response {
     let page = match files.get("404.html") {
-        Some(body) => read(shared, body).await,
+        Some(body) => open(shared, body).await,
         None => None,
     };
     respond(
         StatusCode::NOT_FOUND,
         "text/html; charset=utf-8",
-        page.unwrap_or_else(|| Bytes::from_static(b"Not found\n")),
+        page.unwrap_or_else(|| Bytes::from_static(b"Not found\n").into()),
     )
 }
 
-/// The bytes of a body; `None` when its file is gone or resolves outside the site.
-async fn read(shared: &Shared, body: &Body) -> Option<Bytes> {
+/// What a response sends: bytes from memory, or a file streamed from disk.
+enum Sent {
+    Bytes(Bytes),
+    File { file: tokio::fs::File, len: u64 },
+}
+
+impl From<Bytes> for Sent {
+    fn from(bytes: Bytes) -> Sent {
+        Sent::Bytes(bytes)
+    }
+}
+
+/// What to send for a body; `None` when its file is gone or resolves outside the site.
+async fn open(shared: &Shared, body: &Body) -> Option<Sent> {
     match body {
-        Body::Bytes(b) => Some(b.clone()),
+        Body::Bytes(b) => Some(Sent::Bytes(b.clone())),
         Body::File(path) => {
             // Resolve links at request time: a link pointing out of the site is not followed,
             // even one swapped in after the build.
@@ -236,7 +304,14 @@ async fn read(shared: &Shared, body: &Body) -> Option<Bytes> {
             if !shared.roots.iter().any(|root| real.starts_with(root)) {
                 return None;
             }
-            tokio::fs::read(&real).await.ok().map(Bytes::from)
+            let file = tokio::fs::File::open(&real).await.ok()?;
+            let meta = file.metadata().await.ok()?;
+            // The length is the file's as it is opened: a file cut short while it is sent
+            // ends the connection (hyper checks the length), one that grows is sent up to it.
+            meta.is_file().then(|| Sent::File {
+                file,
+                len: meta.len(),
+            })
         }
     }
 }
@@ -274,9 +349,21 @@ fn content_type(name: &str) -> String {
     }
 }
 
-fn respond(status: StatusCode, content_type: &str, body: Bytes) -> Response {
+fn respond(status: StatusCode, content_type: &str, body: impl Into<Sent>) -> Response {
+    let (body, len) = match body.into() {
+        Sent::Bytes(bytes) => {
+            let len = bytes.len() as u64;
+            (HttpBody::from(bytes), len)
+        }
+        Sent::File { file, len } => (
+            HttpBody::from_stream(tokio_util::io::ReaderStream::with_capacity(file, CHUNK)),
+            len,
+        ),
+    };
     let mut r = (status, body).into_response();
     let headers = r.headers_mut();
+    // Stated, not left to the body: HEAD drops the body but keeps the length of GET's.
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     if let Ok(v) = HeaderValue::from_str(content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }

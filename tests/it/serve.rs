@@ -4,7 +4,9 @@
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use crate::common::server::{Reply, Server, WAIT, copy_dir, eventually, save};
+use crate::common::server::{
+    Reply, Server, WAIT, copy_dir, eventually, noise, read_response, save,
+};
 use crate::common::*;
 
 fn two_case_site() -> TestSite {
@@ -142,6 +144,8 @@ fn serves_types_folders_redirects_and_the_404_page_and_never_caches() {
     let head = server.request("HEAD", "/");
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
+    // The length GET would send, as HTTP asks (it was 0).
+    assert_eq!(head.header("content-length"), home.body.len().to_string());
     assert_eq!(server.request("POST", "/").status, 405);
 
     // `build` output never carries the reload script.
@@ -790,4 +794,163 @@ fn a_folder_made_while_serving_is_watched() {
     eventually("themes/: an edit in it is served", || {
         width("/theme.png") == 2
     });
+}
+
+/// Large files (a co-located file and a static one) are streamed from disk, not read whole
+/// for each request: several clients downloading them at once, reading slowly, cost the server
+/// less memory than one of the files. (Each request used to hold the whole file in memory
+/// until it was sent.)
+#[cfg(target_os = "linux")]
+#[test]
+fn large_files_are_streamed_to_slow_readers_without_a_copy_each() {
+    const SIZE: usize = 32 << 20;
+    const FIRST: usize = 256 << 10;
+    let site = TestSite::minimal();
+    let data = noise(SIZE);
+    site.write("content/cases/a/series.bin", &data);
+    site.write("static/archive.bin", &data);
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/").status, 200);
+    let head = server.request("HEAD", "/archive.bin");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-length"), SIZE.to_string());
+    assert!(head.body.is_empty());
+    let before = server.rss();
+
+    // Three clients on each file, each reading only its first bytes for now.
+    let mut clients: Vec<_> = ["/cases/a/series.bin", "/archive.bin"]
+        .iter()
+        .flat_map(|url| [url; 3])
+        .map(|url| {
+            let mut s = server.connect();
+            s.write_all(format!("GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+                .unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                s.read_exact(&mut byte).unwrap();
+                head.push(byte[0]);
+            }
+            let reply = Reply::parse(&head);
+            assert_eq!(reply.status, 200, "{url}");
+            assert_eq!(reply.header("content-length"), SIZE.to_string(), "{url}");
+            let mut first = vec![0; FIRST];
+            s.read_exact(&mut first).unwrap();
+            assert!(first == data[..FIRST], "{url}");
+            s
+        })
+        .collect();
+    let mut peak = server.rss();
+    for (i, s) in clients.iter_mut().enumerate() {
+        let mut rest = vec![0; SIZE - FIRST];
+        let half = rest.len() / 2;
+        s.read_exact(&mut rest[..half]).unwrap();
+        peak = peak.max(server.rss());
+        s.read_exact(&mut rest[half..]).unwrap();
+        assert!(rest == data[FIRST..], "client {i}: the file arrives whole");
+    }
+    let grew = peak.saturating_sub(before);
+    assert!(
+        grew < SIZE as u64,
+        "six downloads of a {} MB file took {} MB of server memory",
+        SIZE >> 20,
+        grew >> 20
+    );
+}
+
+/// Connections that send nothing, only part of a request's headers (slowloris, even while
+/// it trickles a byte at a time), stay idle after a response, or stop partway through a
+/// request's body are closed within the timeout; the live-reload stream, an answer that never
+/// ends, is not.
+#[test]
+fn idle_and_half_sent_connections_are_closed_but_event_streams_stay() {
+    // How long the server gives a connection to send a request's headers.
+    use radcase::serve::http::IDLE;
+    let site = TestSite::minimal();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    // Until the server closes `s`: how long from `since`, and what it sent.
+    let closed = |mut s: std::net::TcpStream, since: Instant| {
+        s.set_read_timeout(Some(IDLE * 3)).unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+                Err(e) => panic!("still open after {:?} ({e})", since.elapsed()),
+            }
+        }
+        (since.elapsed(), got)
+    };
+    std::thread::scope(|scope| {
+        let silent = scope.spawn(|| closed(server.connect(), Instant::now()));
+        let half = scope.spawn(|| {
+            let mut s = server.connect();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .unwrap();
+            closed(s, Instant::now())
+        });
+        let trickle = scope.spawn(|| {
+            let s = server.connect();
+            let since = Instant::now();
+            let mut writer = s.try_clone().unwrap();
+            std::thread::spawn(move || {
+                let _ = writer.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+                while writer.write_all(b"a").is_ok() {
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+            });
+            closed(s, since)
+        });
+        let kept = scope.spawn(|| {
+            let mut s = server.connect();
+            s.write_all(b"GET /about/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .unwrap();
+            assert_eq!(read_response(&mut s).status, 200);
+            // Kept alive: a second request on it is answered.
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .unwrap();
+            assert_eq!(read_response(&mut s).status, 200);
+            closed(s, Instant::now())
+        });
+        let body = scope.spawn(|| {
+            let mut s = server.connect();
+            s.write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n0123")
+                .unwrap();
+            closed(s, Instant::now())
+        });
+        for (what, handle, idle) in [
+            ("a connection that sends nothing", silent, true),
+            ("half a request's headers", half, true),
+            ("headers trickled a byte at a time", trickle, false),
+            ("a kept-alive connection after its responses", kept, true),
+        ] {
+            let (after, _) = handle.join().unwrap();
+            assert!(after < IDLE + WAIT / 2, "{what}: closed after {after:?}");
+            // Not at once: a client gets the whole timeout for its next request.
+            assert!(!idle || after > IDLE / 2, "{what}: closed after {after:?}");
+        }
+        let (after, got) = body.join().unwrap();
+        assert!(
+            after < IDLE + WAIT / 2,
+            "half a body: closed after {after:?}"
+        );
+        assert_eq!(Reply::parse(&got).status, 405);
+    });
+    // The event stream opened before all that still works.
+    save(
+        &site,
+        "content/cases/a/index.md",
+        case_md("Edited after a while"),
+    );
+    events.next("reload");
+    assert!(
+        server
+            .get("/cases/a/")
+            .text()
+            .contains("Edited after a while")
+    );
 }

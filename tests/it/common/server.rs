@@ -268,3 +268,52 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+impl Server {
+    /// The server's resident memory in bytes (Linux: `VmRSS` of /proc/PID/status).
+    #[cfg(target_os = "linux")]
+    pub fn rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status");
+        kb * 1024
+    }
+}
+
+/// Read one response from a kept-alive connection: its head, then as many bytes as its
+/// `Content-Length` says.
+pub fn read_response(s: &mut TcpStream) -> Reply {
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while !bytes.ends_with(b"\r\n\r\n") {
+        assert_eq!(
+            s.read(&mut byte).unwrap(),
+            1,
+            "the connection closed mid-head"
+        );
+        bytes.push(byte[0]);
+    }
+    let head = Reply::parse(&bytes);
+    let mut body = vec![0; head.header("content-length").parse().unwrap_or(0)];
+    s.read_exact(&mut body).unwrap();
+    bytes.extend(body);
+    Reply::parse(&bytes)
+}
+
+/// Bytes that are no image, text or DICOM file, and differ all along (a shifted copy would
+/// not match).
+pub fn noise(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
