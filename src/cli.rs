@@ -38,7 +38,8 @@ pub enum Command {
     /// save and reloading open pages.
     Serve(ServeArgs),
     /// List privacy findings (identifiers in text and file names) and the image metadata a build
-    /// strips. Exits 1 if there is any unacknowledged finding.
+    /// strips, then check every link, image and #fragment of the built site (in memory; with
+    /// --external, links to other sites too). Exits 1 on any finding or broken link.
     Check(CheckArgs),
     /// Create a new site, or a new case in a site.
     #[command(subcommand)]
@@ -91,6 +92,27 @@ pub struct CheckArgs {
     /// The site folder (the one with config.toml).
     #[arg(default_value = ".")]
     pub site: PathBuf,
+    /// Also check links to other sites over HTTP (answers are kept in the cache folder).
+    #[arg(long)]
+    pub external: bool,
+    /// With --external: ask every address again instead of using the kept answers.
+    #[arg(long, requires = "external")]
+    pub refresh: bool,
+    /// With --external: seconds to wait for one address, redirects included.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// With --external: addresses asked at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub concurrency: u64,
+    /// With --external: addresses asked at once from one host.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub per_host: u64,
+    /// Include pages marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Keep processed images and link answers here instead of [images] cache_dir.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod front;
+pub mod links;
 pub mod markdown;
 pub mod media;
 pub mod output;

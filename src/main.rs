@@ -92,7 +92,18 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
             cache_dir: args.cache_dir.clone(),
             quiet: cli.quiet,
         }),
-        Command::Check(args) => check::run(&args.site, cli.quiet),
+        Command::Check(args) => check::run(&check::CheckOptions {
+            site: args.site.clone(),
+            drafts: args.drafts,
+            cache_dir: args.cache_dir.clone(),
+            external: args.external.then(|| check::External {
+                timeout: std::time::Duration::from_secs(args.timeout),
+                concurrency: args.concurrency as usize,
+                per_host: args.per_host as usize,
+                refresh: args.refresh,
+            }),
+            quiet: cli.quiet,
+        }),
         Command::New(NewCommand::Site { dir }) => {
             new::site(dir)?;
             if !cli.quiet {

@@ -184,6 +184,11 @@ impl Pipeline {
         &self.library
     }
 
+    /// Every output, as data (`check` renders the pages and reads what the others are).
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
     pub fn cache(&self) -> &Cache {
         &self.cache
     }

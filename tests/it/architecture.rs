@@ -8,7 +8,14 @@ use std::path::Path;
 /// Bottom first. Modules in one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["diagnostic", "types"],
-    &["toml_errors", "source", "markdown", "picture", "theme"],
+    &[
+        "toml_errors",
+        "source",
+        "markdown",
+        "picture",
+        "theme",
+        "links",
+    ],
     &["front", "media"],
     &["config"],
     &["privacy", "content"],

@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod build_site;
 mod cards;
+mod check;
 mod common;
 mod content_rules;
 mod dicom;

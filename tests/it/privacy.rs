@@ -114,7 +114,9 @@ fn check_lists_the_same_findings_and_passes_a_clean_site() {
     let (code, stderr) = check(&clean);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("No privacy findings"), "{stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    // The guard's line, and the link check's.
+    assert_eq!(stderr.trim().lines().count(), 2, "{stderr}");
+    assert!(stderr.contains("\nLinks: "), "{stderr}");
 }
 
 #[test]
