@@ -10,6 +10,7 @@ use serde_json::{Map, Value as Json};
 
 use super::Document;
 use super::keys::{self, ACK_FIELDS, IMAGE_FIELDS, Key, Kind, STACK_FIELDS, SortBy, Type};
+use super::split::Format;
 use super::tree::{Entry, Node, Value};
 use crate::diagnostic::{Diagnostic, closest};
 use crate::types::{NamedWindow, Window};
@@ -262,6 +263,57 @@ impl Reader<'_> {
         self.doc.line_col(offset).0
     }
 
+    /// What `node` is, for a message: numbers as they are written (a number too large for
+    /// 64 bits, or `1e400`, would read back as something else).
+    fn shown(&self, node: &Node) -> String {
+        let written = self
+            .doc
+            .text
+            .get(node.span.clone())
+            .map(str::trim)
+            .filter(|w| !w.is_empty());
+        match (&node.value, written) {
+            (Value::Int(_) | Value::Float(_) | Value::BigInt(_), Some(w)) => {
+                format!("the number {w}")
+            }
+            (v, _) => v.describe(),
+        }
+    }
+
+    /// `key = value` in the file's own syntax (TOML or YAML), for hints.
+    fn assign(&self, key: &str, value: &str) -> String {
+        match self.doc.split.format {
+            Format::Toml => format!("{key} = {value}"),
+            Format::Yaml => format!("{key}: {value}"),
+        }
+    }
+
+    /// A value written without quotes that was meant as text: the same value in quotes.
+    fn quoted(&self, node: &Node) -> String {
+        let written = self.doc.text.get(node.span.clone()).map(str::trim);
+        match (&node.value, written) {
+            (
+                Value::Int(_)
+                | Value::Float(_)
+                | Value::BigInt(_)
+                | Value::Bool(_)
+                | Value::Date(_),
+                Some(w),
+            ) if !w.is_empty() && !w.contains('"') => format!("\"{w}\""),
+            _ => "\"…\"".to_string(),
+        }
+    }
+
+    /// `what` (a key, or an entry of one) must be text: the error when `node` is not.
+    fn not_text(&mut self, what: &str, key: &str, node: &Node, at: usize) {
+        let message = format!("{what} must be text, not {}", self.shown(node));
+        let hint = format!(
+            "write it in quotes: {}",
+            self.assign(key, &self.quoted(node))
+        );
+        self.error_at(at, message, hint);
+    }
+
     fn error_at(&mut self, offset: usize, message: String, hint: impl Into<String>) {
         let d = Diagnostic::in_file(self.path(), message)
             .at_line(self.line(offset))
@@ -340,18 +392,13 @@ impl Reader<'_> {
         })
     }
 
+    /// Text only: a number, a date or a boolean where text is expected is an error, not
+    /// text made of it (`title = 123` is more often a slip than a title).
     fn text(&mut self, e: &Entry) -> Option<String> {
-        let key = &e.key;
         match &e.node.value {
-            Value::Str(s) | Value::Date(s) => Some(s.clone()),
-            Value::Int(n) => Some(n.to_string()),
-            Value::Float(n) if n.is_finite() => Some(n.to_string()),
-            other => {
-                self.error_at(
-                    e.key_span.start,
-                    format!("`{key}` must be text, not {}", other.describe()),
-                    format!("write it in quotes: {key} = \"…\""),
-                );
+            Value::Str(s) => Some(s.clone()),
+            _ => {
+                self.not_text(&format!("`{}`", e.key), &e.key, &e.node, e.key_span.start);
                 None
             }
         }
@@ -361,21 +408,37 @@ impl Reader<'_> {
         let key = &e.key;
         match &e.node.value {
             Value::Str(s) => Some(vec![s.clone()]),
-            Value::List(items) if items.iter().all(|n| n.value.as_str().is_some()) => Some(
-                items
-                    .iter()
-                    .filter_map(|n| n.value.as_str().map(str::to_string))
-                    .collect(),
-            ),
-            other => {
-                self.error_at(
-                    e.key_span.start,
-                    format!(
-                        "`{key}` must be a list of text values, not {}",
-                        other.describe()
-                    ),
-                    format!("write it as {key} = [\"first\", \"second\"]"),
+            Value::List(items) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match &item.value {
+                        Value::Str(s) => out.push(s.clone()),
+                        _ => {
+                            let hint = format!(
+                                "write every entry in quotes: {}",
+                                self.assign(key, &format!("[\"first\", {}]", self.quoted(item)))
+                            );
+                            let message = format!(
+                                "entry {} of `{key}` must be text, not {}",
+                                i + 1,
+                                self.shown(item)
+                            );
+                            self.error_at(item.span.start, message, hint);
+                        }
+                    }
+                }
+                (out.len() == items.len()).then_some(out)
+            }
+            _ => {
+                let message = format!(
+                    "`{key}` must be a list of text values, not {}",
+                    self.shown(&e.node)
                 );
+                let hint = format!(
+                    "write it as {}",
+                    self.assign(key, "[\"first\", \"second\"]")
+                );
+                self.error_at(e.key_span.start, message, hint);
                 None
             }
         }
@@ -385,12 +448,14 @@ impl Reader<'_> {
         let key = &e.key;
         match &e.node.value {
             Value::Bool(b) => Some(*b),
-            other => {
-                self.error_at(
-                    e.key_span.start,
-                    format!("`{key}` must be true or false, not {}", other.describe()),
-                    format!("write {key} = true or {key} = false (no quotes)"),
+            _ => {
+                let message = format!("`{key}` must be true or false, not {}", self.shown(&e.node));
+                let hint = format!(
+                    "write {} or {} (no quotes)",
+                    self.assign(key, "true"),
+                    self.assign(key, "false")
                 );
+                self.error_at(e.key_span.start, message, hint);
                 None
             }
         }
@@ -398,13 +463,34 @@ impl Reader<'_> {
 
     fn int(&mut self, e: &Entry) -> Option<i64> {
         let key = &e.key;
+        let example = self.assign(key, "10");
         match &e.node.value {
             Value::Int(n) => Some(*n),
-            other => {
+            Value::BigInt(_) => {
+                let message = format!("`{key}` is too large: {}", self.shown(&e.node));
+                let hint = format!(
+                    "use a whole number from {} to {}, e.g. {example}",
+                    i64::MIN,
+                    i64::MAX
+                );
+                self.error_at(e.key_span.start, message, hint);
+                None
+            }
+            Value::Str(s) if s.trim().parse::<i64>().is_ok() => {
+                let message = format!("`{key}` must be a whole number, not the text \"{s}\"");
+                let hint = format!("write it without quotes: {}", self.assign(key, s.trim()));
+                self.error_at(e.key_span.start, message, hint);
+                None
+            }
+            _ => {
+                let message = format!(
+                    "`{key}` must be a whole number, not {}",
+                    self.shown(&e.node)
+                );
                 self.error_at(
                     e.key_span.start,
-                    format!("`{key}` must be a whole number, not {}", other.describe()),
-                    format!("write it without quotes, e.g. {key} = 10"),
+                    message,
+                    format!("write it without quotes, e.g. {example}"),
                 );
                 None
             }
@@ -431,9 +517,10 @@ impl Reader<'_> {
             _ => None,
         };
         if parsed.is_none() {
+            let shown = self.shown(&e.node);
             self.error_at(
                 e.key_span.start,
-                format!("`{key}` is not a valid date: {}", e.node.value.describe()),
+                format!("`{key}` is not a valid date: {shown}"),
                 format!("write a date as {key} = 2024-05-02 (year-month-day), optionally with a time: 2024-05-02T14:30:00Z"),
             );
         }
@@ -498,16 +585,18 @@ impl Reader<'_> {
         match &e.node.value {
             Value::Int(n) if *n >= 0 => Some(format!("{n} years")),
             Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
-            other => {
-                self.error_at(
-                    e.key_span.start,
-                    format!(
-                        "`{}` must be a number of years or a text such as \"6 weeks\", not {}",
-                        e.key,
-                        other.describe()
-                    ),
-                    "write age = 45 or age = \"6 weeks\"",
+            _ => {
+                let message = format!(
+                    "`{}` must be a number of years or a text such as \"6 weeks\", not {}",
+                    e.key,
+                    self.shown(&e.node)
                 );
+                let hint = format!(
+                    "write {} or {}",
+                    self.assign("age", "45"),
+                    self.assign("age", "\"6 weeks\"")
+                );
+                self.error_at(e.key_span.start, message, hint);
                 None
             }
         }
@@ -519,10 +608,11 @@ impl Reader<'_> {
                 Json::Object(m) => Some(m),
                 _ => None,
             },
-            other => {
+            _ => {
+                let shown = self.shown(&e.node);
                 self.error_at(
                     e.key_span.start,
-                    format!("`{}` must be a table, not {}", e.key, other.describe()),
+                    format!("`{}` must be a table, not {shown}", e.key),
                     format!(
                         "write it as a [{}] section at the end of the front matter",
                         e.key
@@ -552,9 +642,10 @@ impl Reader<'_> {
             )
         };
         let Value::List(items) = &e.node.value else {
+            let shown = self.shown(&e.node);
             self.error_at(
                 e.key_span.start,
-                format!("`{key}` must be a list"),
+                format!("`{key}` must be a list of tables, not {shown}"),
                 format!("write {key} = [{example}]"),
             );
             return Vec::new();
@@ -564,9 +655,12 @@ impl Reader<'_> {
             let n = i + 1;
             let at = item.span.start;
             let Value::Table(t) = &item.value else {
+                let shown = self.shown(item);
                 self.error_at(
                     at,
-                    format!("entry {n} in `{key}` must be a table with `{name_field}` and `alt`"),
+                    format!(
+                        "entry {n} in `{key}` must be a table with `{name_field}` and `alt`, not {shown}"
+                    ),
                     format!("write {example}"),
                 );
                 continue;
@@ -600,6 +694,19 @@ impl Reader<'_> {
                     format!("entry {n} in `{key}` has an unknown key `{}`", unknown.key),
                     hint,
                 );
+                continue;
+            }
+            // A field that is there but not text is named as such, not taken for a missing one
+            // (an `alt = 42` has alt text, of the wrong type) or dropped (a `caption = 42`).
+            let mut typed = true;
+            for field in t.entries.iter().filter(|f| f.key != "windows") {
+                if field.node.value.as_str().is_none() {
+                    let what = format!("`{}` of entry {n} in `{key}`", field.key);
+                    self.not_text(&what, &field.key, &field.node, field.key_span.start);
+                    typed = false;
+                }
+            }
+            if !typed {
                 continue;
             }
             let Some(name) = string(name_field).filter(|f| !f.trim().is_empty()) else {
@@ -760,9 +867,10 @@ impl Reader<'_> {
         let mut out = Vec::new();
         let at = e.key_span.start;
         let Value::Table(privacy) = &e.node.value else {
+            let shown = self.shown(&e.node);
             self.error_at(
                 at,
-                "`privacy` must be a table of acknowledgements".into(),
+                format!("`privacy` must be a table of acknowledgements, not {shown}"),
                 format!("write it as\n{EXAMPLE}"),
             );
             return out;
@@ -774,7 +882,7 @@ impl Reader<'_> {
             };
             self.error_at(
                 other.key_span.start,
-                format!("unknown key `privacy.{}`", other.key),
+                format!("unknown key `{}` in `privacy`", other.key),
                 hint,
             );
         }
@@ -810,6 +918,15 @@ impl Reader<'_> {
                     .to_string()
             };
             let mut ok = true;
+            for f in t
+                .entries
+                .iter()
+                .filter(|f| ACK_FIELDS.contains(&f.key.as_str()) && f.node.value.as_str().is_none())
+            {
+                let what = format!("`{}` of acknowledgement {number}", f.key);
+                self.not_text(&what, &f.key, &f.node, f.key_span.start);
+                ok = false;
+            }
             for unknown in t
                 .entries
                 .iter()
@@ -838,7 +955,9 @@ impl Reader<'_> {
                 ok = false;
             }
             for key in ACK_FIELDS {
-                if field(key).is_empty() {
+                if field(key).is_empty()
+                    && t.get(key).is_none_or(|f| f.node.value.as_str().is_some())
+                {
                     let why = match *key {
                         "rule" => "which rule it answers",
                         "text" => "the exact text it covers",

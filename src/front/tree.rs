@@ -25,6 +25,9 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
+    /// A whole number too large for 64 bits, as written: kept apart so that a type check can
+    /// say so and the privacy guard reads its digits (a record number), not a rounded float.
+    BigInt(String),
     Str(String),
     /// A TOML date or datetime, as written (`2024-05-02`, `2024-05-02T14:30:00Z`).
     Date(String),
@@ -60,6 +63,7 @@ impl Value {
             Value::Bool(b) => format!("the boolean {b}"),
             Value::Int(n) => format!("the number {n}"),
             Value::Float(n) => format!("the number {n}"),
+            Value::BigInt(n) => format!("the number {n}"),
             Value::Str(s) => format!("\"{s}\""),
             Value::Date(d) => format!("the date {d}"),
             Value::List(_) => "a list".into(),
@@ -82,7 +86,7 @@ impl Value {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(n) => J::from(*n),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::Str(s) | Value::Date(s) => J::String(s.clone()),
+            Value::Str(s) | Value::Date(s) | Value::BigInt(s) => J::String(s.clone()),
             Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
             Value::Table(t) => J::Object(
                 t.entries
@@ -122,8 +126,7 @@ fn toml_node(v: &DeValue<'_>, span: Range<usize>, at: usize) -> Node {
         DeValue::String(s) => Value::Str(s.to_string()),
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
             .map(Value::Int)
-            // Too large for 64 bits: keep the digits, so a type check names them.
-            .unwrap_or_else(|_| Value::Str(i.to_string())),
+            .unwrap_or_else(|_| Value::BigInt(i.to_string())),
         DeValue::Float(f) => f
             .as_str()
             .parse::<f64>()
@@ -158,7 +161,7 @@ pub fn parse_yaml(path: &Path, text: &str, front: Range<usize>) -> Result<Table>
         }
         d.with_hint("check the YAML syntax: `key: value`, lists as `[a, b]` or `- a` lines")
     })?;
-    match yaml_node(parsed, front.start).value {
+    match yaml_node(parsed, src, front.start).value {
         Value::Table(t) => Ok(t),
         Value::Null => Ok(Table::default()),
         _ => Err(
@@ -203,27 +206,49 @@ fn location_span(loc: &serde_saphyr::Location, at: usize) -> Range<usize> {
     start..start + len
 }
 
-fn yaml_node(v: serde_saphyr::Spanned<Yaml>, at: usize) -> Node {
+/// `src` is the front matter text, which starts at byte `at` of the file.
+fn yaml_node(v: serde_saphyr::Spanned<Yaml>, src: &str, at: usize) -> Node {
     let span = location_span(&v.referenced, at);
     let value = match v.value {
         Yaml::Null => Value::Null,
         Yaml::Bool(b) => Value::Bool(b),
         Yaml::Int(i) => Value::Int(i),
+        // A whole number beyond 64 bits reaches us as a float: keep what was written.
+        Yaml::Float(f) if f.fract() == 0.0 && f.abs() >= 9.2e18 => {
+            match whole_number(text_at(src, &span, at)) {
+                Some(digits) => Value::BigInt(digits.to_string()),
+                None => Value::Float(f),
+            }
+        }
         Yaml::Float(f) => Value::Float(f),
         Yaml::Str(s) => Value::Str(s),
-        Yaml::List(items) => Value::List(items.into_iter().map(|n| yaml_node(n, at)).collect()),
+        Yaml::List(items) => {
+            Value::List(items.into_iter().map(|n| yaml_node(n, src, at)).collect())
+        }
         Yaml::Map(entries) => Value::Table(Table {
             entries: entries
                 .into_iter()
                 .map(|(k, v)| Entry {
                     key_span: location_span(&k.referenced, at),
                     key: k.value,
-                    node: yaml_node(v, at),
+                    node: yaml_node(v, src, at),
                 })
                 .collect(),
         }),
     };
     Node { value, span }
+}
+
+fn text_at<'s>(src: &'s str, span: &Range<usize>, at: usize) -> &'s str {
+    src.get(span.start.saturating_sub(at)..span.end.saturating_sub(at))
+        .unwrap_or_default()
+}
+
+/// `text` if it is a whole number as written in YAML (digits, a sign, `_` separators).
+fn whole_number(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '_')).then_some(t)
 }
 
 impl<'de> Deserialize<'de> for Yaml {

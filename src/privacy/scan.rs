@@ -118,7 +118,7 @@ fn node_spans(text: &str, key: &str, label_start: usize, node: &Node, out: &mut 
                 .for_each(|item| node_spans(text, key, item.span.start, item, out));
         }
         Value::Null => return,
-        Value::Str(s) | Value::Date(s) => s.clone(),
+        Value::Str(s) | Value::Date(s) | Value::BigInt(s) => s.clone(),
         Value::Int(n) => n.to_string(),
         Value::Float(f) => f.to_string(),
         Value::Bool(b) => b.to_string(),

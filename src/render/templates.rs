@@ -28,6 +28,29 @@ impl Templates {
                 (name.to_string(), (origin, src.to_string()))
             })
             .collect();
+        // A folder named like a template would be skipped, and the theme's template used
+        // without a word.
+        let folders: Vec<Diagnostic> = files
+            .folders
+            .iter()
+            .filter(|f| matches!(f.root, Root::ThemeTemplates | Root::Templates))
+            .filter(|f| f.rel.ends_with(".html"))
+            .map(|f| {
+                let builtin = sources.contains_key(&f.rel);
+                Diagnostic::in_file(&f.path, "this is a folder, but a template must be a file")
+                    .with_hint(if builtin {
+                        format!(
+                            "remove or rename the folder and put your {} file in its place; until then the theme's {} would be used",
+                            f.rel, f.rel
+                        )
+                    } else {
+                        "remove or rename the folder: a folder name ending in .html is taken for a template".to_string()
+                    })
+            })
+            .collect();
+        if !folders.is_empty() {
+            return Err(Errors::new(folders));
+        }
         for root in [Root::ThemeTemplates, Root::Templates] {
             for source in files.in_root(root) {
                 let text = read_template(&source.path)?;

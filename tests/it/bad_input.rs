@@ -524,3 +524,115 @@ fn corrupt_image_file() {
     let stderr = built.fail(&[]);
     assert_names(&stderr, "content/cases/a/ct.png");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Values of the wrong type (each was once accepted, or reported as something else)
+
+#[test]
+fn a_number_where_text_is_expected_is_an_error_not_text() {
+    for (text, line) in [
+        ("+++\ntitle = 123\ndate = 2024-05-02\n+++\nFindings.\n", 2),
+        ("---\ntitle: 123\ndate: 2024-05-02\n---\nFindings.\n", 2),
+        (
+            "+++\ntitle = \"First case\"\ndiagnosis = 2024-05-02\n+++\nFindings.\n",
+            3,
+        ),
+        (
+            "---\ntitle: First case\ndescription: true\n---\nFindings.\n",
+            3,
+        ),
+    ] {
+        let built = Built::minimal();
+        built.site.write(CASE, text);
+        let stderr = built.fail(&[]);
+        assert_names_line(&stderr, CASE, line);
+        assert!(
+            stderr.contains("must be text"),
+            "the expected type is not named:\n{stderr}"
+        );
+        assert!(
+            hints(&stderr).contains("in quotes"),
+            "the hint does not say to quote it:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_image_field_of_the_wrong_type_is_named_not_dropped_or_missing() {
+    for (field, entry) in [
+        (
+            "caption",
+            "{ file = \"ct.png\", alt = \"Axial CT\", caption = 42 }",
+        ),
+        ("alt", "{ file = \"ct.png\", alt = 42 }"),
+        ("file", "{ file = 42, alt = \"Axial CT\" }"),
+    ] {
+        let built = Built::minimal();
+        built.site.write("content/cases/a/ct.png", png_bytes(4, 4));
+        built.site.write(
+            CASE,
+            format!("+++\ntitle = \"First case\"\nimages = [\n  {entry},\n]\n+++\nFindings.\n"),
+        );
+        let stderr = built.fail(&[]);
+        assert_names_line(&stderr, CASE, 4);
+        let message = format!("`{field}` of entry 1 in `images` must be text, not the number 42");
+        assert!(stderr.contains(&message), "expected `{message}`:\n{stderr}");
+        assert!(
+            !stderr.contains("no alt text") && !stderr.contains("has no `file`"),
+            "a field of the wrong type is reported as missing:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_number_too_large_or_negative_is_named_as_such() {
+    for (text, line, says) in [
+        (
+            "+++\ntitle = \"First case\"\nweight = 99999999999999999999999\n+++\n",
+            3,
+            "`weight` is too large: the number 99999999999999999999999",
+        ),
+        (
+            "---\ntitle: First case\nweight: 99999999999999999999999\n---\n",
+            3,
+            "`weight` is too large: the number 99999999999999999999999",
+        ),
+    ] {
+        let built = Built::minimal();
+        built.site.write(CASE, text);
+        let stderr = built.fail(&[]);
+        assert_names_line(&stderr, CASE, line);
+        assert!(stderr.contains(says), "expected `{says}`:\n{stderr}");
+    }
+    let built = Built::minimal();
+    built.site.write(
+        "content/cases/_index.md",
+        "+++\ntitle = \"Cases\"\npage_kind = \"case\"\npaginate_by = -3\n+++\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, "content/cases/_index.md", 4);
+    assert!(
+        stderr.contains("`paginate_by` must be at least 1, not -3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_folder_named_like_a_template_is_an_error() {
+    for rel in ["templates/page.html", "templates/partials/terms.html"] {
+        let built = Built::minimal();
+        std::fs::create_dir_all(built.site.path(rel)).unwrap();
+        built.site.write(&format!("{rel}/notes.txt"), "a note");
+        let stderr = built.fail(&[]);
+        assert_names(&stderr, rel);
+        assert!(
+            stderr.contains("folder"),
+            "does not say it is a folder:\n{stderr}"
+        );
+    }
+    // An empty folder is no less a mistake: it would be ignored just the same.
+    let built = Built::minimal();
+    std::fs::create_dir_all(built.site.path("templates/case.html")).unwrap();
+    let stderr = built.fail(&[]);
+    assert_names(&stderr, "templates/case.html");
+}

@@ -266,3 +266,217 @@ fn a_page_of_the_wrong_kind_does_not_hide_the_other_files_errors() {
         "the card image, the link and the image of a/ too:\n{e}"
     );
 }
+
+/// The front matter of one file, read as the loader reads it: its problems.
+fn read_errors(
+    file: &str,
+    text: &str,
+    taxonomies: &[&str],
+) -> Vec<radcase::diagnostic::Diagnostic> {
+    use radcase::front::{Record, Scope};
+    let scope = if file.ends_with("_index.md") {
+        Scope::Section
+    } else {
+        Scope::Page
+    };
+    Record::from_bytes(
+        std::path::Path::new(file),
+        text.as_bytes().to_vec(),
+        scope,
+        taxonomies,
+    )
+    .errors
+}
+
+/// Values of each category, as TOML and as YAML, with what an error must say about them.
+/// `None` in YAML: the category has no YAML spelling of its own (a date is a string there).
+/// An error names the value (one of `shown`: a list may be named by its entry, a table by its
+/// key).
+const CATEGORIES: &[(&str, &str, Option<&str>, &[&str])] = &[
+    ("number", "42", Some("42"), &["42"]),
+    ("fraction", "4.5", Some("4.5"), &["4.5"]),
+    ("bool", "true", Some("true"), &["true"]),
+    ("list", "[\"x\"]", Some("[x]"), &["list", "\"x\""]),
+    ("list of numbers", "[42]", Some("[42]"), &["42"]),
+    ("table", "{ a = \"x\" }", Some("{a: x}"), &["table", "`a`"]),
+    ("text", "\"x\"", Some("x"), &["\"x\""]),
+    ("date", "2024-05-02", None, &["2024-05-02"]),
+];
+
+/// Whether a value of `category` is of the right type for `ty` (whatever its content).
+fn accepted(ty: Type, category: &str) -> bool {
+    match ty {
+        Type::Text => category == "text",
+        // A single text is accepted for a list.
+        Type::TextList => matches!(category, "text" | "list"),
+        Type::Bool => category == "bool",
+        Type::Int | Type::Count => category == "number",
+        Type::Date => matches!(category, "date"),
+        // "x" is no kind and no order either, but it is a sex (other).
+        Type::Kind | Type::SortBy => false,
+        Type::Sex => category == "text",
+        Type::Age => matches!(category, "number" | "text"),
+        Type::Table => category == "table",
+        Type::Images | Type::Stacks | Type::Acknowledgements => false,
+        Type::Window => false,
+    }
+}
+
+#[test]
+fn every_front_matter_key_refuses_a_value_of_the_wrong_type() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let keys = keys::ALL
+        .iter()
+        .map(|k| (k.name, k.ty, k.place.on_pages()))
+        // A taxonomy is a key of its own, a list of terms.
+        .chain([("tags", Type::TextList, true)]);
+    for (name, ty, on_pages) in keys {
+        for &(category, toml, yaml, shown) in CATEGORIES {
+            if accepted(ty, category) {
+                continue;
+            }
+            let file = if on_pages {
+                "content/cases/a/index.md"
+            } else {
+                "content/cases/_index.md"
+            };
+            // The key itself is left out of the lines before it, so it is never written twice.
+            let title = name != "title";
+            let kind = on_pages && name != "kind";
+            let toml_head = format!(
+                "{}{}",
+                if title { "title = \"A\"\n" } else { "" },
+                if kind { "kind = \"case\"\n" } else { "" }
+            );
+            let mut texts = vec![(
+                "TOML",
+                format!("+++\n{toml_head}{name} = {toml}\n+++\nText.\n"),
+            )];
+            if let Some(yaml) = yaml {
+                let yaml_head = format!(
+                    "{}{}",
+                    if title { "title: A\n" } else { "" },
+                    if kind { "kind: case\n" } else { "" }
+                );
+                texts.push((
+                    "YAML",
+                    format!("---\n{yaml_head}{name}: {yaml}\n---\nText.\n"),
+                ));
+            }
+            // A list of numbers given for a list of texts must name the entry that is wrong.
+            let shown: &[&str] = match (ty, category) {
+                (Type::TextList, "list of numbers") => &["42"],
+                (_, "list of numbers") => &["42", "a list"],
+                _ => shown,
+            };
+            let line = 2 + usize::from(title) + usize::from(kind);
+            for (format, text) in texts {
+                checked += 1;
+                let errors = read_errors(file, &text, &["tags"]);
+                let ok = errors.iter().any(|d| {
+                    d.line == Some(line)
+                        && d.message.contains(&format!("`{name}`"))
+                        && shown.iter().any(|s| d.message.contains(s))
+                        && d.hint.is_some()
+                });
+                if !ok {
+                    failures.push(format!(
+                        "{format} {name} = {category}: no error on line {line} naming `{name}` and {shown:?}: {errors:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 300, "only {checked} combinations were checked");
+}
+
+#[test]
+fn every_field_of_images_stacks_and_acknowledgements_must_be_text() {
+    let tables = [
+        (
+            "images",
+            &["file", "alt", "caption"][..],
+            "{ file = \"ct.png\", alt = \"Axial CT\", caption = \"c\" }",
+        ),
+        (
+            "stacks",
+            &["dir", "alt", "caption"][..],
+            "{ dir = \"axial\", alt = \"Axial CT\", caption = \"c\" }",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (key, fields, valid) in tables {
+        for field in fields {
+            for &(category, toml, _, shown) in CATEGORIES {
+                if category == "text" {
+                    continue;
+                }
+                let shown: &[&str] = if category == "list of numbers" {
+                    &["a list"]
+                } else {
+                    shown
+                };
+                let entry = valid.replace(
+                    &format!(
+                        "{field} = \"{}\"",
+                        valid
+                            .split(&format!("{field} = \""))
+                            .nth(1)
+                            .unwrap()
+                            .split('"')
+                            .next()
+                            .unwrap()
+                    ),
+                    &format!("{field} = {toml}"),
+                );
+                let text =
+                    format!("+++\ntitle = \"A\"\nkind = \"case\"\n{key} = [\n  {entry},\n]\n+++\n");
+                let errors = read_errors("content/cases/a/index.md", &text, &[]);
+                let ok = errors.iter().any(|d| {
+                    d.line == Some(5)
+                        && d.message.contains(&format!("`{field}`"))
+                        && d.message.contains(&format!("`{key}`"))
+                        && shown.iter().any(|s| d.message.contains(s))
+                        && d.hint.is_some()
+                });
+                if !ok {
+                    failures.push(format!("{key}.{field} = {toml}: {errors:?}"));
+                }
+            }
+        }
+    }
+    for field in ["rule", "text", "reason"] {
+        for &(category, toml, _, shown) in CATEGORIES {
+            if category == "text" {
+                continue;
+            }
+            let shown: &[&str] = if category == "list of numbers" {
+                &["a list"]
+            } else {
+                shown
+            };
+            let mut fields = vec![
+                ("rule", "\"patient-name\"".to_string()),
+                ("text", "\"Mr. Bones\"".to_string()),
+                ("reason", "\"fictional\"".to_string()),
+            ];
+            fields.iter_mut().find(|(f, _)| *f == field).unwrap().1 = toml.to_string();
+            let body: String = fields.iter().map(|(f, v)| format!("{f} = {v}\n")).collect();
+            let text = format!("+++\ntitle = \"A\"\n[[privacy.acknowledge]]\n{body}+++\n");
+            let line = 4 + fields.iter().position(|(f, _)| *f == field).unwrap();
+            let errors = read_errors("content/a.md", &text, &[]);
+            let ok = errors.iter().any(|d| {
+                d.line == Some(line)
+                    && d.message.contains(&format!("`{field}`"))
+                    && shown.iter().any(|s| d.message.contains(s))
+                    && d.hint.is_some()
+            });
+            if !ok {
+                failures.push(format!("privacy.acknowledge.{field} = {toml}: {errors:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
