@@ -6,7 +6,8 @@ use crate::diagnostic::{Diagnostic, Result, io_error};
 
 const SITE_CONFIG: &str = r#"# The site's settings. Every key is described in the radcase README.
 title = "Teaching Cases"
-# The address the site is published at.
+# The address the site is published at. The deploy workflow in .github/ builds with the
+# address GitHub Pages gives the site instead, so this one matters for `radcase build` only.
 base_url = "https://teaching.example.org/"
 description = "Radiology teaching cases from our department."
 language = "en"
@@ -67,13 +68,15 @@ pub fn site(dir: &Path) -> Result<()> {
     }
     let today = chrono::Local::now().date_naive();
     let sample = SAMPLE_CASE.replace("{date}", &today.to_string());
-    let files: [(&str, &str); 6] = [
+    let workflow = GITHUB_PAGES.replace("{repository}", env!("CARGO_PKG_REPOSITORY"));
+    let files: [(&str, &str); 7] = [
         ("config.toml", SITE_CONFIG),
         ("content/_index.md", HOME),
         ("content/cases/_index.md", CASES_SECTION),
         ("content/about.md", ABOUT),
         (SAMPLE_PATH, &sample),
         (".gitignore", GITIGNORE),
+        (WORKFLOW_PATH, &workflow),
     ];
     for (rel, text) in files {
         write_new(&dir.join(rel), text)?;
@@ -93,6 +96,7 @@ pub fn next_steps(dir: &Path) -> String {
     format!(
         "Created a new site in {dir}:
   {SAMPLE_DIR}/  a sample case: edit it, or delete it once you have your own
+  {WORKFLOW_PATH}  publishes the site on GitHub Pages (see Deploy in the README)
 Next:
   radcase serve {dir}   preview it at http://127.0.0.1:1111/ while you write
   radcase new case \"TITLE\" --site {dir}   start a case
@@ -251,7 +255,13 @@ const GITIGNORE: &str =
 /public/
 /.public.*
 /.radcase-cache/
+# radcase installed by CI into the site folder (the GitLab Pages job in the README).
+/.cargo/
 ";
+
+const WORKFLOW_PATH: &str = ".github/workflows/pages.yml";
+/// `{repository}` is radcase's own repository, when its package names one.
+const GITHUB_PAGES: &str = include_str!("new/github-pages.yml");
 
 #[cfg(test)]
 mod tests {

@@ -1,15 +1,18 @@
 //! The first hour of a new user: the README's getting-started commands, run exactly as the
 //! README writes them; what `radcase new site` and `radcase new case` write (nothing invented
-//! is published).
+//! is published); and the deploy workflow `new site` writes.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::mpsc;
 
+use serde_json::Value;
+
 use crate::common::{TIMEOUT, attrs, list_files, parse_html, radcase, texts};
 
 const README: &str = include_str!("../../README.md");
+const WORKFLOW: &str = ".github/workflows/pages.yml";
 
 /// The commands of the README's "Start your own site" block, each split as a shell would.
 fn readme_commands() -> Vec<Vec<String>> {
@@ -291,6 +294,7 @@ fn new_site_says_how_to_preview_build_and_deploy() {
         format!("radcase serve {dir}"),
         format!("radcase build {dir}"),
         "radcase new case".to_string(),
+        WORKFLOW.to_string(),
     ] {
         assert!(
             said.contains(&next),
@@ -336,6 +340,7 @@ fn new_site_keeps_what_a_build_writes_out_of_git() {
     assert_eq!(
         listed,
         [
+            ".github/workflows/pages.yml",
             ".gitignore",
             "config.toml",
             "content/_index.md",
@@ -345,4 +350,339 @@ fn new_site_keeps_what_a_build_writes_out_of_git() {
         ]
     );
     assert!(site.join("public").is_dir() && site.join(".radcase-cache").is_dir());
+}
+
+fn workflow(site: &Path) -> Value {
+    let text = std::fs::read_to_string(site.join(WORKFLOW)).unwrap();
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{WORKFLOW} is not YAML: {e}"))
+}
+
+fn steps<'a>(wf: &'a Value, job: &str) -> &'a [Value] {
+    wf["jobs"][job]["steps"]
+        .as_array()
+        .unwrap_or_else(|| panic!("job {job} has no steps"))
+}
+
+/// The step of `job` that uses the action `action` (`owner/name`, any version).
+fn uses<'a>(wf: &'a Value, job: &str, action: &str) -> &'a Value {
+    steps(wf, job)
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.split('@').next() == Some(action))
+        })
+        .unwrap_or_else(|| panic!("job {job} does not use {action}"))
+}
+
+fn run_containing<'a>(wf: &'a Value, job: &str, needle: &str) -> &'a Value {
+    steps(wf, job)
+        .iter()
+        .find(|s| s["run"].as_str().is_some_and(|r| r.contains(needle)))
+        .unwrap_or_else(|| panic!("no step of {job} runs {needle:?}"))
+}
+
+/// The workflow's `env` value `name`.
+fn env<'a>(wf: &'a Value, name: &str) -> &'a str {
+    wf["env"][name]
+        .as_str()
+        .unwrap_or_else(|| panic!("the workflow sets no env {name}"))
+}
+
+#[test]
+fn new_site_writes_a_github_pages_workflow() {
+    let (_tmp, site, _) = new_site();
+    let wf = workflow(&site);
+    assert_eq!(wf["on"]["push"]["branches"], serde_json::json!(["main"]));
+    assert!(wf["on"].get("workflow_dispatch").is_some());
+    assert_eq!(wf["permissions"]["pages"], "write");
+    assert_eq!(wf["permissions"]["id-token"], "write");
+    assert_eq!(wf["permissions"]["contents"], "read");
+    // Where radcase is installed from is one named setting at the top.
+    assert!(wf["env"].get("RADCASE_GIT").is_some());
+    let text = std::fs::read_to_string(site.join(WORKFLOW)).unwrap();
+    let first_key = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("RADCASE_GIT:"))
+        .unwrap();
+    assert!(
+        text.find(first_key).unwrap() < text.find("jobs:").unwrap(),
+        "RADCASE_GIT is not at the top"
+    );
+
+    uses(&wf, "build", "actions/checkout");
+    uses(&wf, "build", "actions/configure-pages");
+    let install = run_containing(&wf, "build", "cargo install --locked --git");
+    let install_run = install["run"].as_str().unwrap();
+    assert!(install_run.contains("\"$RADCASE_GIT\""), "{install_run}");
+
+    // The installed radcase is cached under ~/.cargo, keyed by the revision it was built from.
+    let cargo = uses(&wf, "build", "actions/cache");
+    let cargo_paths = cargo["with"]["path"].as_str().unwrap();
+    assert!(
+        cargo_paths.contains("~/.cargo/bin/radcase"),
+        "{cargo_paths}"
+    );
+    assert!(
+        cargo["with"]["key"].as_str().unwrap().contains("rev"),
+        "{cargo}"
+    );
+    assert!(
+        install["if"]
+            .as_str()
+            .is_some_and(|c| c.contains("cache-hit")),
+        "radcase is installed again when it came from the cache: {install}"
+    );
+
+    // The image and card cache: restored before the build and saved after it under a key
+    // that changes with the sources and the radcase revision; a run with other sources
+    // restores the newest entry by prefix, so only what changed is processed again.
+    let cache_dir = env(&wf, "RADCASE_CACHE");
+    let restore = uses(&wf, "build", "actions/cache/restore");
+    let save = uses(&wf, "build", "actions/cache/save");
+    for step in [restore, save] {
+        assert_eq!(step["with"]["path"], "${{ env.RADCASE_CACHE }}", "{step}");
+    }
+    let key = save["with"]["key"].as_str().unwrap();
+    assert_eq!(restore["with"]["key"].as_str().unwrap(), key);
+    for source in [
+        "config.toml",
+        "content/**",
+        "static/**",
+        "steps.radcase.outputs.rev",
+    ] {
+        assert!(
+            key.contains(source),
+            "the cache key ignores {source}: {key}"
+        );
+    }
+    let prefixes: Vec<&str> = restore["with"]["restore-keys"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(!prefixes.is_empty());
+    for prefix in &prefixes {
+        assert!(
+            key.starts_with(prefix) && key != *prefix,
+            "{key} / {prefix}"
+        );
+    }
+    let when = save["if"].as_str().unwrap_or_default();
+    assert!(
+        when.contains("!cancelled()"),
+        "the cache is not saved after a failed build: {save}"
+    );
+    assert!(
+        when.contains(&format!(
+            "steps.{}.outputs.cache-hit",
+            restore["id"].as_str().unwrap()
+        )),
+        "the cache is saved again when it was restored exactly: {save}"
+    );
+    let build = run_containing(&wf, "build", "radcase build");
+    assert!(
+        build["run"]
+            .as_str()
+            .unwrap()
+            .contains("--cache-dir \"$RADCASE_CACHE\""),
+        "{build}"
+    );
+    assert_eq!(cache_dir, ".radcase-cache");
+
+    let names: Vec<&str> = steps(&wf, "build")
+        .iter()
+        .map(|s| {
+            s["uses"]
+                .as_str()
+                .map(|u| u.split('@').next().unwrap())
+                .or(s["run"].as_str().map(|r| {
+                    if r.contains("radcase build") {
+                        "build"
+                    } else {
+                        "run"
+                    }
+                }))
+                .unwrap_or("?")
+        })
+        .collect();
+    let at = |n: &str| names.iter().position(|x| *x == n).unwrap();
+    assert!(
+        at("actions/cache/restore") < at("build") && at("build") < at("actions/cache/save"),
+        "{names:?}"
+    );
+    assert!(at("actions/cache/save") < at("actions/upload-pages-artifact"));
+    assert_eq!(
+        uses(&wf, "build", "actions/upload-pages-artifact")["with"]["path"],
+        "public"
+    );
+
+    let deploy = &wf["jobs"]["deploy"];
+    assert_eq!(deploy["needs"], "build");
+    assert_eq!(deploy["environment"]["name"], "github-pages");
+    uses(&wf, "deploy", "actions/deploy-pages");
+}
+
+/// Run the workflow step `step` as GitHub would: its `run` script in bash, in the site
+/// folder, with the workflow's env, `radcase` on the PATH and the `${{ }}` expressions it
+/// uses replaced by `exprs`.
+fn run_step(
+    wf: &Value,
+    step: &Value,
+    site: &Path,
+    extra_env: &[(&str, &str)],
+    exprs: &[(&str, &str)],
+) -> std::process::Output {
+    let fill = |text: &str| {
+        let mut text = text.to_string();
+        for (expr, value) in exprs {
+            text = text.replace(&format!("${{{{ {expr} }}}}"), value);
+        }
+        assert!(!text.contains("${{"), "unknown expression in {text}");
+        text
+    };
+    let bin = Path::new(env!("CARGO_BIN_EXE_radcase")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let mut cmd = std::process::Command::new("bash");
+    cmd.args(["-e", "-c"])
+        .arg(fill(step["run"].as_str().unwrap()))
+        .current_dir(site)
+        .env("PATH", path);
+    for (k, v) in wf["env"].as_object().unwrap() {
+        cmd.env(k, v.as_str().unwrap_or_default());
+    }
+    if let Some(step_env) = step["env"].as_object() {
+        for (k, v) in step_env {
+            cmd.env(k, fill(v.as_str().unwrap()));
+        }
+    }
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// The build step, run as written, fills the folder the workflow caches (share cards are
+/// cached there too, so even a site without images has a warm second build) and publishes
+/// with the address GitHub Pages gives the site.
+#[test]
+fn the_workflow_build_step_fills_the_folder_it_caches() {
+    let (_tmp, site, _) = new_site();
+    let wf = workflow(&site);
+    let step = run_containing(&wf, "build", "radcase build");
+    let out = run_step(
+        &wf,
+        step,
+        &site,
+        &[],
+        &[(
+            "steps.pages.outputs.base_url",
+            "https://someone.github.io/cases",
+        )],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let cached = site.join(env(&wf, "RADCASE_CACHE"));
+    assert!(
+        cached.is_dir() && !list_files(&cached).is_empty(),
+        "the build wrote nothing into {}",
+        cached.display()
+    );
+    let feed = std::fs::read_to_string(site.join("public/atom.xml"))
+        .or_else(|_| std::fs::read_to_string(site.join("public/rss.xml")))
+        .unwrap();
+    assert!(
+        feed.contains("https://someone.github.io/cases/cases/acute-appendicitis/"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn the_workflow_says_what_to_set_when_radcase_git_is_empty() {
+    let (_tmp, site, _) = new_site();
+    let wf = workflow(&site);
+    let step = run_containing(&wf, "build", "git ls-remote");
+    let out = run_step(&wf, step, &site, &[("RADCASE_GIT", "")], &[]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("::error") && said.contains("RADCASE_GIT") && said.contains(WORKFLOW),
+        "{said}"
+    );
+}
+
+/// The README's Deploy section: every YAML snippet parses, and the GitLab Pages job caches the
+/// folder its build uses as cache and publishes `public`.
+#[test]
+fn the_readme_deploy_snippets_are_valid_and_cache_what_they_build_with() {
+    let deploy = README
+        .split("\n## ")
+        .find(|s| s.starts_with("Deploy"))
+        .expect("README has no \"## Deploy\" section");
+    let snippets: Vec<Value> = deploy
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .filter_map(|b| b.strip_prefix("yaml\n"))
+        .map(|y| serde_saphyr::from_str(y).unwrap_or_else(|e| panic!("{e}:\n{y}")))
+        .collect();
+    assert_eq!(snippets.len(), 3, "GitLab, Netlify and Cloudflare");
+
+    let gitlab = &snippets[0];
+    assert!(gitlab["variables"].get("RADCASE_GIT").is_some());
+    let job = &gitlab["pages"];
+    assert_eq!(job["artifacts"]["paths"], serde_json::json!(["public"]));
+    let cached: Vec<&str> = job["cache"]["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().trim_end_matches('/'))
+        .collect();
+    let script: Vec<&str> = job["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let build = script
+        .iter()
+        .find(|l| l.contains("radcase build"))
+        .expect("the job does not build");
+    let words = shlex::split(build).unwrap();
+    let cache_dir = &words[words.iter().position(|w| w == "--cache-dir").unwrap() + 1];
+    assert!(
+        cached.contains(&cache_dir.as_str()),
+        "{cached:?} / {cache_dir}"
+    );
+    // The radcase it runs is the one the cache keeps.
+    assert!(
+        cached.contains(
+            &words[0]
+                .trim_start_matches("./")
+                .trim_end_matches("/radcase")
+        )
+    );
+    assert!(
+        script
+            .iter()
+            .any(|l| l.contains("cargo install --locked --git \"$RADCASE_GIT\""))
+    );
+    assert!(
+        gitlab["variables"]["CARGO_HOME"]
+            .as_str()
+            .is_some_and(|h| h.ends_with("/.cargo"))
+    );
+
+    for (snippet, tool) in [
+        (&snippets[1], "netlify-cli deploy"),
+        (&snippets[2], "wrangler pages deploy"),
+    ] {
+        let step = &snippet.as_array().expect("a list of steps")[0];
+        let run = step["run"].as_str().unwrap();
+        assert!(run.contains(tool) && run.contains("public"), "{run}");
+        for (_, v) in step["env"].as_object().unwrap() {
+            assert!(v.as_str().unwrap().starts_with("${{ secrets."), "{v}");
+        }
+    }
 }
