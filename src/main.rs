@@ -107,11 +107,7 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
         Command::New(NewCommand::Site { dir }) => {
             new::site(dir)?;
             if !cli.quiet {
-                eprintln!(
-                    "Created a new site in {}. Build it with: radcase build {}",
-                    dir.display(),
-                    dir.display()
-                );
+                eprintln!("{}", new::next_steps(dir));
             }
             Ok(())
         }

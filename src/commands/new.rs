@@ -6,10 +6,12 @@ use crate::diagnostic::{Diagnostic, Result, io_error};
 
 const SITE_CONFIG: &str = r#"# The site's settings. Every key is described in the radcase README.
 title = "Teaching Cases"
+# The address the site is published at. The deploy workflow in .github/ builds with the
+# address GitHub Pages gives the site instead, so this one matters for `radcase build` only.
 base_url = "https://teaching.example.org/"
 description = "Radiology teaching cases from our department."
 language = "en"
-author = "Department of Radiology"
+# author = "…"                    # who publishes the site: shown in feeds and page footers
 
 # Ways to browse the cases. These three are the default.
 [[taxonomies]]
@@ -65,13 +67,16 @@ pub fn site(dir: &Path) -> Result<()> {
         );
     }
     let today = chrono::Local::now().date_naive();
-    let sample = case_text("Acute appendicitis", &today.to_string(), SAMPLE_BODY);
-    let files: [(&str, &str); 5] = [
+    let sample = SAMPLE_CASE.replace("{date}", &today.to_string());
+    let workflow = GITHUB_PAGES.replace("{repository}", env!("CARGO_PKG_REPOSITORY"));
+    let files: [(&str, &str); 7] = [
         ("config.toml", SITE_CONFIG),
         ("content/_index.md", HOME),
         ("content/cases/_index.md", CASES_SECTION),
         ("content/about.md", ABOUT),
-        ("content/cases/acute-appendicitis/index.md", &sample),
+        (SAMPLE_PATH, &sample),
+        (".gitignore", GITIGNORE),
+        (WORKFLOW_PATH, &workflow),
     ];
     for (rel, text) in files {
         write_new(&dir.join(rel), text)?;
@@ -81,6 +86,22 @@ pub fn site(dir: &Path) -> Result<()> {
         std::fs::create_dir_all(&d).map_err(|e| io_error(&d, "create the folder", &e))?;
     }
     Ok(())
+}
+
+/// What `new site` tells the user to do next: the commands use `dir` as given, quoted for a
+/// shell so they can be pasted.
+pub fn next_steps(dir: &Path) -> String {
+    let shown = dir.display().to_string();
+    let dir = shlex::try_quote(&shown).unwrap_or(shown.as_str().into());
+    format!(
+        "Created a new site in {dir}:
+  {SAMPLE_DIR}/  a sample case: edit it, or delete it once you have your own
+  {WORKFLOW_PATH}  publishes the site on GitHub Pages (see Deploy in the README)
+Next:
+  radcase serve {dir}   preview it at http://127.0.0.1:1111/ while you write
+  radcase new case \"TITLE\" --site {dir}   start a case
+  radcase build {dir}   the site to publish, in {dir}/public/"
+    )
 }
 
 /// Create `content/cases/SLUG/index.md` in `site` and return its path.
@@ -118,7 +139,7 @@ pub fn case(site: &Path, title: &str) -> Result<PathBuf> {
         );
     }
     let today = chrono::Local::now().date_naive();
-    write_new(&path, &case_text(title, &today.to_string(), NEW_CASE_BODY))?;
+    write_new(&path, &case_text(title, &today.to_string()))?;
     Ok(path)
 }
 
@@ -130,36 +151,40 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-fn case_text(title: &str, date: &str, body: &str) -> String {
+/// A new case: every case key, with nothing filled in that the author did not write. Text
+/// keys are commented out (an empty text would still be published, e.g. as an empty
+/// description); lists are empty, which shows nothing.
+fn case_text(title: &str, date: &str) -> String {
     let title = title.replace('\\', "\\\\").replace('"', "\\\"");
     format!(
-        r#"+++
+        r###"+++
 title = "{title}"
 date = {date}
+# A line starting with # is not published: remove the # and write the value to show it.
 # description = "One sentence for search results and link previews."
-authors = ["Your Name"]
-# draft = true                     # uncomment to keep the case out of the site
+authors = []                       # who wrote the case, e.g. ["A. Resident", "B. Attending"]
+# draft = true                     # keeps the case out of the site (`serve --drafts` shows it)
 
 # How readers browse the case.
-modality = ["CT"]                  # CT, MRI, XR, US, NM, PET, Fluoroscopy…
-system = ["abdominal"]             # neuro, chest, abdominal, musculoskeletal…
+modality = []                      # e.g. ["CT"]: CT, MRI, XR, US, NM, PET, Fluoroscopy…
+system = []                        # e.g. ["abdominal"]: neuro, chest, abdominal, musculoskeletal…
 tags = []
 
 # The patient, in general terms only: never a name, a date of birth or a record number.
-age = 30                           # years, or a text such as "6 weeks"; never over 89
-sex = "female"                     # female, male, other or unknown
-presentation = "Describe the clinical history in one or two sentences."
+# age = 45                         # years, or a text such as "6 weeks"; never over 89
+# sex = "female"                   # female, male, other or unknown
+# presentation = "The clinical history in one or two sentences."
 
-diagnosis = "The final diagnosis"
-certainty = "typical imaging"      # e.g. "confirmed at surgery", "pathology-proven"
-differential = ["First alternative", "Second alternative"]
-teaching_points = ["What a resident should remember from this case."]
+# diagnosis = "The diagnosis in a few words."
+# certainty = "pathology-proven"   # e.g. "confirmed at surgery", "typical imaging"
+differential = []                  # e.g. ["Mesenteric adenitis", "Crohn disease"]
+teaching_points = []               # e.g. ["An appendix over 6 mm with a thick wall is abnormal."]
 
 quiz = false                       # true hides the diagnosis behind "Show answer"
 # quiz_title = "Case: abdominal pain"   # the title shown while the answer is hidden
 
 references = []                    # e.g. "Author A et al. *Journal* 2020;1:1–10. [doi](https://doi.org/…)"
-license = "CC BY-NC-SA 4.0"
+# license = "CC BY-NC-SA 4.0"      # the terms readers may reuse the case under
 
 # Images in this folder, in the order to show them; alt text is required.
 # images = [{{ file = "axial-ct.png", alt = "Axial contrast-enhanced CT …", caption = "…" }}]
@@ -168,16 +193,50 @@ license = "CC BY-NC-SA 4.0"
 # stacks = [{{ dir = "axial", alt = "Axial CT, 48 slices", caption = "…" }}]
 #   a DICOM stack can be offered in several windows, the first shown first: windows = ["brain", "bone"]
 # window = "soft-tissue"           # DICOM: lung, bone, brain, soft-tissue, liver or {{ center = 40, width = 400 }}
+
+# Below the closing +++ goes the case itself, in Markdown: what the images show
+# ("## Findings"), then why the case matters ("## Discussion").
 +++
-{body}"#
+"###
     )
 }
 
-const NEW_CASE_BODY: &str =
-    "## Findings\n\nDescribe what the images show.\n\n## Discussion\n\nWhy the case matters.\n";
+const SAMPLE_DIR: &str = "content/cases/acute-appendicitis";
+const SAMPLE_PATH: &str = "content/cases/acute-appendicitis/index.md";
 
-const SAMPLE_BODY: &str = "A young adult with right lower quadrant pain for a day.
+/// A worked example: every value is one a real case of this kind would have, so the page
+/// shows what a finished case looks like. `{date}` is today.
+const SAMPLE_CASE: &str = r#"+++
+title = "Acute appendicitis"
+date = {date}
+description = "The CT signs of acute appendicitis in an adult."
+# authors = ["…"]                  # who wrote the case
+# draft = true                     # keeps the case out of the site
 
+modality = ["CT"]
+system = ["abdominal"]
+tags = ["appendix", "acute abdomen"]
+
+# The patient, in general terms only: never a name, a date of birth or a record number.
+# age = 25                         # years, or a text such as "6 weeks"; never over 89
+# sex = "female"                   # female, male, other or unknown
+presentation = "A young adult with right lower quadrant pain for a day."
+
+diagnosis = "Acute appendicitis"
+certainty = "typical imaging"      # e.g. "confirmed at surgery", "pathology-proven"
+differential = ["Mesenteric adenitis", "Terminal ileitis", "Right-sided diverticulitis"]
+teaching_points = [
+  "An appendix over 6 mm with an enhancing wall and periappendiceal fat stranding is typical.",
+  "An appendicolith raises the risk of perforation.",
+]
+
+quiz = false                       # true hides the diagnosis behind "Show answer"
+references = []
+# license = "CC BY-NC-SA 4.0"      # the terms readers may reuse the case under
+
+# Images in this folder, in the order to show them; alt text is required.
+# images = [{ file = "axial-ct.png", alt = "Axial contrast-enhanced CT …", caption = "…" }]
++++
 ## Findings
 
 - Dilated, fluid-filled appendix, 11 mm in diameter, with a thick enhancing wall.
@@ -188,7 +247,21 @@ const SAMPLE_BODY: &str = "A young adult with right lower quadrant pain for a da
 
 CT is the most accurate test for appendicitis in adults. A diameter over 6 mm with wall
 enhancement and fat stranding is typical; an appendicolith raises the risk of perforation.
+"#;
+
+const GITIGNORE: &str =
+    "# Made by `radcase build` from the sources: the site, its build lock and what an
+# interrupted build left, and the cache of processed images and share cards.
+/public/
+/.public.*
+/.radcase-cache/
+# radcase installed by CI into the site folder (the GitLab Pages job in the README).
+/.cargo/
 ";
+
+const WORKFLOW_PATH: &str = ".github/workflows/pages.yml";
+/// `{repository}` is radcase's own repository, when its package names one.
+const GITHUB_PAGES: &str = include_str!("new/github-pages.yml");
 
 #[cfg(test)]
 mod tests {
@@ -196,7 +269,7 @@ mod tests {
 
     #[test]
     fn a_new_case_lists_every_case_key() {
-        let text = case_text("A", "2024-01-01", "");
+        let text = case_text("A", "2024-01-01");
         let case_keys = crate::front::keys::ALL.iter().filter(|k| {
             k.place.shown_by(crate::front::Kind::Case)
                 && !k.place.shown_by(crate::front::Kind::Page)
@@ -214,7 +287,7 @@ mod tests {
 
     #[test]
     fn case_title_quotes_are_escaped() {
-        let t = case_text("The \"target\" sign", "2024-01-01", "");
+        let t = case_text("The \"target\" sign", "2024-01-01");
         assert!(t.contains(r#"title = "The \"target\" sign""#));
     }
 }

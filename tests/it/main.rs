@@ -18,4 +18,5 @@ mod output_safety;
 mod privacy;
 mod privacy_corpus;
 mod reliability;
+mod scaffold;
 mod serve;
