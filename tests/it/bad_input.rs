@@ -636,3 +636,264 @@ fn a_folder_named_like_a_template_is_an_error() {
     let stderr = built.fail(&[]);
     assert_names(&stderr, "templates/case.html");
 }
+
+// ---------------------------------------------------------------------------------------------
+// config.toml: every key against values of every type, in plain words
+
+/// Words of the libraries underneath that must never reach a user.
+const INTERNALS: &[&str] = &[
+    "usize",
+    "u8",
+    "u32",
+    "u64",
+    "i64",
+    "i128",
+    "invalid type",
+    "invalid value",
+    "sequence",
+    "a map",
+    "path string",
+    "wanted",
+    "expected",
+    "Options",
+    "budget",
+    "Nodes",
+    "recurse",
+];
+
+fn assert_plain(d: &radcase::diagnostic::Diagnostic) {
+    let all = format!("{} {}", d.message, d.hint.as_deref().unwrap_or_default());
+    for word in INTERNALS {
+        assert!(!all.contains(word), "`{word}` leaks into: {all}");
+    }
+}
+
+/// The config keys: (table header lines, key, what it takes).
+const CONFIG_KEYS: &[(&str, &str, &str)] = &[
+    ("", "title", "text"),
+    ("", "base_url", "text"),
+    ("", "description", "text"),
+    ("", "language", "text"),
+    ("", "author", "text"),
+    ("", "theme", "text"),
+    ("", "feed_content", "choice"),
+    ("", "feed_limit", "count"),
+    ("", "extra", "table"),
+    ("", "images", "images"),
+    ("", "taxonomies", "tables"),
+    ("", "menu", "tables"),
+    ("[images]\n", "widths", "counts"),
+    ("[images]\n", "thumbnail", "count"),
+    ("[images]\n", "quality", "count"),
+    ("[images]\n", "stack_width", "count"),
+    ("[images]\n", "formats", "choices"),
+    ("[images]\n", "cache_dir", "text"),
+    ("[[taxonomies]]\nname = \"tags\"\n", "title", "text"),
+    ("[[taxonomies]]\nname = \"tags\"\n", "feed", "bool"),
+    ("[[taxonomies]]\nname = \"tags\"\n", "paginate_by", "count"),
+    ("[[taxonomies]]\n", "name", "text"),
+    ("[[menu]]\nurl = \"/\"\n", "name", "text"),
+    ("[[menu]]\nname = \"Home\"\n", "url", "text"),
+];
+
+/// (category, TOML value, what the error may show of it: for a list, the list or its entry).
+const CONFIG_VALUES: &[(&str, &str, &[&str])] = &[
+    ("number", "42", &["42"]),
+    ("negative", "-3", &["-3"]),
+    ("huge", "99999999999999999999", &["99999999999999999999"]),
+    ("fraction", "4.5", &["4.5"]),
+    ("bool", "true", &["true"]),
+    ("list", "[\"x\"]", &["list", "\"x\""]),
+    ("numbers", "[42, -1]", &["a list", "42", "-1"]),
+    ("table", "{ a = \"x\" }", &["a table", "`a`"]),
+    ("text", "\"x\"", &["\"x\""]),
+    ("date", "2024-05-02", &["2024-05-02"]),
+];
+
+fn config_accepts(takes: &str, category: &str) -> bool {
+    matches!(
+        (takes, category),
+        ("text", "text") | ("count", "number") | ("bool", "bool") | ("table", "table")
+    )
+}
+
+#[test]
+fn every_config_key_refuses_a_value_of_the_wrong_type_in_plain_words() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for &(header, key, takes) in CONFIG_KEYS {
+        for &(category, value, shown) in CONFIG_VALUES {
+            if config_accepts(takes, category) {
+                continue;
+            }
+            let mut head = String::new();
+            for (k, v) in [("title", "\"T\""), ("base_url", "\"https://x.org/\"")] {
+                if !(header.is_empty() && k == key) {
+                    head.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            let text = format!("{head}{header}{key} = {value}\n");
+            let line = text.lines().count();
+            checked += 1;
+            let result = radcase::config::Config::parse(std::path::Path::new("config.toml"), &text);
+            let Err(errors) = result else {
+                failures.push(format!("{key} = {value} was accepted"));
+                continue;
+            };
+            let d = &errors.0[0];
+            // A list of whole numbers must name the entry that is not one.
+            let shown: &[&str] = if (takes, category) == ("counts", "numbers") {
+                &["-1"]
+            } else {
+                shown
+            };
+            let ok = d.line == Some(line)
+                && (d.message.contains(&format!("`{key}`"))
+                    || d.message.contains(&format!("[{key}]")))
+                && shown.iter().any(|s| d.message.contains(s))
+                && d.hint.is_some();
+            if !ok {
+                failures.push(format!("{header:?}{key} = {value}: {d:?}"));
+                continue;
+            }
+            let all = format!("{} {}", d.message, d.hint.as_deref().unwrap_or_default());
+            if let Some(word) = INTERNALS.iter().find(|w| all.contains(*w)) {
+                failures.push(format!("{key} = {value}: `{word}` leaks into: {all}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_config_table_missing_a_key_names_the_table_and_the_key() {
+    let text = format!("{CONFIG}\n[[menu]]\nname = \"Cases\"\n");
+    let e = radcase::config::Config::parse(std::path::Path::new("config.toml"), &text).unwrap_err();
+    let d = &e.0[0];
+    assert_eq!(d.line, Some(4), "{d:?}");
+    assert!(
+        d.message.contains("`url`") && d.message.contains("menu"),
+        "{d:?}"
+    );
+    assert_plain(d);
+    let e = radcase::config::Config::parse(std::path::Path::new("config.toml"), "title = \"T\"\n")
+        .unwrap_err();
+    assert!(e.0[0].message.contains("`base_url`"), "{:?}", e.0[0]);
+    assert_plain(&e.0[0]);
+}
+
+#[test]
+fn a_key_written_twice_is_named_in_every_format() {
+    let built = Built::minimal();
+    built.site.write(
+        "config.toml",
+        format!("{CONFIG}description = \"a\"\ndescription = \"b\"\n"),
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, "config.toml", 4);
+    assert!(
+        stderr.contains("`description` is written twice"),
+        "{stderr}"
+    );
+    for (text, line) in [
+        ("+++\ntitle = \"A\"\ntitle = \"B\"\n+++\n", 3),
+        (
+            "+++\ntitle = \"A\"\n[extra]\na = 1\n[extra]\nb = 2\n+++\n",
+            5,
+        ),
+        ("---\ntitle: A\ntitle: B\n---\n", 3),
+    ] {
+        let built = Built::minimal();
+        built.site.write(CASE, text);
+        let stderr = built.fail(&[]);
+        assert_names_line(&stderr, CASE, line);
+        assert!(stderr.contains("is written twice"), "{stderr}");
+        for word in INTERNALS {
+            assert!(!stderr.contains(word), "`{word}` leaks into:\n{stderr}");
+        }
+    }
+}
+
+#[test]
+fn front_matter_too_large_or_too_deep_is_refused_in_plain_words() {
+    let many = format!("  a: [{}]\n", vec!["1"; 260_000].join(","));
+    let deep = format!("  a: {}{}\n", "[".repeat(2000), "]".repeat(2000));
+    let mut laughs = "a: &a [x,x,x,x,x,x,x,x,x]\n".to_string();
+    for i in 1..9 {
+        let prev = if i == 1 {
+            "a".to_string()
+        } else {
+            format!("b{}", i - 1)
+        };
+        laughs.push_str(&format!(
+            "b{i}: &b{i} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    let toml_deep = format!("a = {}{}\n", "[".repeat(2000), "]".repeat(2000));
+    let toml_dotted = format!("a.{} = 1\n", vec!["b"; 100_000].join("."));
+    for (what, text, lines, says) in [
+        (
+            "many values",
+            format!("---\ntitle: A\nextra:\n{many}---\n"),
+            2..=5,
+            "too large",
+        ),
+        (
+            "deep YAML",
+            format!("---\ntitle: A\nextra:\n{deep}---\n"),
+            2..=5,
+            "nested too deep",
+        ),
+        (
+            "aliases",
+            format!("---\ntitle: A\n{laughs}---\n"),
+            2..=12,
+            "too large",
+        ),
+        (
+            "deep TOML",
+            format!("+++\ntitle = \"A\"\n[extra]\n{toml_deep}+++\n"),
+            2..=5,
+            "nested too deep",
+        ),
+        (
+            "dotted TOML",
+            format!("+++\ntitle = \"A\"\n[extra]\n{toml_dotted}+++\n"),
+            1..=5,
+            "nested too deep",
+        ),
+    ] {
+        let built = Built::minimal();
+        built.site.write(CASE, text);
+        let started = Instant::now();
+        let stderr = built.fail(&[]);
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{what} took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            lines
+                .clone()
+                .any(|l| stderr.contains(&format!("{CASE}:{l}:"))
+                    || stderr.contains(&format!("{CASE}:{l}\n"))),
+            "{what}: no line in {lines:?}:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(says),
+            "{what}: does not say `{says}`:\n{stderr}"
+        );
+        for word in INTERNALS {
+            assert!(
+                !stderr.contains(word),
+                "{what}: `{word}` leaks into:\n{stderr}"
+            );
+        }
+    }
+}

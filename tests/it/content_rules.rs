@@ -457,7 +457,7 @@ fn every_field_of_images_stacks_and_acknowledgements_must_be_text() {
             } else {
                 shown
             };
-            let mut fields = vec![
+            let mut fields = [
                 ("rule", "\"patient-name\"".to_string()),
                 ("text", "\"Mr. Bones\"".to_string()),
                 ("reason", "\"fictional\"".to_string()),
