@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Result, io_error};
 use crate::front::{Lines, Node, Table, Value, keys, parse_toml};
+use crate::markdown;
 use crate::toml_errors;
 use crate::types::{Format, ImageSettings, MAX_SIDE};
 
@@ -108,6 +109,8 @@ struct RawConfig {
     #[serde(default)]
     images: RawImages,
     #[serde(default)]
+    markdown: markdown::Settings,
+    #[serde(default)]
     feed_content: FeedContent,
     #[serde(default)]
     feed_limit: Option<i64>,
@@ -130,6 +133,8 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub menu: Option<Vec<MenuItem>>,
     pub images: ImageSettings,
+    /// `[markdown]`: whether raw HTML is published.
+    pub markdown: markdown::Settings,
     /// Whether feed entries carry the whole body or only the summary.
     pub feed_content: FeedContent,
     /// Entries per feed, newest first.
@@ -163,7 +168,7 @@ impl Config {
         let places = Places::new(path, text);
         // serde would take a date for a table (it reads one as a table of its own) and a list
         // for the fields of a table in order: the tables are checked before it reads them.
-        for key in ["images", "extra"] {
+        for key in ["images", "markdown", "extra"] {
             if let Some(e) = places.table.get(key)
                 && !matches!(e.node.value, Value::Table(_))
             {
@@ -258,6 +263,7 @@ impl Config {
         };
         Ok(Config {
             images,
+            markdown: raw.markdown,
             feed_content: raw.feed_content,
             feed_limit,
             cache_dir: raw

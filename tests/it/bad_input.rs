@@ -688,6 +688,8 @@ const CONFIG_KEYS: &[(&str, &str, &str)] = &[
     ("[images]\n", "stack_width", "count"),
     ("[images]\n", "formats", "choices"),
     ("[images]\n", "cache_dir", "text"),
+    ("", "markdown", "images"),
+    ("[markdown]\n", "raw_html", "bool"),
     ("[[taxonomies]]\nname = \"tags\"\n", "title", "text"),
     ("[[taxonomies]]\nname = \"tags\"\n", "feed", "bool"),
     ("[[taxonomies]]\nname = \"tags\"\n", "paginate_by", "count"),
@@ -894,6 +896,233 @@ fn front_matter_too_large_or_too_deep_is_refused_in_plain_words() {
                 !stderr.contains(word),
                 "{what}: `{word}` leaks into:\n{stderr}"
             );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw HTML and addresses that run code: never published
+
+/// Every way of writing a `javascript:`, `vbscript:` or `data:` target, with the line of the
+/// file it is on.
+const REFUSED_TARGETS: &[(&str, &str, usize)] = &[
+    ("inline link", "Click [here](javascript:alert(1)).\n", 5),
+    ("upper case", "Click [here](JavaScript:alert(1)).\n", 5),
+    (
+        "leading space and control",
+        "Click [here](< \u{1}javascript:alert(1)>).\n",
+        5,
+    ),
+    ("tab inside", "Click [here](<java\tscript:alert(1)>).\n", 5),
+    ("entity", "Click [here](jav&#x61;script:alert(1)).\n", 5),
+    (
+        "decimal entity",
+        "Click [here](&#106;avascript:alert(1)).\n",
+        5,
+    ),
+    (
+        "named entity",
+        "Click [here](java&Tab;script:alert(1)).\n",
+        5,
+    ),
+    ("autolink", "See <javascript:alert(1)>.\n", 5),
+    (
+        "reference link",
+        "See [here][r].\n\n[r]: javascript:alert(1)\n",
+        5,
+    ),
+    ("vbscript", "Click [here](vbscript:msgbox(1)).\n", 5),
+    (
+        "data link",
+        "Open [it](data:text/html;base64,PHNjcmlwdD4=).\n",
+        5,
+    ),
+    (
+        "data image",
+        "![scan](data:image/png;base64,iVBORw0KGgo=)\n",
+        5,
+    ),
+    (
+        "raw HTML link",
+        "Text.\n\n<a href=\"javascript:alert(1)\">x</a>\n",
+        7,
+    ),
+    (
+        "raw HTML entity",
+        "<p><a href=\"jav&#x61;script:alert(1)\">x</a></p>\n",
+        5,
+    ),
+    (
+        "raw HTML image",
+        "<div>\n<img src=\" data:image/png;base64,AAAA\">\n</div>\n",
+        6,
+    ),
+    (
+        "raw HTML over lines",
+        "<div><a\nhref=\"javascript:alert(1)\">x</a></div>\n",
+        6,
+    ),
+    (
+        "raw HTML unquoted",
+        "Inline <a href=javascript:alert(1)>x</a> here.\n",
+        5,
+    ),
+    (
+        "raw HTML svg",
+        "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>\n",
+        5,
+    ),
+    (
+        "raw HTML srcset",
+        "<img srcset=\"a.png 1x, javascript:alert(1) 2x\">\n",
+        5,
+    ),
+    (
+        "in the answer",
+        "Question.\n\n<!-- answer -->\n\n[x](javascript:alert(1))\n",
+        9,
+    ),
+];
+
+#[test]
+fn javascript_and_data_targets_are_errors_in_every_form() {
+    for &(what, body, line) in REFUSED_TARGETS {
+        let built = Built::minimal();
+        built.site.write(
+            CASE,
+            format!("+++\ntitle = \"First case\"\nquiz = true\n+++\n{body}"),
+        );
+        let out = built.site.build_cmd(&[]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{what} was published:\n{stderr}"
+        );
+        assert_names_line(&stderr, CASE, line);
+        assert!(
+            ["javascript:", "vbscript:", "data:"]
+                .iter()
+                .any(|s| stderr.contains(&format!("`{s}`"))),
+            "{what}: the scheme is not named:\n{stderr}"
+        );
+        assert!(
+            hints(&stderr).contains("never publishes"),
+            "{what}:\n{stderr}"
+        );
+        built.assert_output_untouched();
+    }
+}
+
+#[test]
+fn javascript_targets_in_teaching_points_and_the_markdown_filter_are_errors() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\nteaching_points = [\n  \"Fine\",\n  \"See [x](JAVASCRIPT:alert(1))\",\n]\n+++\nText.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 5);
+    assert!(stderr.contains("entry 2 of `teaching_points`"), "{stderr}");
+
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\n[extra]\nnote = \"[x](javascript:alert(1))\"\n+++\nText.\n",
+    );
+    built.site.write(
+        "templates/case.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.extra.note | markdown | safe }}{% endblock content %}",
+    );
+    let stderr = built.fail(&[]);
+    assert!(
+        stderr.contains("markdown filter") && stderr.contains("`javascript:`"),
+        "{stderr}"
+    );
+}
+
+/// A body with every kind of raw HTML.
+const RAW_HTML_BODY: &str = "Intro <span class=\"hl\" onclick=\"steal()\">inline</span> text.\n\n<!-- more -->\n\n<div class=\"box\">\n<script>alert(1)</script>\n</div>\n\n<!-- a note to co-authors -->\n\nNUL\0here.\n";
+
+fn raw_html_site(setting: &str) -> TestSite {
+    let site = TestSite::with(&[
+        ("config.toml", format!("{CONFIG}{setting}")),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            format!("+++\ntitle = \"First case\"\ndate = 2024-05-02\n+++\n{RAW_HTML_BODY}"),
+        ),
+    ]);
+    site.build_ok(&[]);
+    site
+}
+
+/// The body as published: the page's article, the RSS and the Atom entry.
+fn published_bodies(site: &TestSite) -> Vec<(&'static str, String)> {
+    let page = site.read_out("cases/a/index.html");
+    let rss = rss::Channel::read_from(site.read_out("rss.xml").as_bytes()).unwrap();
+    let atom = atom_syndication::Feed::read_from(site.read_out("atom.xml").as_bytes()).unwrap();
+    vec![
+        ("page", page),
+        ("rss", rss.items()[0].content().unwrap().to_string()),
+        (
+            "atom",
+            atom.entries()[0]
+                .content()
+                .unwrap()
+                .value()
+                .unwrap()
+                .to_string(),
+        ),
+    ]
+}
+
+#[test]
+fn without_raw_html_it_is_shown_as_text_in_pages_and_feeds() {
+    let site = raw_html_site("[markdown]\nraw_html = false\n");
+    for (what, html) in published_bodies(&site) {
+        for gone in [
+            "<script>alert",
+            "<div class=\"box\"",
+            "<span class=\"hl\"",
+            "a note to co-authors",
+            "\0",
+        ] {
+            assert!(!html.contains(gone), "{what} has `{gone:?}`:\n{html}");
+        }
+        for shown in [
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "&lt;span class=",
+            "NUL\u{FFFD}here",
+        ] {
+            assert!(
+                html.contains(shown),
+                "{what} does not show `{shown}` as text:\n{html}"
+            );
+        }
+    }
+    let doc = site.html("cases/a/index.html");
+    assert!(
+        doc.select(&sel("script"))
+            .all(|s| !s.inner_html().contains("alert(1)")),
+        "a script of the author ran"
+    );
+    assert!(doc.select(&sel("[onclick]")).next().is_none());
+}
+
+#[test]
+fn with_raw_html_the_authors_html_is_published_as_written() {
+    for setting in ["", "[markdown]\nraw_html = true\n"] {
+        let site = raw_html_site(setting);
+        for (what, html) in published_bodies(&site) {
+            for kept in [
+                "<div class=\"box\">",
+                "<span class=\"hl\" onclick=\"steal()\">",
+                "NUL\u{FFFD}here",
+            ] {
+                assert!(html.contains(kept), "{what} lost `{kept}`:\n{html}");
+            }
+            assert!(!html.contains('\0'), "{what} has a NUL");
         }
     }
 }
