@@ -9,23 +9,34 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Result, io_error};
 use crate::front::{Lines, Node, Table, Value, keys, parse_toml};
+use crate::markdown;
 use crate::toml_errors;
 use crate::types::{Format, ImageSettings, MAX_SIDE};
 
 /// One taxonomy (a way to browse cases): `tags`, `modality`, `system` by default.
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct TaxonomyConfig {
     pub name: String,
     /// Display title; defaults to the capitalised name.
-    #[serde(default)]
     pub title: Option<String>,
     /// Whether each term gets its own feed (used by the feeds stage).
-    #[serde(default)]
     pub feed: bool,
     /// Paginate term pages by this many pages (none: one page per term).
-    #[serde(default)]
     pub paginate_by: Option<usize>,
+}
+
+/// A `[[taxonomies]]` table as written. Numbers are read as `i64` and checked here, so a
+/// negative or huge one is named in plain words rather than by the type it did not fit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    feed: bool,
+    #[serde(default)]
+    paginate_by: Option<i64>,
 }
 
 impl TaxonomyConfig {
@@ -70,12 +81,12 @@ pub struct MenuItem {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawImages {
-    widths: Option<Vec<u32>>,
-    thumbnail: Option<u32>,
-    quality: Option<u8>,
+    widths: Option<Vec<i64>>,
+    thumbnail: Option<i64>,
+    quality: Option<i64>,
     formats: Option<Vec<Format>>,
-    stack_width: Option<u32>,
-    cache_dir: Option<PathBuf>,
+    stack_width: Option<i64>,
+    cache_dir: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,15 +103,17 @@ struct RawConfig {
     #[serde(default)]
     theme: Option<String>,
     #[serde(default)]
-    taxonomies: Option<Vec<TaxonomyConfig>>,
+    taxonomies: Option<Vec<RawTaxonomy>>,
     #[serde(default)]
     menu: Option<Vec<MenuItem>>,
     #[serde(default)]
     images: RawImages,
     #[serde(default)]
+    markdown: markdown::Settings,
+    #[serde(default)]
     feed_content: FeedContent,
     #[serde(default)]
-    feed_limit: Option<usize>,
+    feed_limit: Option<i64>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -120,6 +133,8 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     pub menu: Option<Vec<MenuItem>>,
     pub images: ImageSettings,
+    /// `[markdown]`: whether raw HTML is published.
+    pub markdown: markdown::Settings,
     /// Whether feed entries carry the whole body or only the summary.
     pub feed_content: FeedContent,
     /// Entries per feed, newest first.
@@ -150,34 +165,67 @@ impl Config {
 
     /// Parse config text; `path` is only used in error messages.
     pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let places = Places::new(path, text);
+        // serde would take a date for a table (it reads one as a table of its own) and a list
+        // for the fields of a table in order: the tables are checked before it reads them.
+        for key in ["images", "markdown", "extra"] {
+            if let Some(e) = places.table.get(key)
+                && !matches!(e.node.value, Value::Table(_))
+            {
+                return Err(Diagnostic::in_file(
+                    path,
+                    format!("`{key}` must be a table, not {}", e.node.value.describe()),
+                )
+                .at_line(places.lines.at(text, e.key_span.start).0)
+                .with_hint(format!(
+                    "write it as a table: [{key}] on a line of its own, its keys below"
+                ))
+                .into());
+            }
+        }
         let raw: RawConfig =
             toml::from_str(text).map_err(|e| toml_errors::diagnostic(path, text, &e, 0))?;
-        let places = Places::new(path, text);
         let (base_url, base_path) = normalize_base_url(&raw.base_url).map_err(|msg| {
             Diagnostic::in_file(path, msg)
                 .at_line(places.line(&["base_url"]))
                 .with_hint("write a full URL, e.g. base_url = \"https://teaching.example.org/\"")
         })?;
-        let taxonomies = raw.taxonomies.unwrap_or_else(|| {
-            vec![
+        let taxonomies = match raw.taxonomies {
+            None => vec![
                 TaxonomyConfig::named("modality", "Modality"),
                 TaxonomyConfig::named("system", "Body system"),
                 TaxonomyConfig::named("tags", "Tags"),
-            ]
-        });
-        if let Some((i, t)) = taxonomies
-            .iter()
-            .enumerate()
-            .find(|(_, t)| t.paginate_by == Some(0))
-        {
-            return Err(Diagnostic::in_file(
-                path,
-                format!("taxonomy `{}` has paginate_by = 0", t.name),
-            )
-            .at_line(places.line(&["taxonomies", &i.to_string(), "paginate_by"]))
-            .with_hint("use a number of pages per list page (at least 1), or leave paginate_by out")
-            .into());
-        }
+            ],
+            Some(list) => {
+                let mut out = Vec::new();
+                for (i, t) in list.into_iter().enumerate() {
+                    let paginate_by = match t.paginate_by {
+                        Some(n) => Some(count(n, 1, usize::MAX).map_err(|why| {
+                            Diagnostic::in_file(
+                                path,
+                                format!(
+                                    "`paginate_by` in [[taxonomies]] entry {} (`{}`) {why}",
+                                    i + 1,
+                                    t.name
+                                ),
+                            )
+                            .at_line(places.line(&["taxonomies", &i.to_string(), "paginate_by"]))
+                            .with_hint(
+                                "use a number of pages per list page (at least 1), or leave paginate_by out",
+                            )
+                        })?),
+                        None => None,
+                    };
+                    out.push(TaxonomyConfig {
+                        name: t.name,
+                        title: t.title,
+                        feed: t.feed,
+                        paginate_by,
+                    });
+                }
+                out
+            }
+        };
         for (i, t) in taxonomies.iter().enumerate() {
             let clash = taxonomies[..i].iter().any(|o| o.name == t.name);
             let reserved = keys::is_reserved(&t.name);
@@ -200,26 +248,29 @@ impl Config {
                 .into());
             }
         }
-        let images = image_settings(&raw.images).map_err(|msg| {
+        let images = image_settings(&raw.images).map_err(|(key, msg)| {
             Diagnostic::in_file(path, msg)
-                .at_line(places.line(&["images"]))
+                .at_line(places.line(&["images", key]))
                 .with_hint("see the [images] settings in the README")
         })?;
-        if raw.feed_limit == Some(0) {
-            return Err(Diagnostic::in_file(path, "feed_limit must be at least 1")
-                .at_line(places.line(&["feed_limit"]))
-                .with_hint("leave it out for the default of 20 entries per feed")
-                .into());
-        }
+        let feed_limit = match raw.feed_limit {
+            Some(n) => count(n, 1, usize::MAX).map_err(|why| {
+                Diagnostic::in_file(path, format!("`feed_limit` {why}"))
+                    .at_line(places.line(&["feed_limit"]))
+                    .with_hint("leave it out for the default of 20 entries per feed")
+            })?,
+            None => 20,
+        };
         Ok(Config {
             images,
+            markdown: raw.markdown,
             feed_content: raw.feed_content,
-            feed_limit: raw.feed_limit.unwrap_or(20),
+            feed_limit,
             cache_dir: raw
                 .images
                 .cache_dir
                 .clone()
-                .unwrap_or_else(|| PathBuf::from(".radcase-cache")),
+                .map_or_else(|| PathBuf::from(".radcase-cache"), PathBuf::from),
             title: raw.title,
             base_url,
             base_path,
@@ -259,46 +310,66 @@ impl Config {
     }
 }
 
-fn image_settings(raw: &RawImages) -> std::result::Result<ImageSettings, String> {
+/// `n` as a count from `min` to `max`, or why it is not one ("must be at least 1, not -3").
+fn count<T: TryFrom<i64> + TryInto<i64> + Copy>(
+    n: i64,
+    min: T,
+    max: T,
+) -> std::result::Result<T, String> {
+    let (lo, hi) = (
+        min.try_into().unwrap_or(i64::MIN),
+        max.try_into().unwrap_or(i64::MAX),
+    );
+    if n < lo {
+        return Err(format!("must be at least {lo}, not {n}"));
+    }
+    if n > hi {
+        return Err(format!("must be at most {hi}, not {n}"));
+    }
+    T::try_from(n).map_err(|_| format!("cannot be {n}"))
+}
+
+/// The `[images]` settings, or the key that is wrong and why.
+fn image_settings(raw: &RawImages) -> std::result::Result<ImageSettings, (&'static str, String)> {
     let mut s = ImageSettings::default();
+    let pixels = |key: &'static str, n: i64| {
+        count(n, 1u32, MAX_SIDE).map_err(|why| (key, format!("`{key}` in [images] {why} (pixels)")))
+    };
     if let Some(widths) = &raw.widths {
-        if widths.is_empty() || widths.iter().any(|&w| w == 0 || w > MAX_SIDE) {
-            return Err(format!(
-                "[images] widths must be a list of sizes from 1 to {MAX_SIDE} pixels"
+        if widths.is_empty() {
+            return Err((
+                "widths",
+                format!(
+                    "`widths` in [images] must list at least one size from 1 to {MAX_SIDE} pixels"
+                ),
             ));
         }
-        s.widths = widths.clone();
+        s.widths = widths
+            .iter()
+            .map(|&w| pixels("widths", w))
+            .collect::<std::result::Result<_, _>>()?;
         s.widths.sort_unstable();
         s.widths.dedup();
     }
     if let Some(t) = raw.thumbnail {
-        if t == 0 || t > MAX_SIDE {
-            return Err(format!(
-                "[images] thumbnail must be from 1 to {MAX_SIDE} pixels"
-            ));
-        }
-        s.thumbnail = t;
+        s.thumbnail = pixels("thumbnail", t)?;
     }
     if let Some(q) = raw.quality {
-        if !(1..=100).contains(&q) {
-            return Err("[images] quality must be from 1 to 100".to_string());
-        }
-        s.quality = q;
+        s.quality = count(q, 1u8, 100u8)
+            .map_err(|why| ("quality", format!("`quality` in [images] {why}")))?;
     }
     if let Some(formats) = &raw.formats {
         if formats.is_empty() {
-            return Err("[images] formats must name at least one format".to_string());
+            return Err((
+                "formats",
+                "`formats` in [images] must name at least one format".to_string(),
+            ));
         }
         s.formats = formats.clone();
         s.formats.dedup();
     }
     if let Some(w) = raw.stack_width {
-        if w == 0 || w > MAX_SIDE {
-            return Err(format!(
-                "[images] stack_width must be from 1 to {MAX_SIDE} pixels"
-            ));
-        }
-        s.stack_width = w;
+        s.stack_width = pixels("stack_width", w)?;
     }
     Ok(s)
 }
@@ -454,7 +525,7 @@ mod tests {
         assert_eq!(c.images.quality, 70);
         let e = parse("title = \"T\"\nbase_url = \"https://x.org\"\n[images]\nquality = 0\n")
             .unwrap_err();
-        assert_eq!(e.0[0].line, Some(3));
+        assert_eq!(e.0[0].line, Some(4), "the line of the key itself");
         let e =
             parse("title = \"T\"\nbase_url = \"https://x.org\"\n[images]\nformats = [\"avif\"]\n")
                 .unwrap_err();

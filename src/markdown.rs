@@ -5,9 +5,17 @@
 //! resolve `@/` links and which images the page publishes, and gets back HTML plus what was
 //! referenced, so the loader can check it.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 
 /// The line on which the summary ends.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -35,6 +43,198 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How Markdown is rendered: `[markdown]` in `config.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Raw HTML in Markdown is published as HTML (trusted authors), or shown as text (`false`,
+    /// for sites with many contributors).
+    pub raw_html: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { raw_html: true }
+    }
+}
+
+/// Address schemes never published: they run code (`javascript:`, `vbscript:`) or embed a
+/// document of the author's making (`data:`) in the reader's browser.
+const REFUSED_SCHEMES: &[&str] = &["javascript", "vbscript", "data"];
+
+/// The refused scheme `url` has, read as a browser reads it: leading spaces and control
+/// characters dropped, tabs and line breaks removed anywhere, any letter case. (Entities such
+/// as `jav&#x61;script:` are decoded before this, by the Markdown or HTML parser.)
+pub fn refused_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    REFUSED_SCHEMES
+        .iter()
+        .copied()
+        .find(|r| scheme.eq_ignore_ascii_case(r))
+}
+
+/// A link or image target radcase does not publish, and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub target: String,
+    /// 1-based line in the fragment.
+    pub line: usize,
+    /// In an attribute of raw HTML (else a Markdown link or image).
+    pub in_html: bool,
+}
+
+impl Refused {
+    pub fn message(&self) -> String {
+        let scheme = refused_scheme(&self.target).unwrap_or("javascript");
+        let mut shown: String = self.target.trim().chars().take(60).collect();
+        if shown.len() < self.target.trim().len() {
+            shown.push('…');
+        }
+        if self.in_html {
+            format!("raw HTML here has a `{scheme}:` address: `{shown}`")
+        } else {
+            format!("a link or image here points to a `{scheme}:` address: `{shown}`")
+        }
+    }
+
+    pub fn hint() -> &'static str {
+        "radcase never publishes javascript:, vbscript: or data: addresses: they run code or embed \
+         content in the reader's browser. Link to a page (https://…, /path/ or @/file.md), or put \
+         the image or file next to the page and link to it by name"
+    }
+}
+
+/// Attributes whose value is an address a browser follows or loads.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "background",
+    "cite",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "ping",
+    "manifest",
+    "codebase",
+    "icon",
+    "srcset",
+    "imagesrcset",
+    "xlink:href",
+];
+
+/// The refused addresses in the attributes of an HTML fragment, with their 1-based lines in
+/// it. Read by the spec's tokenizer, so entities, quoting and the raw text of `<script>`
+/// and `<style>` are taken as a browser takes them.
+pub fn refused_in_html(fragment: &str) -> Vec<(String, usize)> {
+    struct Sink(RefCell<Vec<(String, usize)>>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+            let Token::TagToken(tag) = token else {
+                return TokenSinkResult::Continue;
+            };
+            if tag.kind != TagKind::StartTag {
+                return TokenSinkResult::Continue;
+            }
+            for a in &tag.attrs {
+                let name: &str = &a.name.local;
+                if !URL_ATTRIBUTES.contains(&name) {
+                    continue;
+                }
+                // A list of addresses (`srcset`: "a.png 1x, b.png 2x"; `ping`: "a b").
+                let many = matches!(name, "srcset" | "imagesrcset" | "ping");
+                let value: &str = &a.value;
+                let urls: Vec<&str> = if many {
+                    value
+                        .split(',')
+                        .flat_map(|c| {
+                            c.split_whitespace()
+                                .take(if name == "ping" { usize::MAX } else { 1 })
+                        })
+                        .collect()
+                } else {
+                    vec![value]
+                };
+                for url in urls {
+                    if refused_scheme(url).is_some() {
+                        self.0.borrow_mut().push((url.to_string(), line as usize));
+                    }
+                }
+            }
+            match &*tag.name {
+                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                    TokenSinkResult::RawData(RawKind::Rawtext)
+                }
+                "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+                "plaintext" => TokenSinkResult::Plaintext,
+                _ => TokenSinkResult::Continue,
+            }
+        }
+    }
+    if !fragment.contains(':') {
+        return Vec::new();
+    }
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(Vec::new())), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(fragment.into());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.take()
+}
+
+/// Whether raw HTML is only comments (`<!-- more -->`): nothing a reader sees.
+fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let Some(body) = rest.strip_prefix("<!--") else {
+            return false;
+        };
+        let Some(end) = body.find("-->") else {
+            return false;
+        };
+        if body[..end].contains("--!>") {
+            return false;
+        }
+        rest = body[end + 3..].trim_start();
+    }
+    true
+}
+
+/// CommonMark replaces U+0000 with U+FFFD (a NUL could hide text from checks that stop at it).
+fn without_nul(text: &str) -> Cow<'_, str> {
+    if text.contains('\0') {
+        Cow::Owned(text.replace('\0', "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Raw HTML shown as text: `<pre><code>` for a block, escaped text inline.
+fn html_as_text(html: String, block: bool) -> Vec<Event<'static>> {
+    if block {
+        vec![
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)),
+            Event::Text(CowStr::from(html)),
+            Event::End(TagEnd::CodeBlock),
+        ]
+    } else {
+        vec![Event::Text(CowStr::from(html))]
+    }
+}
+
 /// A heading of the page, for a table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
@@ -60,6 +260,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub word_count: usize,
     pub references: Vec<Reference>,
+    /// Targets that were not published (each an error for the caller to report).
+    pub refused: Vec<Refused>,
 }
 
 /// The images of a page bundle, as the Markdown renderer needs them.
@@ -95,6 +297,9 @@ struct Fragment<'e> {
     /// Index in `events` of the open paragraph's start, and a picture placed in it.
     paragraph: Option<usize>,
     picture: Option<(usize, String)>,
+    /// An HTML block being read (its line and text): it is checked whole, since a tag may
+    /// run over several of its lines.
+    html_block: Option<(usize, String)>,
 }
 
 impl<'e> Fragment<'e> {
@@ -153,6 +358,7 @@ pub struct PageRenderer<'a> {
     /// Rendering a summary for list pages: no heading ids, no footnotes (they would clash or
     /// dangle when several summaries share a page).
     pub summary: bool,
+    pub settings: Settings,
     used_ids: HashSet<String>,
 }
 
@@ -169,6 +375,7 @@ impl<'a> PageRenderer<'a> {
             resolve,
             media: None,
             summary: false,
+            settings: Settings::default(),
             used_ids: THEME_IDS.iter().map(|s| s.to_string()).collect(),
         }
     }
@@ -180,6 +387,11 @@ impl<'a> PageRenderer<'a> {
 
     pub fn with_base_path(mut self, base_path: &'a str) -> Self {
         self.base_path = base_path;
+        self
+    }
+
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
         self
     }
 
@@ -199,29 +411,100 @@ impl<'a> PageRenderer<'a> {
 
     /// Render one fragment of Markdown.
     pub fn render(&mut self, text: &str) -> Rendered {
+        let text = without_nul(text);
+        let text = text.as_ref();
         let line_starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
         let mut f = Fragment::default();
         for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-            if f.image.is_some() {
-                self.image_text(&mut f, event);
-                continue;
-            }
-            if self.summary && f.skips_footnote(&event) {
-                continue;
-            }
-            let Some(event) = self.rewrite_event(&mut f, event, line_of(range.start)) else {
+            let line = line_of(range.start);
+            let Some(events) = self.raw_html(&mut f, event, line) else {
                 continue;
             };
-            if let Some(event) = self.heading_event(&mut f, event) {
-                f.push(event);
+            for event in events {
+                self.event(&mut f, event, line);
             }
         }
         f.out.first_paragraph = first_paragraph(&f.events);
         html::push_html(&mut f.out.html, f.events.into_iter());
         f.out
+    }
+
+    /// Raw HTML as the settings say: kept, or shown as text (and so is HTML with a refused
+    /// address, which is also reported). Other events pass. `None` while an HTML block is read.
+    fn raw_html<'e>(
+        &self,
+        f: &mut Fragment<'e>,
+        event: Event<'e>,
+        line: usize,
+    ) -> Option<Vec<Event<'e>>> {
+        let (html, block, line) = match event {
+            Event::Start(Tag::HtmlBlock) => {
+                f.html_block = Some((line, String::new()));
+                return None;
+            }
+            Event::Html(t) => match f.html_block.as_mut() {
+                Some((_, text)) => {
+                    text.push_str(&t);
+                    return None;
+                }
+                None => (t.into_string(), true, line),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                let (start, text) = f.html_block.take()?;
+                (text, true, start)
+            }
+            Event::InlineHtml(t) => (t.into_string(), false, line),
+            other => return Some(vec![other]),
+        };
+        if only_comments(&html) {
+            // Comments are not shown either way; without raw HTML none is published.
+            return Some(if self.settings.raw_html {
+                vec![Event::Html(CowStr::from(html))]
+            } else {
+                Vec::new()
+            });
+        }
+        if !self.settings.raw_html {
+            return Some(html_as_text(html, block));
+        }
+        let refused = refused_in_html(&html);
+        if refused.is_empty() {
+            return Some(vec![if block {
+                Event::Html(CowStr::from(html))
+            } else {
+                Event::InlineHtml(CowStr::from(html))
+            }]);
+        }
+        f.out
+            .refused
+            .extend(refused.into_iter().map(|(target, l)| Refused {
+                target,
+                line: line + l - 1,
+                in_html: true,
+            }));
+        Some(html_as_text(html, block))
+    }
+
+    /// One event of the fragment, after raw HTML was dealt with.
+    fn event<'e>(&mut self, f: &mut Fragment<'e>, event: Event<'e>, line: usize) {
+        {
+            if f.image.is_some() {
+                self.image_text(f, event);
+                return;
+            }
+            if self.summary && f.skips_footnote(&event) {
+                return;
+            }
+            let Some(event) = self.rewrite_event(f, event, line) else {
+                return;
+            };
+            if let Some(event) = self.heading_event(f, event) {
+                f.push(event);
+            }
+        }
     }
 
     /// Collect the alt text of an image being read, until its end.
@@ -250,6 +533,42 @@ impl<'a> PageRenderer<'a> {
         line: usize,
     ) -> Option<Event<'e>> {
         Some(match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if refused_scheme(&dest_url).is_some() => {
+                f.out.refused.push(Refused {
+                    target: dest_url.to_string(),
+                    line,
+                    in_html: false,
+                });
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(""),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if refused_scheme(&dest_url).is_some() => {
+                f.out.refused.push(Refused {
+                    target: dest_url.to_string(),
+                    line,
+                    in_html: false,
+                });
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(""),
+                    title,
+                    id,
+                })
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -487,10 +806,106 @@ fn is_external_or_rooted(url: &str) -> bool {
     }
 }
 
-/// Render a short piece of Markdown (a reference, a teaching point) without the `<p>` wrapper.
-pub fn render_inline(text: &str) -> String {
+/// Events of a piece of Markdown rendered outside a page (front matter lists, the `markdown`
+/// filter): raw HTML as `settings` say, refused targets emptied and listed.
+fn loose_events<'t>(
+    text: &'t str,
+    options: Options,
+    settings: Settings,
+    refused: &mut Vec<Refused>,
+) -> Vec<Event<'t>> {
+    let mut out = Vec::new();
+    for event in Parser::new_ext(text, options) {
+        let mut refuse = |target: &str, in_html: bool| {
+            refused.push(Refused {
+                target: target.to_string(),
+                line: 1,
+                in_html,
+            })
+        };
+        match event {
+            Event::Html(t) | Event::InlineHtml(t) if only_comments(&t) && !settings.raw_html => {}
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let found = if settings.raw_html {
+                    refused_in_html(&t)
+                } else {
+                    Vec::new()
+                };
+                found.iter().for_each(|(u, _)| refuse(u, true));
+                if settings.raw_html && found.is_empty() {
+                    out.push(Event::InlineHtml(t));
+                } else {
+                    out.push(Event::Text(t));
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if refused_scheme(&dest_url).is_some() => {
+                refuse(&dest_url, false);
+                out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(""),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if refused_scheme(&dest_url).is_some() => {
+                refuse(&dest_url, false);
+                out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(""),
+                    title,
+                    id,
+                }));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The refused link and image targets of a piece of Markdown (its raw HTML aside).
+pub fn refused_links(text: &str) -> Vec<String> {
+    let mut refused = Vec::new();
+    loose_events(text, options(), Settings { raw_html: false }, &mut refused);
+    refused.into_iter().map(|r| r.target).collect()
+}
+
+/// Render a piece of Markdown as the `markdown` template filter does (CommonMark only), and
+/// what it did not publish.
+pub fn render_block(text: &str, settings: Settings) -> (String, Vec<Refused>) {
+    let text = without_nul(text);
+    let mut refused = Vec::new();
     let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(text, options()));
+    let events = loose_events(&text, Options::empty(), settings, &mut refused);
+    html::push_html(&mut out, events.into_iter());
+    (out, refused)
+}
+
+/// Render a short piece of Markdown (a reference, a teaching point) without the `<p>` wrapper.
+pub fn render_inline(text: &str, settings: Settings) -> String {
+    render_inline_checked(text, settings).0
+}
+
+/// [`render_inline`], and what it did not publish.
+pub fn render_inline_checked(text: &str, settings: Settings) -> (String, Vec<Refused>) {
+    let text = without_nul(text);
+    let mut refused = Vec::new();
+    let mut out = String::new();
+    let events = loose_events(&text, options(), settings, &mut refused);
+    html::push_html(&mut out, events.into_iter());
+    (inline_part(&out), refused)
+}
+
+fn inline_part(out: &str) -> String {
     let trimmed = out.trim();
     match trimmed
         .strip_prefix("<p>")
@@ -645,12 +1060,89 @@ mod tests {
     }
 
     #[test]
+    fn refused_schemes_are_read_as_a_browser_reads_them() {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            " \u{1}javascript:x",
+            "java\tscr\nipt:x",
+            "vbscript:x",
+            "data:text/html,x",
+            "DATA:image/png;base64,x",
+        ] {
+            assert!(refused_scheme(url).is_some(), "{url:?}");
+        }
+        for url in [
+            "https://x.org/javascript:x",
+            "/data:x",
+            "notes.md",
+            "javascript",
+            "mailto:a@b.c",
+            "#data:x",
+        ] {
+            assert!(refused_scheme(url).is_none(), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn refused_targets_are_emptied_and_reported_with_their_line() {
+        let r = render("Text.\n\n[a](jav&#x61;script:alert(1)) ![b](data:image/png;base64,AA)\n");
+        assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
+        assert!(!r.html.contains("data:"), "{}", r.html);
+        let lines: Vec<usize> = r.refused.iter().map(|x| x.line).collect();
+        assert_eq!(lines, [3, 3]);
+        let r = render("<div>\n<a\nhref=\"javascript:x\">y</a>\n</div>\n");
+        assert_eq!(
+            (r.refused.len(), r.refused[0].line, r.refused[0].in_html),
+            (1, 3, true)
+        );
+        assert!(
+            r.html.starts_with("<pre><code>&lt;div&gt;"),
+            "shown as text: {}",
+            r.html
+        );
+        // Inside a script the tokenizer reads raw text, as a browser does.
+        let r = render("<script>var s = '<a href=\"javascript:x\">';</script>\n");
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+    }
+
+    #[test]
+    fn without_raw_html_it_is_text_and_comments_are_left_out() {
+        let resolve = |_: &str| None;
+        let mut r =
+            PageRenderer::new("/a/", false, &resolve).with_settings(Settings { raw_html: false });
+        let out =
+            r.render("a <b onclick=\"x\">b</b>\n\n<div>\n<i>c</i>\n</div>\n\n<!-- note -->\n");
+        assert_eq!(
+            out.html,
+            "<p>a &lt;b onclick=\"x\"&gt;b&lt;/b&gt;</p>\n<pre><code>&lt;div&gt;\n&lt;i&gt;c&lt;/i&gt;\n&lt;/div&gt;\n</code></pre>\n"
+        );
+        let mut r = PageRenderer::new("/a/", false, &resolve);
+        let out = r.render("<!-- more -->\n\na <b>b</b> \0\n");
+        assert_eq!(out.html, "<!-- more -->\n<p>a <b>b</b> \u{FFFD}</p>\n");
+        let off = Settings { raw_html: false };
+        assert_eq!(
+            render_inline("<b>x</b> [y](javascript:z)", off),
+            "&lt;b&gt;x&lt;/b&gt; <a href=\"\">y</a>"
+        );
+        let (html, refused) = render_inline_checked("<a href='data:x'>y</a>", Settings::default());
+        // Only the tag with the address is shown as text; its end tag alone does nothing.
+        assert_eq!(
+            (html.as_str(), refused.len()),
+            ("&lt;a href='data:x'&gt;y</a>", 1)
+        );
+    }
+
+    #[test]
     fn marker_split_and_inline() {
         assert_eq!(
             split_at_marker("a\n<!-- answer -->\nb\n", ANSWER_MARKER),
             Some(("a\n", "b\n"))
         );
-        assert_eq!(render_inline("*Radiology* 2019"), "<em>Radiology</em> 2019");
+        assert_eq!(
+            render_inline("*Radiology* 2019", Settings::default()),
+            "<em>Radiology</em> 2019"
+        );
         assert_eq!(reading_time(0), 1);
         assert_eq!(reading_time(401), 3);
     }

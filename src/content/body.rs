@@ -9,7 +9,9 @@ use super::{Asset, Page};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::Kind;
-use crate::markdown::{self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference};
+use crate::markdown::{
+    self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference, Refused,
+};
 use crate::source::{Root, Sources};
 use crate::types::{Picture, Stack, is_inside};
 
@@ -69,7 +71,9 @@ pub fn render_page(
     let media = sorted.as_ref().map(|s| &s.media as &dyn LocalMedia);
     let base = ctx.config.base_path.as_str();
     let renderer = || {
-        let r = PageRenderer::new(&page.url, bundle.is_some(), ctx.resolve).with_base_path(base);
+        let r = PageRenderer::new(&page.url, bundle.is_some(), ctx.resolve)
+            .with_base_path(base)
+            .with_settings(ctx.config.markdown);
         match media {
             Some(m) => r.with_media(m),
             None => r,
@@ -85,6 +89,7 @@ pub fn render_page(
     };
     let main = main_renderer.render(question);
     let mut references = main.references.clone();
+    let mut refused = main.refused.clone();
     let mut out = Rendered {
         content: main.html,
         headings: main.headings,
@@ -97,6 +102,10 @@ pub fn render_page(
         let answer = main_renderer.render(a);
         let offset = question.lines().count() + 1;
         references.extend(answer.references.into_iter().map(|r| shift(r, offset)));
+        refused.extend(answer.refused.into_iter().map(|mut r| {
+            r.line += offset;
+            r
+        }));
         out.answer = Some(answer.html);
         out.word_count += answer.word_count;
     }
@@ -111,6 +120,7 @@ pub fn render_page(
         bundle,
         ctx,
     ));
+    errors.extend(refused_errors(&refused, &page.file, body_line));
     if let (Some(b), Some(sorted)) = (bundle, sorted) {
         let inline: Vec<String> = references
             .iter()
@@ -139,10 +149,25 @@ pub fn render_section(
     body_line: usize,
     ctx: &Ctx<'_>,
 ) -> (String, Vec<Diagnostic>) {
-    let mut r = PageRenderer::new(url, false, ctx.resolve).with_base_path(&ctx.config.base_path);
+    let mut r = PageRenderer::new(url, false, ctx.resolve)
+        .with_base_path(&ctx.config.base_path)
+        .with_settings(ctx.config.markdown);
     let out = r.render(body);
-    let errors = check_references(&out.references, file, body_line, None, ctx);
+    let mut errors = check_references(&out.references, file, body_line, None, ctx);
+    errors.extend(refused_errors(&out.refused, file, body_line));
     (out.html, errors)
+}
+
+/// A `javascript:` or `data:` address is never published: an error on its line.
+fn refused_errors(refused: &[Refused], file: &Path, body_line: usize) -> Vec<Diagnostic> {
+    refused
+        .iter()
+        .map(|r| {
+            Diagnostic::in_file(file, r.message())
+                .at_line(body_line + r.line - 1)
+                .with_hint(Refused::hint())
+        })
+        .collect()
 }
 
 fn shift(r: Reference, by: usize) -> Reference {

@@ -219,6 +219,9 @@ pub fn read(doc: &Document, scope: Scope, taxonomies: &[&str]) -> (Fields, Vec<D
                 if let Some(value) = r.typed(key, entry) {
                     fields.values.insert(key.name, (value, line));
                 }
+                if key == keys::TEACHING_POINTS || key == keys::REFERENCES {
+                    r.refused_links(entry);
+                }
             }
             Some(key) => r.misplaced(key, scope, line),
             None if scope == Scope::Page && taxonomies.contains(&entry.key.as_str()) => {
@@ -440,6 +443,29 @@ impl Reader<'_> {
                 );
                 self.error_at(e.key_span.start, message, hint);
                 None
+            }
+        }
+    }
+
+    /// The entries of a list rendered as Markdown (teaching points, references) link to no
+    /// `javascript:` or `data:` address.
+    fn refused_links(&mut self, e: &Entry) {
+        let items: Vec<&Node> = match &e.node.value {
+            Value::List(items) => items.iter().collect(),
+            _ => vec![&e.node],
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let Value::Str(text) = &item.value else {
+                continue;
+            };
+            for target in crate::markdown::refused_links(text) {
+                let r = crate::markdown::Refused {
+                    target,
+                    line: 1,
+                    in_html: false,
+                };
+                let message = format!("entry {} of `{}`: {}", i + 1, e.key, r.message());
+                self.error_at(item.span.start, message, crate::markdown::Refused::hint());
             }
         }
     }

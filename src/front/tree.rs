@@ -155,11 +155,12 @@ pub fn parse_yaml(path: &Path, text: &str, front: Range<usize>) -> Result<Table>
         return Ok(Table::default());
     }
     let parsed: serde_saphyr::Spanned<Yaml> = serde_saphyr::from_str(src).map_err(|e| {
-        let mut d = Diagnostic::in_file(path, yaml_message(&e));
+        let (message, hint) = yaml_problem(&e);
+        let mut d = Diagnostic::in_file(path, message);
         if let Some(loc) = e.location() {
             d = d.at(loc.line() as usize + front_line - 1, loc.column() as usize);
         }
-        d.with_hint("check the YAML syntax: `key: value`, lists as `[a, b]` or `- a` lines")
+        d.with_hint(hint)
     })?;
     match yaml_node(parsed, src, front.start).value {
         Value::Table(t) => Ok(t),
@@ -170,6 +171,66 @@ pub fn parse_yaml(path: &Path, text: &str, front: Range<usize>) -> Result<Table>
                 .into(),
         ),
     }
+}
+
+/// The message and hint for a YAML error. serde-saphyr words the limits that keep a hostile
+/// document from costing memory and time for programmers ("budget breached: Nodes { nodes:
+/// 250001 }", "set DuplicateKeyPolicy in Options"): those are said again in plain words.
+fn yaml_problem(e: &serde_saphyr::Error) -> (String, String) {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    const TOO_DEEP: (&str, &str) = (
+        "the values here are nested too deep",
+        "nest lists and tables a few levels at most; keep large data in a file of its own next to the page",
+    );
+    const ANCHORS: (&str, &str) = (
+        "the front matter repeats its anchors (`&name` … `*name`) too often",
+        "write the values out where they are used; front matter is a page's settings, not a data file",
+    );
+    // The error an alias or a snippet wraps is the one to explain.
+    let mut inner = e;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
+    let (message, hint) = match inner {
+        E::DuplicateMappingKey { key: Some(key), .. } => {
+            return (
+                format!("`{key}` is written twice"),
+                format!(
+                    "keep one of them: a key may be set only once in a table (remove or rename this `{key}`)"
+                ),
+            );
+        }
+        E::DuplicateMappingKey { key: None, .. } => (
+            "a key is written twice",
+            "keep one of them: a key may be set only once in a table",
+        ),
+        E::Budget { breach, .. } => match breach {
+            B::Depth { .. } => TOO_DEEP,
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => ANCHORS,
+            _ => (
+                "the front matter is too large: it holds more values than radcase reads in one file",
+                "keep large data in a file of its own next to the page; front matter is a page's settings",
+            ),
+        },
+        E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => ANCHORS,
+        _ => {
+            let message = yaml_message(e);
+            if message.contains("recursion") {
+                TOO_DEEP
+            } else {
+                return (
+                    message,
+                    "check the YAML syntax: `key: value`, lists as `[a, b]` or `- a` lines"
+                        .to_string(),
+                );
+            }
+        }
+    };
+    (message.to_string(), hint.to_string())
 }
 
 /// serde-saphyr prints the location inside its message; we print our own (file-relative) one.

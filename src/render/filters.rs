@@ -8,7 +8,10 @@ use crate::front::parse_date;
 pub fn register(tera: &mut Tera, config: &crate::config::Config) {
     tera.register_filter("date", date);
     tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| slug::slugify(s));
-    tera.register_filter("markdown", markdown);
+    let settings = config.markdown;
+    tera.register_filter("markdown", move |value: &str, kwargs: Kwargs, _: &State| {
+        markdown(value, kwargs, settings)
+    });
     tera.register_filter("striptags", |s: &str, _: Kwargs, _: &State| strip_tags(s));
     tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urlencode(s));
     let base_path = config.base_path.clone();
@@ -39,15 +42,21 @@ fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// `{{ text | markdown }}` renders Markdown; `markdown(inline=true)` drops the `<p>` wrapper.
-fn markdown(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+/// Raw HTML follows `[markdown] raw_html`; a `javascript:` or `data:` address is an error.
+fn markdown(value: &str, kwargs: Kwargs, settings: crate::markdown::Settings) -> TeraResult<Value> {
     let inline: bool = kwargs.get("inline")?.unwrap_or(false);
-    let html = if inline {
-        crate::markdown::render_inline(value)
+    let (html, refused) = if inline {
+        crate::markdown::render_inline_checked(value, settings)
     } else {
-        let mut out = String::new();
-        pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new(value));
-        out
+        crate::markdown::render_block(value, settings)
     };
+    if let Some(r) = refused.first() {
+        return Err(tera::Error::message(format!(
+            "the markdown filter was given text where {}; {}",
+            r.message(),
+            crate::markdown::Refused::hint()
+        )));
+    }
     Ok(Value::safe_string(&html))
 }
 

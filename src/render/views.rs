@@ -248,7 +248,10 @@ impl<'a> Views<'a> {
         let Some(mut map) = view.as_map().cloned() else {
             return view;
         };
-        map.insert("answer".into(), answer_view(page, self.library));
+        map.insert(
+            "answer".into(),
+            answer_view(page, self.library, self.config),
+        );
         Value::from(map)
     }
 
@@ -342,7 +345,7 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
     Value::from_serializable(&view)
 }
 
-fn answer_view(page: &Page, library: &Library) -> Value {
+fn answer_view(page: &Page, library: &Library, config: &Config) -> Value {
     let fields = &page.fields;
     Value::from_serializable(&AnswerView {
         title: page.title(),
@@ -352,12 +355,12 @@ fn answer_view(page: &Page, library: &Library) -> Value {
         teaching_points: fields
             .list(keys::TEACHING_POINTS)
             .iter()
-            .map(|t| render_inline(t))
+            .map(|t| render_inline(t, config.markdown))
             .collect(),
         references: fields
             .list(keys::REFERENCES)
             .iter()
-            .map(|r| render_inline(r))
+            .map(|r| render_inline(r, config.markdown))
             .collect(),
         content: page.answer.as_deref(),
         // Only the taxonomies with such terms: an answer without any shows no term list.

@@ -636,3 +636,493 @@ fn a_folder_named_like_a_template_is_an_error() {
     let stderr = built.fail(&[]);
     assert_names(&stderr, "templates/case.html");
 }
+
+// ---------------------------------------------------------------------------------------------
+// config.toml: every key against values of every type, in plain words
+
+/// Words of the libraries underneath that must never reach a user.
+const INTERNALS: &[&str] = &[
+    "usize",
+    "u8",
+    "u32",
+    "u64",
+    "i64",
+    "i128",
+    "invalid type",
+    "invalid value",
+    "sequence",
+    "a map",
+    "path string",
+    "wanted",
+    "expected",
+    "Options",
+    "budget",
+    "Nodes",
+    "recurse",
+];
+
+fn assert_plain(d: &radcase::diagnostic::Diagnostic) {
+    let all = format!("{} {}", d.message, d.hint.as_deref().unwrap_or_default());
+    for word in INTERNALS {
+        assert!(!all.contains(word), "`{word}` leaks into: {all}");
+    }
+}
+
+/// The config keys: (table header lines, key, what it takes).
+const CONFIG_KEYS: &[(&str, &str, &str)] = &[
+    ("", "title", "text"),
+    ("", "base_url", "text"),
+    ("", "description", "text"),
+    ("", "language", "text"),
+    ("", "author", "text"),
+    ("", "theme", "text"),
+    ("", "feed_content", "choice"),
+    ("", "feed_limit", "count"),
+    ("", "extra", "table"),
+    ("", "images", "images"),
+    ("", "taxonomies", "tables"),
+    ("", "menu", "tables"),
+    ("[images]\n", "widths", "counts"),
+    ("[images]\n", "thumbnail", "count"),
+    ("[images]\n", "quality", "count"),
+    ("[images]\n", "stack_width", "count"),
+    ("[images]\n", "formats", "choices"),
+    ("[images]\n", "cache_dir", "text"),
+    ("", "markdown", "images"),
+    ("[markdown]\n", "raw_html", "bool"),
+    ("[[taxonomies]]\nname = \"tags\"\n", "title", "text"),
+    ("[[taxonomies]]\nname = \"tags\"\n", "feed", "bool"),
+    ("[[taxonomies]]\nname = \"tags\"\n", "paginate_by", "count"),
+    ("[[taxonomies]]\n", "name", "text"),
+    ("[[menu]]\nurl = \"/\"\n", "name", "text"),
+    ("[[menu]]\nname = \"Home\"\n", "url", "text"),
+];
+
+/// (category, TOML value, what the error may show of it: for a list, the list or its entry).
+const CONFIG_VALUES: &[(&str, &str, &[&str])] = &[
+    ("number", "42", &["42"]),
+    ("negative", "-3", &["-3"]),
+    ("huge", "99999999999999999999", &["99999999999999999999"]),
+    ("fraction", "4.5", &["4.5"]),
+    ("bool", "true", &["true"]),
+    ("list", "[\"x\"]", &["list", "\"x\""]),
+    ("numbers", "[42, -1]", &["a list", "42", "-1"]),
+    ("table", "{ a = \"x\" }", &["a table", "`a`"]),
+    ("text", "\"x\"", &["\"x\""]),
+    ("date", "2024-05-02", &["2024-05-02"]),
+];
+
+fn config_accepts(takes: &str, category: &str) -> bool {
+    matches!(
+        (takes, category),
+        ("text", "text") | ("count", "number") | ("bool", "bool") | ("table", "table")
+    )
+}
+
+#[test]
+fn every_config_key_refuses_a_value_of_the_wrong_type_in_plain_words() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for &(header, key, takes) in CONFIG_KEYS {
+        for &(category, value, shown) in CONFIG_VALUES {
+            if config_accepts(takes, category) {
+                continue;
+            }
+            let mut head = String::new();
+            for (k, v) in [("title", "\"T\""), ("base_url", "\"https://x.org/\"")] {
+                if !(header.is_empty() && k == key) {
+                    head.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            let text = format!("{head}{header}{key} = {value}\n");
+            let line = text.lines().count();
+            checked += 1;
+            let result = radcase::config::Config::parse(std::path::Path::new("config.toml"), &text);
+            let Err(errors) = result else {
+                failures.push(format!("{key} = {value} was accepted"));
+                continue;
+            };
+            let d = &errors.0[0];
+            // A list of whole numbers must name the entry that is not one.
+            let shown: &[&str] = if (takes, category) == ("counts", "numbers") {
+                &["-1"]
+            } else {
+                shown
+            };
+            let ok = d.line == Some(line)
+                && (d.message.contains(&format!("`{key}`"))
+                    || d.message.contains(&format!("[{key}]")))
+                && shown.iter().any(|s| d.message.contains(s))
+                && d.hint.is_some();
+            if !ok {
+                failures.push(format!("{header:?}{key} = {value}: {d:?}"));
+                continue;
+            }
+            let all = format!("{} {}", d.message, d.hint.as_deref().unwrap_or_default());
+            if let Some(word) = INTERNALS.iter().find(|w| all.contains(*w)) {
+                failures.push(format!("{key} = {value}: `{word}` leaks into: {all}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_config_table_missing_a_key_names_the_table_and_the_key() {
+    let text = format!("{CONFIG}\n[[menu]]\nname = \"Cases\"\n");
+    let e = radcase::config::Config::parse(std::path::Path::new("config.toml"), &text).unwrap_err();
+    let d = &e.0[0];
+    assert_eq!(d.line, Some(4), "{d:?}");
+    assert!(
+        d.message.contains("`url`") && d.message.contains("menu"),
+        "{d:?}"
+    );
+    assert_plain(d);
+    let e = radcase::config::Config::parse(std::path::Path::new("config.toml"), "title = \"T\"\n")
+        .unwrap_err();
+    assert!(e.0[0].message.contains("`base_url`"), "{:?}", e.0[0]);
+    assert_plain(&e.0[0]);
+}
+
+#[test]
+fn a_key_written_twice_is_named_in_every_format() {
+    let built = Built::minimal();
+    built.site.write(
+        "config.toml",
+        format!("{CONFIG}description = \"a\"\ndescription = \"b\"\n"),
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, "config.toml", 4);
+    assert!(
+        stderr.contains("`description` is written twice"),
+        "{stderr}"
+    );
+    for (text, line) in [
+        ("+++\ntitle = \"A\"\ntitle = \"B\"\n+++\n", 3),
+        (
+            "+++\ntitle = \"A\"\n[extra]\na = 1\n[extra]\nb = 2\n+++\n",
+            5,
+        ),
+        ("---\ntitle: A\ntitle: B\n---\n", 3),
+    ] {
+        let built = Built::minimal();
+        built.site.write(CASE, text);
+        let stderr = built.fail(&[]);
+        assert_names_line(&stderr, CASE, line);
+        assert!(stderr.contains("is written twice"), "{stderr}");
+        for word in INTERNALS {
+            assert!(!stderr.contains(word), "`{word}` leaks into:\n{stderr}");
+        }
+    }
+}
+
+#[test]
+fn front_matter_too_large_or_too_deep_is_refused_in_plain_words() {
+    let many = format!("  a: [{}]\n", vec!["1"; 260_000].join(","));
+    let deep = format!("  a: {}{}\n", "[".repeat(2000), "]".repeat(2000));
+    let mut laughs = "a: &a [x,x,x,x,x,x,x,x,x]\n".to_string();
+    for i in 1..9 {
+        let prev = if i == 1 {
+            "a".to_string()
+        } else {
+            format!("b{}", i - 1)
+        };
+        laughs.push_str(&format!(
+            "b{i}: &b{i} [{}]\n",
+            vec![format!("*{prev}"); 9].join(",")
+        ));
+    }
+    let toml_deep = format!("a = {}{}\n", "[".repeat(2000), "]".repeat(2000));
+    let toml_dotted = format!("a.{} = 1\n", vec!["b"; 100_000].join("."));
+    for (what, text, lines, says) in [
+        (
+            "many values",
+            format!("---\ntitle: A\nextra:\n{many}---\n"),
+            2..=5,
+            "too large",
+        ),
+        (
+            "deep YAML",
+            format!("---\ntitle: A\nextra:\n{deep}---\n"),
+            2..=5,
+            "nested too deep",
+        ),
+        (
+            "aliases",
+            format!("---\ntitle: A\n{laughs}---\n"),
+            2..=12,
+            "too large",
+        ),
+        (
+            "deep TOML",
+            format!("+++\ntitle = \"A\"\n[extra]\n{toml_deep}+++\n"),
+            2..=5,
+            "nested too deep",
+        ),
+        (
+            "dotted TOML",
+            format!("+++\ntitle = \"A\"\n[extra]\n{toml_dotted}+++\n"),
+            1..=5,
+            "nested too deep",
+        ),
+    ] {
+        let built = Built::minimal();
+        built.site.write(CASE, text);
+        let started = Instant::now();
+        let stderr = built.fail(&[]);
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{what} took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            lines
+                .clone()
+                .any(|l| stderr.contains(&format!("{CASE}:{l}:"))
+                    || stderr.contains(&format!("{CASE}:{l}\n"))),
+            "{what}: no line in {lines:?}:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(says),
+            "{what}: does not say `{says}`:\n{stderr}"
+        );
+        for word in INTERNALS {
+            assert!(
+                !stderr.contains(word),
+                "{what}: `{word}` leaks into:\n{stderr}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw HTML and addresses that run code: never published
+
+/// Every way of writing a `javascript:`, `vbscript:` or `data:` target, with the line of the
+/// file it is on.
+const REFUSED_TARGETS: &[(&str, &str, usize)] = &[
+    ("inline link", "Click [here](javascript:alert(1)).\n", 5),
+    ("upper case", "Click [here](JavaScript:alert(1)).\n", 5),
+    (
+        "leading space and control",
+        "Click [here](< \u{1}javascript:alert(1)>).\n",
+        5,
+    ),
+    ("tab inside", "Click [here](<java\tscript:alert(1)>).\n", 5),
+    ("entity", "Click [here](jav&#x61;script:alert(1)).\n", 5),
+    (
+        "decimal entity",
+        "Click [here](&#106;avascript:alert(1)).\n",
+        5,
+    ),
+    (
+        "named entity",
+        "Click [here](java&Tab;script:alert(1)).\n",
+        5,
+    ),
+    ("autolink", "See <javascript:alert(1)>.\n", 5),
+    (
+        "reference link",
+        "See [here][r].\n\n[r]: javascript:alert(1)\n",
+        5,
+    ),
+    ("vbscript", "Click [here](vbscript:msgbox(1)).\n", 5),
+    (
+        "data link",
+        "Open [it](data:text/html;base64,PHNjcmlwdD4=).\n",
+        5,
+    ),
+    (
+        "data image",
+        "![scan](data:image/png;base64,iVBORw0KGgo=)\n",
+        5,
+    ),
+    (
+        "raw HTML link",
+        "Text.\n\n<a href=\"javascript:alert(1)\">x</a>\n",
+        7,
+    ),
+    (
+        "raw HTML entity",
+        "<p><a href=\"jav&#x61;script:alert(1)\">x</a></p>\n",
+        5,
+    ),
+    (
+        "raw HTML image",
+        "<div>\n<img src=\" data:image/png;base64,AAAA\">\n</div>\n",
+        6,
+    ),
+    (
+        "raw HTML over lines",
+        "<div><a\nhref=\"javascript:alert(1)\">x</a></div>\n",
+        6,
+    ),
+    (
+        "raw HTML unquoted",
+        "Inline <a href=javascript:alert(1)>x</a> here.\n",
+        5,
+    ),
+    (
+        "raw HTML svg",
+        "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>\n",
+        5,
+    ),
+    (
+        "raw HTML srcset",
+        "<img srcset=\"a.png 1x, javascript:alert(1) 2x\">\n",
+        5,
+    ),
+    (
+        "in the answer",
+        "Question.\n\n<!-- answer -->\n\n[x](javascript:alert(1))\n",
+        9,
+    ),
+];
+
+#[test]
+fn javascript_and_data_targets_are_errors_in_every_form() {
+    for &(what, body, line) in REFUSED_TARGETS {
+        let built = Built::minimal();
+        built.site.write(
+            CASE,
+            format!("+++\ntitle = \"First case\"\nquiz = true\n+++\n{body}"),
+        );
+        let out = built.site.build_cmd(&[]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{what} was published:\n{stderr}"
+        );
+        assert_names_line(&stderr, CASE, line);
+        assert!(
+            ["javascript:", "vbscript:", "data:"]
+                .iter()
+                .any(|s| stderr.contains(&format!("`{s}`"))),
+            "{what}: the scheme is not named:\n{stderr}"
+        );
+        assert!(
+            hints(&stderr).contains("never publishes"),
+            "{what}:\n{stderr}"
+        );
+        built.assert_output_untouched();
+    }
+}
+
+#[test]
+fn javascript_targets_in_teaching_points_and_the_markdown_filter_are_errors() {
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\nteaching_points = [\n  \"Fine\",\n  \"See [x](JAVASCRIPT:alert(1))\",\n]\n+++\nText.\n",
+    );
+    let stderr = built.fail(&[]);
+    assert_names_line(&stderr, CASE, 5);
+    assert!(stderr.contains("entry 2 of `teaching_points`"), "{stderr}");
+
+    let built = Built::minimal();
+    built.site.write(
+        CASE,
+        "+++\ntitle = \"First case\"\n[extra]\nnote = \"[x](javascript:alert(1))\"\n+++\nText.\n",
+    );
+    built.site.write(
+        "templates/case.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.extra.note | markdown | safe }}{% endblock content %}",
+    );
+    let stderr = built.fail(&[]);
+    assert!(
+        stderr.contains("markdown filter") && stderr.contains("`javascript:`"),
+        "{stderr}"
+    );
+}
+
+/// A body with every kind of raw HTML.
+const RAW_HTML_BODY: &str = "Intro <span class=\"hl\" onclick=\"steal()\">inline</span> text.\n\n<!-- more -->\n\n<div class=\"box\">\n<script>alert(1)</script>\n</div>\n\n<!-- a note to co-authors -->\n\nNUL\0here.\n";
+
+fn raw_html_site(setting: &str) -> TestSite {
+    let site = TestSite::with(&[
+        ("config.toml", format!("{CONFIG}{setting}")),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            format!("+++\ntitle = \"First case\"\ndate = 2024-05-02\n+++\n{RAW_HTML_BODY}"),
+        ),
+    ]);
+    site.build_ok(&[]);
+    site
+}
+
+/// The body as published: the page's article, the RSS and the Atom entry.
+fn published_bodies(site: &TestSite) -> Vec<(&'static str, String)> {
+    let page = site.read_out("cases/a/index.html");
+    let rss = rss::Channel::read_from(site.read_out("rss.xml").as_bytes()).unwrap();
+    let atom = atom_syndication::Feed::read_from(site.read_out("atom.xml").as_bytes()).unwrap();
+    vec![
+        ("page", page),
+        ("rss", rss.items()[0].content().unwrap().to_string()),
+        (
+            "atom",
+            atom.entries()[0]
+                .content()
+                .unwrap()
+                .value()
+                .unwrap()
+                .to_string(),
+        ),
+    ]
+}
+
+#[test]
+fn without_raw_html_it_is_shown_as_text_in_pages_and_feeds() {
+    let site = raw_html_site("[markdown]\nraw_html = false\n");
+    for (what, html) in published_bodies(&site) {
+        for gone in [
+            "<script>alert",
+            "<div class=\"box\"",
+            "<span class=\"hl\"",
+            "a note to co-authors",
+            "\0",
+        ] {
+            assert!(!html.contains(gone), "{what} has `{gone:?}`:\n{html}");
+        }
+        for shown in [
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "&lt;span class=",
+            "NUL\u{FFFD}here",
+        ] {
+            assert!(
+                html.contains(shown),
+                "{what} does not show `{shown}` as text:\n{html}"
+            );
+        }
+    }
+    let doc = site.html("cases/a/index.html");
+    assert!(
+        doc.select(&sel("script"))
+            .all(|s| !s.inner_html().contains("alert(1)")),
+        "a script of the author ran"
+    );
+    assert!(doc.select(&sel("[onclick]")).next().is_none());
+}
+
+#[test]
+fn with_raw_html_the_authors_html_is_published_as_written() {
+    for setting in ["", "[markdown]\nraw_html = true\n"] {
+        let site = raw_html_site(setting);
+        for (what, html) in published_bodies(&site) {
+            for kept in [
+                "<div class=\"box\">",
+                "<span class=\"hl\" onclick=\"steal()\">",
+                "NUL\u{FFFD}here",
+            ] {
+                assert!(html.contains(kept), "{what} lost `{kept}`:\n{html}");
+            }
+            assert!(!html.contains('\0'), "{what} has a NUL");
+        }
+    }
+}
