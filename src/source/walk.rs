@@ -188,6 +188,17 @@ fn walk_error(dir: &Path, err: &walkdir::Error) -> Diagnostic {
     }
     if path.is_symlink() && !path.exists() {
         let target = std::fs::read_link(&path).unwrap_or_default();
+        // A chain of links that never ends (a → b → a) is not a missing target: say so.
+        if std::fs::metadata(&path).is_err_and(|e| e.raw_os_error() == Some(libc::ELOOP)) {
+            return Diagnostic::in_file(
+                &path,
+                format!(
+                    "symbolic link loop: this link points to {}, which leads back to itself",
+                    target.display()
+                ),
+            )
+            .with_hint("remove or fix the link");
+        }
         return Diagnostic::in_file(
             &path,
             format!(

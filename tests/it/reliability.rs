@@ -517,3 +517,18 @@ fn a_dangling_link_names_its_missing_target() {
     );
     assert!(!stderr.contains("os error"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_chain_of_links_that_loops_is_called_a_loop() {
+    let site = TestSite::minimal();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink("b.css", site.path("static/a.css")).unwrap();
+    std::os::unix::fs::symlink("a.css", site.path("static/b.css")).unwrap();
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("static/a.css: symbolic link loop: this link points to b.css"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("does not exist"), "{stderr}");
+}
