@@ -263,6 +263,7 @@ impl Planner<'_> {
                     hash: pic.hash,
                     dicom: pic.dicom,
                     variants: pic.variants.clone(),
+                    redact: pic.redact.clone(),
                 });
                 for v in &pic.variants {
                     self.add(v.output.clone(), Job::ImageVariant(index));

@@ -121,7 +121,7 @@ pub fn render_page(
         ctx,
     ));
     errors.extend(refused_errors(&refused, &page.file, body_line));
-    if let (Some(b), Some(sorted)) = (bundle, sorted) {
+    if let (Some(b), Some(mut sorted)) = (bundle, sorted) {
         let inline: Vec<String> = references
             .iter()
             .filter_map(|r| match r {
@@ -130,7 +130,7 @@ pub fn render_page(
             })
             .collect();
         if page.kind == Kind::Case {
-            let (gallery, errs) = bundle::gallery(b, &sorted.media, &inline);
+            let (gallery, errs) = bundle::gallery(b, &mut sorted.media, &inline);
             out.gallery = gallery;
             errors.extend(errs);
         }

@@ -10,12 +10,12 @@ use std::path::Path;
 use super::{Asset, layout, series, stacks};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::front::{Fields, MediaRef, keys};
+use crate::front::{Fields, MediaRef, RedactRect, keys};
 use crate::markdown::LocalMedia;
 use crate::media;
 use crate::picture;
 use crate::source::{FileKind, Source};
-use crate::types::{Format, OutPath, Picture, Stack, is_inside};
+use crate::types::{Format, OutPath, Picture, Rect, Stack, is_inside};
 
 /// One page bundle, as its media need it.
 pub struct Bundle<'a> {
@@ -67,6 +67,7 @@ impl Bundle<'_> {
             height: info.height,
             alt: String::new(),
             caption: None,
+            redact: Vec::new(),
         })
     }
 }
@@ -161,11 +162,81 @@ pub fn sort(bundle: &Bundle<'_>) -> (Sorted, Vec<Diagnostic>) {
     )
 }
 
+/// The rectangles of `img`'s `redact`, checked against the picture's upright size. Every problem
+/// is an error at its line, with the image's size in the hint, so a box that misses is never
+/// dropped quietly.
+fn redact_rects(
+    bundle: &Bundle<'_>,
+    img: &MediaRef,
+    pic: &Picture,
+) -> Result<Vec<Rect>, Vec<Diagnostic>> {
+    let (w, h) = (pic.width, pic.height);
+    let hint = format!(
+        "write redact = [[x, y, width, height], …] in pixels of the image as a viewer shows it (after EXIF orientation), each box inside the image: `{}` is {w}×{h} pixels (x from 0 to {}, y from 0 to {})",
+        img.file,
+        w - 1,
+        h - 1
+    );
+    let mut errors = Vec::new();
+    let mut rects = Vec::new();
+    for r in &img.redact {
+        let RedactRect {
+            number,
+            line,
+            ref values,
+        } = *r;
+        let what = match number {
+            0 => format!("`redact` of `{}`", img.file),
+            n => format!("rectangle {n} in `redact` of `{}`", img.file),
+        };
+        let problem = match values {
+            Err(why) => Some(why.clone()),
+            Ok([x, y, rw, rh]) => {
+                let shown = format!("[{x}, {y}, {rw}, {rh}]");
+                if *rw <= 0 || *rh <= 0 {
+                    Some(format!(
+                        "{shown} is empty: width and height must be at least 1"
+                    ))
+                } else if *x < 0 || *y < 0 || x + rw > i64::from(w) || y + rh > i64::from(h) {
+                    Some(format!(
+                        "{shown} is outside the image (it reaches from ({x}, {y}) to ({}, {}))",
+                        x.saturating_add(*rw),
+                        y.saturating_add(*rh)
+                    ))
+                } else {
+                    // Inside a u32-sized image, so every value fits.
+                    rects.push(Rect {
+                        x: *x as u32,
+                        y: *y as u32,
+                        width: *rw as u32,
+                        height: *rh as u32,
+                    });
+                    None
+                }
+            }
+        };
+        if let Some(problem) = problem {
+            errors.push(
+                Diagnostic::in_file(bundle.file, format!("{what} {problem}"))
+                    .at_line(line)
+                    .with_hint(hint.clone()),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(rects)
+    } else {
+        Err(errors)
+    }
+}
+
 /// A case's gallery: the `images` of its front matter in order. A picture of the folder that is
-/// neither listed nor shown in the body (`inline`) has no alt text, which is an error.
+/// neither listed nor shown in the body (`inline`) has no alt text, which is an error. The
+/// `redact` of an entry applies to the bundle's picture of that file too (`media`), which the
+/// text shows and the image stage publishes: one file, one set of sizes.
 pub fn gallery(
     bundle: &Bundle<'_>,
-    media: &BundleMedia,
+    media: &mut BundleMedia,
     inline: &[String],
 ) -> (Vec<Picture>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
@@ -199,14 +270,45 @@ pub fn gallery(
                 format!("put the file in {} or fix the name", bundle.dir.display()),
             )),
         };
-        match found {
-            Ok(mut p) => {
-                p.alt = img.alt.clone();
-                p.caption = img.caption.clone();
-                out.push(p);
+        let mut p = match found {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e);
+                continue;
             }
-            Err(e) => errors.push(e),
+        };
+        match redact_rects(bundle, img, &p) {
+            Ok(rects) => p.redact = rects,
+            Err(e) => {
+                errors.extend(e);
+                continue;
+            }
         }
+        // Listed twice, a file is still published once: its entries must agree on what is
+        // blacked out, or one of them would be dropped.
+        if let Some(earlier) = out
+            .iter()
+            .find(|o: &&Picture| o.file == p.file && o.redact != p.redact)
+        {
+            errors.push(error(
+                format!(
+                    "image `{}` is listed twice in `images` with different `redact`",
+                    img.file
+                ),
+                format!(
+                    "the image is published once: write the same redact in both entries ({} rectangle(s) in the first, {} here), or list it once",
+                    earlier.redact.len(),
+                    p.redact.len()
+                ),
+            ));
+            continue;
+        }
+        if let Some(&i) = media.by_file.get(&p.file) {
+            media.pictures[i].redact = p.redact.clone();
+        }
+        p.alt = img.alt.clone();
+        p.caption = img.caption.clone();
+        out.push(p);
     }
     let mut rest: Vec<&Picture> = media
         .pictures

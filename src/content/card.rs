@@ -161,7 +161,10 @@ pub fn share_card(
     }
     let picture = key_image(page, bundle)?;
     let text = card_text(page, section, config);
-    let key = card::key(picture.map(|p| (&p.hash, p.dicom)), &text);
+    let key = card::key(
+        picture.map(|p| (&p.hash, p.dicom, p.redact.as_slice())),
+        &text,
+    );
     let output = OutPath::new(format!("{}card-{}.png", page.path, &key.to_hex()[..12]));
     let mut alt = format!("{} ({}), {}", text.headline, text.label, text.footer);
     if let Some(p) = picture.filter(|p| !p.alt.is_empty()) {
@@ -177,6 +180,7 @@ pub fn share_card(
         job: CardJob {
             source: picture.map(|p| p.source.clone()),
             dicom: picture.and_then(|p| p.dicom),
+            redact: picture.map(|p| p.redact.clone()).unwrap_or_default(),
             text,
             key,
             output,

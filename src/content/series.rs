@@ -63,6 +63,7 @@ pub fn gallery_picture(
         height: header.rows,
         alt: String::new(),
         caption: None,
+        redact: Vec::new(),
     })
 }
 
@@ -179,6 +180,7 @@ pub fn stack_frames(
                     height: h.rows,
                     alt: String::new(),
                     caption: None,
+                    redact: Vec::new(),
                 });
             }
         }

@@ -35,9 +35,25 @@ pub struct MediaRef {
     /// case's `window`).
     #[serde(skip)]
     pub windows: Vec<NamedWindow>,
+    /// Images only: the rectangles of `redact`, as written.
+    #[serde(skip)]
+    pub redact: Vec<RedactRect>,
     /// The line of this entry in the file.
     #[serde(skip)]
     pub line: usize,
+}
+
+/// One rectangle of an image entry's `redact = [[x, y, width, height], …]`, as written. Whether
+/// it lies inside the image is known only once the image's size is (`content::bundle`), so every
+/// problem, of shape too, is reported there, with that size in the hint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedactRect {
+    /// 1-based position in `redact`; 0 for a problem with `redact` as a whole.
+    pub number: usize,
+    /// The line of the rectangle (of `redact` for a problem with all of it).
+    pub line: usize,
+    /// `[x, y, width, height]`, or what is wrong with what was written.
+    pub values: Result<[i64; 4], String>,
 }
 
 /// One `[[privacy.acknowledge]]` entry, checked for shape (its rule name is the guard's to
@@ -332,6 +348,8 @@ impl Reader<'_> {
             .chain(taxonomies.iter().copied().filter(|_| scope == Scope::Page))
             .collect();
         let hint = match closest(name, known.iter().copied()) {
+            // Not dropped, and not taken for `[extra]`: a box meant to hide a label must land.
+            _ if name == "redact" => "`redact` belongs to an image entry: images = [{ file = \"ct.png\", alt = \"…\", redact = [[x, y, width, height]] }]".to_string(),
             Some(best) => format!("did you mean `{best}`? Custom values go under [extra]"),
             None => {
                 "custom values go under [extra]; known keys are listed in the README".to_string()
@@ -709,6 +727,11 @@ impl Reader<'_> {
                         "`windows` is for DICOM stacks; a gallery image is shown in the case's `window`. An entry takes {}",
                         fields.join(", ")
                     )
+                } else if unknown.key == "redact" {
+                    format!(
+                        "`redact` is for gallery images: list the image in images = [{{ file = \"…\", alt = \"…\", redact = [[x, y, width, height]] }}], or black the area out in every slice before adding the stack. An entry takes {}",
+                        fields.join(", ")
+                    )
                 } else {
                     closest(&unknown.key, fields.iter().copied()).map_or_else(
                         || format!("an entry takes {}", fields.join(", ")),
@@ -725,7 +748,11 @@ impl Reader<'_> {
             // A field that is there but not text is named as such, not taken for a missing one
             // (an `alt = 42` has alt text, of the wrong type) or dropped (a `caption = 42`).
             let mut typed = true;
-            for field in t.entries.iter().filter(|f| f.key != "windows") {
+            for field in t
+                .entries
+                .iter()
+                .filter(|f| f.key != "windows" && f.key != "redact")
+            {
                 if field.node.value.as_str().is_none() {
                     let what = format!("`{}` of entry {n} in `{key}`", field.key);
                     self.not_text(&what, &field.key, &field.node, field.key_span.start);
@@ -751,12 +778,82 @@ impl Reader<'_> {
                 );
                 continue;
             };
+            let redact = match t.get("redact").filter(|_| !stacks) {
+                Some(r) => self.redact(r),
+                None => Vec::new(),
+            };
             out.push(MediaRef {
                 file: name,
                 alt,
                 caption: string("caption"),
                 windows,
+                redact,
                 line: self.line(at),
+            });
+        }
+        out
+    }
+
+    /// The rectangles of `redact = [[x, y, width, height], …]`, each with what is wrong with it.
+    fn redact(&mut self, e: &Entry) -> Vec<RedactRect> {
+        let key_line = self.line(e.key_span.start);
+        let whole = |what: String| {
+            vec![RedactRect {
+                number: 0,
+                line: key_line,
+                values: Err(what),
+            }]
+        };
+        let items = match &e.node.value {
+            Value::List(items) if items.is_empty() => {
+                return whole("is an empty list".into());
+            }
+            Value::List(items) if items.iter().all(|i| !matches!(i.value, Value::List(_))) => {
+                return whole(format!(
+                    "must be a list of rectangles, each a list of four numbers, not a list of {}",
+                    items[0].value.describe()
+                ));
+            }
+            Value::List(items) => items,
+            other => {
+                return whole(format!(
+                    "must be a list of rectangles, not {}",
+                    other.describe()
+                ));
+            }
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let values = match &item.value {
+                Value::List(numbers) if numbers.len() != 4 => Err(format!(
+                    "has {} number{} instead of four (x, y, width, height)",
+                    numbers.len(),
+                    if numbers.len() == 1 { "" } else { "s" }
+                )),
+                Value::List(numbers) => {
+                    let mut v = [0i64; 4];
+                    let mut wrong = None;
+                    for (slot, n) in v.iter_mut().zip(numbers) {
+                        match n.value {
+                            Value::Int(n) => *slot = n,
+                            _ => {
+                                wrong.get_or_insert_with(|| {
+                                    format!("holds {}, not a whole number", n.value.describe())
+                                });
+                            }
+                        }
+                    }
+                    wrong.map_or(Ok(v), Err)
+                }
+                other => Err(format!(
+                    "is {}, not a list of four numbers",
+                    other.describe()
+                )),
+            };
+            out.push(RedactRect {
+                number: i + 1,
+                line: self.line(item.span.start),
+                values,
             });
         }
         out

@@ -76,7 +76,7 @@ pub enum Type {
     Age,
     /// Anything, for templates (`[extra]`).
     Table,
-    /// `[{ file, alt, caption }]`.
+    /// `[{ file, alt, caption, redact }]`.
     Images,
     /// `[{ dir, alt, caption, windows }]`.
     Stacks,
@@ -194,7 +194,7 @@ pub fn is_reserved(name: &str) -> bool {
 }
 
 /// The fields of an entry of `images`.
-pub const IMAGE_FIELDS: &[&str] = &["file", "alt", "caption"];
+pub const IMAGE_FIELDS: &[&str] = &["file", "alt", "caption", "redact"];
 /// The fields of an entry of `stacks`.
 pub const STACK_FIELDS: &[&str] = &["dir", "alt", "caption", "windows"];
 /// The fields of an acknowledgement.

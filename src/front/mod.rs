@@ -15,7 +15,7 @@ mod tree;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use fields::{AckEntry, Fields, MediaRef, Scope, parse_date, read};
+pub use fields::{AckEntry, Fields, MediaRef, RedactRect, Scope, parse_date, read};
 pub use keys::{Key, Kind, SortBy};
 pub use split::{Format, Split, split};
 pub use tree::{Entry, Node, Table, Value, parse_toml, parse_yaml};

@@ -12,15 +12,15 @@ use image::{DynamicImage, ImageEncoder};
 use crate::types::{Format, Variant};
 
 /// Part of every cache key: bump it whenever the output of this module changes.
-pub const ENCODER_VERSION: &str = "radcase-encode-1;image-0.25;fir-6-lanczos3;webp-0.3";
+pub const ENCODER_VERSION: &str = "radcase-encode-2;image-0.25;fir-6-lanczos3;webp-0.3";
 
-/// Grayscale stays one channel (smaller, faster); colour becomes RGB; alpha is dropped.
+/// Grayscale stays one channel (smaller, faster); colour becomes RGB. Sources arrive composited
+/// (`raster::composite`): alpha is composited again here only so that no caller can hand over
+/// hidden colour.
 fn normalize(img: DynamicImage) -> DynamicImage {
-    match img {
-        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => img,
-        DynamicImage::ImageLuma16(_)
-        | DynamicImage::ImageLumaA8(_)
-        | DynamicImage::ImageLumaA16(_) => DynamicImage::ImageLuma8(img.to_luma8()),
+    match super::raster::composite(img) {
+        img @ (DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_)) => img,
+        img @ DynamicImage::ImageLuma16(_) => DynamicImage::ImageLuma8(img.to_luma8()),
         other => DynamicImage::ImageRgb8(other.to_rgb8()),
     }
 }

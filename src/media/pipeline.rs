@@ -12,7 +12,7 @@ use super::cache::Cache;
 use super::card::{self, CardJob, Tally};
 use super::{dicom, encode, raster};
 use crate::diagnostic::{Diagnostic, Errors};
-use crate::types::{DicomFrame, OutPath, Variant};
+use crate::types::{DicomFrame, OutPath, Rect, Variant};
 
 /// One source image and the variants the site publishes of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,31 +23,74 @@ pub struct ImageJob {
     /// For a DICOM source: which frame, in which window (None: a raster image).
     pub dicom: Option<DicomFrame>,
     pub variants: Vec<Variant>,
+    /// Rectangles blacked out before any size is made.
+    pub redact: Vec<Rect>,
 }
 
-/// The upright pixels of a source: a raster image, or one windowed frame of a DICOM file.
+/// The upright, opaque pixels of a source, with `redact` blacked out: a raster image
+/// composited over black, or one windowed frame of a DICOM file. Every size and every share
+/// card is made from these pixels and no others.
 pub fn decode_source(
     source: &std::path::Path,
     dicom: Option<DicomFrame>,
+    redact: &[Rect],
 ) -> Result<super::budget::Decoded, Diagnostic> {
-    match dicom {
-        Some(frame) => dicom::decode_frame(source, frame),
-        None => raster::decode(source),
+    let mut decoded = match dicom {
+        Some(frame) => dicom::decode_frame(source, frame)?,
+        None => raster::decode_opaque(source)?,
+    };
+    if !redact.is_empty() {
+        // Composited again in case a DICOM frame came with alpha: a box must be opaque.
+        let img = std::mem::replace(&mut decoded.image, image::DynamicImage::new_luma8(0, 0));
+        decoded.image = black_out(raster::composite(img), redact).map_err(|e| {
+            Diagnostic::in_file(source, e)
+                .with_hint("the image changed while the site was built; build again")
+        })?;
     }
+    Ok(decoded)
 }
 
-/// The cache key of a source from the hash of its bytes: for DICOM the frame and window too, so one file
-/// gives one entry per frame and a changed window re-encodes.
-fn job_key(key: blake3::Hash, dicom: Option<DicomFrame>) -> blake3::Hash {
-    match dicom {
-        Some(frame) => {
-            let mut h = blake3::Hasher::new();
-            h.update(key.as_bytes());
-            h.update(frame.key().as_bytes());
-            h.finalize()
+/// `img` with every rectangle filled with black. The rectangles were checked against the size
+/// the image's header gave; one that no longer fits (the file changed since) is an error rather
+/// than a smaller box.
+fn black_out(mut img: image::DynamicImage, rects: &[Rect]) -> Result<image::DynamicImage, String> {
+    use image::GenericImage;
+    let (w, h) = (img.width(), img.height());
+    for r in rects {
+        let fits = r.x.checked_add(r.width).is_some_and(|right| right <= w)
+            && r.y.checked_add(r.height).is_some_and(|bottom| bottom <= h);
+        if !fits {
+            return Err(format!(
+                "the redact rectangle [{}, {}, {}, {}] does not fit the image ({w}×{h} pixels)",
+                r.x, r.y, r.width, r.height
+            ));
         }
-        None => key,
+        let black = image::Rgba([0, 0, 0, 255]);
+        for y in r.y..r.y + r.height {
+            for x in r.x..r.x + r.width {
+                img.put_pixel(x, y, black);
+            }
+        }
     }
+    Ok(img)
+}
+
+/// The cache key of a source from the hash of its bytes: for DICOM the frame and window too,
+/// so one file gives one entry per frame and a changed window re-encodes; and the redacted
+/// rectangles, so changing them makes every size again.
+fn job_key(key: blake3::Hash, dicom: Option<DicomFrame>, redact: &[Rect]) -> blake3::Hash {
+    if dicom.is_none() && redact.is_empty() {
+        return key;
+    }
+    let mut h = blake3::Hasher::new();
+    h.update(key.as_bytes());
+    if let Some(frame) = dicom {
+        h.update(frame.key().as_bytes());
+    }
+    if !redact.is_empty() {
+        h.update(Rect::key(redact).as_bytes());
+    }
+    h.finalize()
 }
 
 /// What the image stage did, for the build summary.
@@ -71,18 +114,24 @@ pub fn process(
     dest: &(dyn Fn(&OutPath) -> Result<PathBuf, Diagnostic> + Sync),
     show_progress: bool,
 ) -> Result<ImageStats, Errors> {
-    let mut cards_of: HashMap<(&Path, Option<String>), Vec<&CardJob>> = HashMap::new();
+    // A card is drawn from a job's pixels only if they are the same pixels: same frame and
+    // window, same rectangles blacked out.
+    type Shown<'a> = (&'a Path, Option<String>, &'a [Rect]);
+    let mut cards_of: HashMap<Shown<'_>, Vec<&CardJob>> = HashMap::new();
     for card in cards {
         if let Some(source) = &card.source {
             let frame = card.dicom.map(|f| f.key());
-            cards_of.entry((source, frame)).or_default().push(card);
+            cards_of
+                .entry((source, frame, &card.redact))
+                .or_default()
+                .push(card);
         }
     }
     // Phase 1: which sources need work, from the cache alone.
     let keys: Vec<(blake3::Hash, bool)> = jobs
         .par_iter()
         .map(|job| {
-            let key = job_key(job.hash, job.dicom);
+            let key = job_key(job.hash, job.dicom, &job.redact);
             let complete = job
                 .variants
                 .iter()
@@ -102,7 +151,11 @@ pub fn process(
             let decoded = !complete;
             if decoded {
                 let cards = cards_of
-                    .get(&(job.source.as_path(), job.dicom.map(|f| f.key())))
+                    .get(&(
+                        job.source.as_path(),
+                        job.dicom.map(|f| f.key()),
+                        job.redact.as_slice(),
+                    ))
                     .map_or(&[][..], Vec::as_slice);
                 fill_cache(job, key, quality, cache, cards, tally)?;
                 bar.inc(1);
@@ -144,7 +197,7 @@ fn fill_cache(
         .filter(|(_, entry)| !cache.holds(entry))
         .collect();
     // The budget share stays held (in `decoded`) while the sizes are made from the pixels.
-    let decoded = decode_source(&job.source, job.dicom)?;
+    let decoded = decode_source(&job.source, job.dicom, &job.redact)?;
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let failed = |e: String| {
         Diagnostic::in_file(
@@ -197,6 +250,7 @@ mod tests {
             hash: blake3::hash(&bytes),
             dicom: None,
             variants: plan_variants("/", "a/", "ct", (64, 48), &[32], &[Format::Png]),
+            redact: Vec::new(),
         };
         let text = CardText {
             headline: "Pneumothorax".into(),
@@ -206,7 +260,8 @@ mod tests {
         let card = CardJob {
             source: Some(source),
             dicom: None,
-            key: card::key(Some((&job.hash, None)), &text),
+            redact: Vec::new(),
+            key: card::key(Some((&job.hash, None, &[])), &text),
             text,
             output: OutPath::new("a/card.png"),
         };
@@ -230,7 +285,7 @@ mod tests {
         // Sizes cached, card not (a new title): the card stage decodes the key image itself.
         let mut retitled = cards[0].clone();
         retitled.text.headline = "Tension pneumothorax".into();
-        retitled.key = card::key(Some((&jobs[0].hash, None)), &retitled.text);
+        retitled.key = card::key(Some((&jobs[0].hash, None, &[])), &retitled.text);
         let tally = Tally::default();
         let cards = [retitled];
         let images = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();

@@ -1,5 +1,10 @@
 //! Reading raster images safely: recognise them, read their size without decoding, decode with
 //! memory limits, and turn them upright (EXIF orientation) before anything else sees the pixels.
+//!
+//! Transparency hides nothing: the colour stored under a transparent pixel is invisible in a
+//! viewer but survives in the file, so "erasing" a label by setting alpha to 0 leaves it there.
+//! Every decoded image is either composited over black ([`composite`], for everything made into
+//! sizes and cards) or keeps its alpha with only the colour a viewer could see ([`decode`]).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -103,9 +108,117 @@ fn check_size(path: &Path, w: u32, h: u32) -> Result<(), Diagnostic> {
 }
 
 /// Decode an image file, upright, with memory limits. Errors name the file and say what to do.
+/// Alpha is kept, but no colour survives that a viewer would not show (see [`clear_hidden`]).
 pub fn decode(path: &Path) -> Result<Decoded, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the image", &e))?;
-    decode_bytes(path, &bytes)
+    let mut decoded = decode_bytes(path, &bytes)?;
+    clear_hidden(&mut decoded.image);
+    Ok(decoded)
+}
+
+/// Decode an image file, upright, composited over black: what every size and share card is
+/// made from.
+pub fn decode_opaque(path: &Path) -> Result<Decoded, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, "read the image", &e))?;
+    let mut decoded = decode_bytes(path, &bytes)?;
+    let img = std::mem::replace(&mut decoded.image, DynamicImage::new_luma8(0, 0));
+    decoded.image = composite(img);
+    Ok(decoded)
+}
+
+/// What transparent pixels are composited over. Black: radiology images are shown on a dark
+/// panel (the lightbox, the card), where black is the background a transparent area already
+/// looked like, and black carries nothing of what was under it.
+pub const BACKGROUND: u8 = 0;
+
+/// `img` without alpha, composited over [`BACKGROUND`] (black): each colour scaled by its
+/// opacity, so what was under a transparent pixel is gone and a partly transparent one keeps
+/// only what it showed. An image without alpha is returned as it is.
+pub fn composite(img: DynamicImage) -> DynamicImage {
+    // Over black, compositing is premultiplying: c·a (BACKGROUND·(1−a) is 0).
+    const _: () = assert!(BACKGROUND == 0);
+    fn scale8(c: u8, a: u8) -> u8 {
+        ((u32::from(c) * u32::from(a) + 127) / 255) as u8
+    }
+    fn scale16(c: u16, a: u16) -> u16 {
+        ((u64::from(c) * u64::from(a) + 32767) / 65535) as u16
+    }
+    match img {
+        DynamicImage::ImageLumaA8(i) => {
+            DynamicImage::ImageLuma8(image::GrayImage::from_fn(i.width(), i.height(), |x, y| {
+                let [l, a] = i.get_pixel(x, y).0;
+                image::Luma([scale8(l, a)])
+            }))
+        }
+        DynamicImage::ImageLumaA16(i) => DynamicImage::ImageLuma16(image::ImageBuffer::from_fn(
+            i.width(),
+            i.height(),
+            |x, y| {
+                let [l, a] = i.get_pixel(x, y).0;
+                image::Luma([scale16(l, a)])
+            },
+        )),
+        DynamicImage::ImageRgba8(i) => {
+            let (w, h) = i.dimensions();
+            let raw = i.into_raw();
+            let mut out = Vec::with_capacity(raw.len() / 4 * 3);
+            for px in raw.chunks_exact(4) {
+                let a = px[3];
+                out.extend_from_slice(&[scale8(px[0], a), scale8(px[1], a), scale8(px[2], a)]);
+            }
+            DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, out).expect("3 bytes a pixel"))
+        }
+        DynamicImage::ImageRgba16(i) => DynamicImage::ImageRgb16(image::ImageBuffer::from_fn(
+            i.width(),
+            i.height(),
+            |x, y| {
+                let [r, g, b, a] = i.get_pixel(x, y).0;
+                image::Rgb([scale16(r, a), scale16(g, a), scale16(b, a)])
+            },
+        )),
+        DynamicImage::ImageRgba32F(i) => DynamicImage::ImageRgb32F(image::ImageBuffer::from_fn(
+            i.width(),
+            i.height(),
+            |x, y| {
+                let [r, g, b, a] = i.get_pixel(x, y).0;
+                let a = a.clamp(0.0, 1.0);
+                image::Rgb([r * a, g * a, b * a])
+            },
+        )),
+        // Any other layout with alpha (the enum is open): through 8-bit RGBA, so nothing is
+        // passed on uncomposited.
+        other if other.color().has_alpha() => composite(DynamicImage::ImageRgba8(other.to_rgba8())),
+        other => other,
+    }
+}
+
+/// Keep alpha, but let the colour of each pixel say no more than a viewer shows of it over any
+/// background: the colour a viewer blends is `c·a`, so the colour is replaced by the one that
+/// gives the same `c·a`, and a fully transparent pixel becomes black. For images published in
+/// their own format with their transparency (a logo in `static/`).
+pub fn clear_hidden(img: &mut DynamicImage) {
+    fn clear8(px: &mut [u8]) {
+        let (colour, alpha) = px.split_at_mut(px.len() - 1);
+        let a = u32::from(alpha[0]);
+        for c in colour {
+            *c = if a == 0 {
+                0
+            } else {
+                let shown = (u32::from(*c) * a + 127) / 255;
+                ((shown * 255 + a / 2) / a).min(255) as u8
+            };
+        }
+    }
+    match img {
+        DynamicImage::ImageLumaA8(i) => i.chunks_exact_mut(2).for_each(clear8),
+        DynamicImage::ImageRgba8(i) => i.chunks_exact_mut(4).for_each(clear8),
+        other if other.color().has_alpha() => {
+            let mut rgba = DynamicImage::ImageRgba8(other.to_rgba8());
+            clear_hidden(&mut rgba);
+            *other = rgba;
+        }
+        _ => {}
+    }
 }
 
 pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<Decoded, Diagnostic> {

@@ -204,6 +204,27 @@ impl DicomFrame {
     }
 }
 
+/// A rectangle of a source image, in pixels of the image as a viewer shows it (after EXIF
+/// orientation), checked to lie inside it: `redact` fills it with black before anything is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rect {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Rect {
+    /// Text for cache keys: other rectangles are another image.
+    pub fn key(rects: &[Rect]) -> String {
+        let mut key = String::from("redact");
+        for r in rects {
+            key.push_str(&format!(";{},{},{},{}", r.x, r.y, r.width, r.height));
+        }
+        key
+    }
+}
+
 /// A published image: its sized variants, and how to describe it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picture {
@@ -222,6 +243,8 @@ pub struct Picture {
     pub caption: Option<String>,
     /// Every size in every format, ascending by width within a format.
     pub variants: Vec<Variant>,
+    /// Rectangles blacked out before any size or card is made (`redact` of its `images` entry).
+    pub redact: Vec<Rect>,
 }
 
 impl Picture {

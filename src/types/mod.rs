@@ -13,8 +13,8 @@ pub use feed::{FeedFormat, FeedSource};
 pub use html::escape_html;
 pub use ids::{PageId, SectionId, TaxonomyId, TermId};
 pub use image::{
-    DicomFrame, Format, ImageSettings, MAX_SIDE, NamedWindow, PRESETS, Picture, Stack, StackWindow,
-    Variant, Window, plan_variants,
+    DicomFrame, Format, ImageSettings, MAX_SIDE, NamedWindow, PRESETS, Picture, Rect, Stack,
+    StackWindow, Variant, Window, plan_variants,
 };
 pub use pager::Pager;
 pub use path::{OutPath, is_inside, slash_path};

@@ -428,3 +428,103 @@ fn pages_with_the_same_card_count_as_drawn_in_a_cold_build() {
         "{warm}"
     );
 }
+
+/// A case whose only gallery image is `ct.png`, listed with `extra` (e.g. `, redact = …`).
+fn key_image_site(title: &str, extra: &str, png: &[u8]) -> TestSite {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            format!(
+                "+++\ntitle = \"{title}\"\ndate = 2024-05-02\nimages = [{{ file = \"ct.png\", alt = \"Axial CT\"{extra} }}]\n+++\nBody.\n"
+            ),
+        ),
+    ]);
+    site.write("content/cases/a/ct.png", png);
+    site
+}
+
+/// Where a pixel of the 600×400 key image lands on the card: scaled to cover 560×630 (×1.575)
+/// and centred, right of x = 640.
+fn on_card(x: u32, y: u32) -> (u32, u32) {
+    (640 + x * 1575 / 1000 - 192, y * 1575 / 1000)
+}
+
+#[test]
+fn the_card_shows_no_colour_hidden_under_transparent_pixels() {
+    use crate::images::{Alpha, png_with_hidden_label, shows_hidden};
+    for alpha in [Alpha::Rgba, Alpha::LumaAlpha, Alpha::Palette] {
+        let site = key_image_site("Pneumothorax", "", &png_with_hidden_label(alpha));
+        site.build_ok(&[]);
+        let img = card(&site, &card_path(&site, "cases/a/index.html"));
+        // Right of the fade, only the key image: none of it shows the hidden colour.
+        let leaks = img
+            .enumerate_pixels()
+            .filter(|(x, _, p)| *x >= 760 && shows_hidden(alpha, **p))
+            .count();
+        assert_eq!(
+            leaks, 0,
+            "{alpha:?}: {leaks} pixels of the hidden label on the card"
+        );
+        let (x, y) = on_card(300, 200);
+        let erased = img.get_pixel(x, y);
+        assert!(erased.0.iter().all(|&c| c <= 16), "{alpha:?}: {erased:?}");
+        let (x, y) = on_card(430, 350);
+        assert!(
+            brightness(&img, (x, y, x + 10, y + 10)) > 80.0,
+            "{alpha:?}: the opaque part is shown"
+        );
+    }
+}
+
+#[test]
+fn the_card_is_made_from_the_redacted_pixels_and_a_new_redact_is_a_new_card() {
+    use crate::images::{REDACT, is_patch, patched_png};
+    let patches = |site: &TestSite| {
+        let img = card(site, &card_path(site, "cases/a/index.html"));
+        img.pixels().filter(|p| is_patch(**p)).count()
+    };
+    // Without redact the patch is on the card: the test can see it.
+    let plain = key_image_site("Pneumothorax", "", &patched_png());
+    plain.build_ok(&[]);
+    assert!(patches(&plain) > 1000, "{}", patches(&plain));
+
+    let extra = format!(", redact = {REDACT}");
+    let site = key_image_site("Pneumothorax", &extra, &patched_png());
+    let first = site.build_ok(&[]);
+    assert!(first.contains("1 share cards: 1 drawn"), "{first}");
+    assert_eq!(patches(&site), 0, "drawn by the image stage");
+    let rel = card_path(&site, "cases/a/index.html");
+    assert_ne!(
+        rel,
+        card_path(&plain, "cases/a/index.html"),
+        "redact is in the card's key"
+    );
+
+    // Sizes cached, card not (a new title): the card stage decodes the key image itself, and
+    // blacks out the same box.
+    let index = site.path("content/cases/a/index.md");
+    let md = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, md.replace("Pneumothorax", "Tension pneumothorax")).unwrap();
+    let retitled = site.build_ok(&[]);
+    assert!(
+        retitled.contains("1 images: 0 processed, 1 from the cache")
+            && retitled.contains("1 share cards: 1 drawn"),
+        "{retitled}"
+    );
+    assert_eq!(patches(&site), 0, "drawn by the card stage");
+
+    // A warm build after changing the box: a new card, drawn again.
+    let md = std::fs::read_to_string(&index).unwrap();
+    std::fs::write(&index, md.replace(REDACT, "[[0, 0, 10, 10]]")).unwrap();
+    let moved = site.build_ok(&[]);
+    assert!(
+        moved.contains("1 share cards: 1 drawn, 0 from the cache"),
+        "{moved}"
+    );
+    assert!(
+        patches(&site) > 1000,
+        "the patch shows again once it is not redacted"
+    );
+}

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use super::cache::Cache;
 use crate::diagnostic::{Diagnostic, Errors};
-use crate::types::{DicomFrame, OutPath};
+use crate::types::{DicomFrame, OutPath, Rect};
 use text::{Engine, Style};
 
 /// Card size: what X, LinkedIn, Facebook, Slack and others show at full width (1.91:1).
@@ -29,7 +29,7 @@ pub const HEIGHT: u32 = 630;
 
 /// Part of every card's cache key and file name: bump it whenever the drawing changes, so
 /// caches redraw and link previews fetch the new card.
-pub const CARD_VERSION: &str = "radcase-card-2";
+pub const CARD_VERSION: &str = "radcase-card-3";
 
 /// What a card says, already checked to be drawable with the card font (see [`text::drawable`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +48,8 @@ pub struct CardJob {
     pub source: Option<PathBuf>,
     /// For a DICOM key image: its frame and window.
     pub dicom: Option<DicomFrame>,
+    /// Rectangles of the key image blacked out (its `redact`), as in its sizes.
+    pub redact: Vec<Rect>,
     pub text: CardText,
     /// See [`key`].
     pub key: blake3::Hash,
@@ -171,19 +173,23 @@ fn fonts_key() -> &'static blake3::Hash {
     })
 }
 
-/// The cache key of a card: everything that shapes its pixels. `image` is the hash of the key
-/// image's bytes and, for DICOM, the frame and window shown.
-pub fn key(image: Option<(&blake3::Hash, Option<DicomFrame>)>, text: &CardText) -> blake3::Hash {
+/// The key image of a card, as [`key`] needs it: the hash of its bytes, for DICOM the frame and
+/// window shown, and the rectangles blacked out.
+pub type KeyImage<'a> = (&'a blake3::Hash, Option<DicomFrame>, &'a [Rect]);
+
+/// The cache key of a card: everything that shapes its pixels.
+pub fn key(image: Option<KeyImage<'_>>, text: &CardText) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
     h.update(CARD_VERSION.as_bytes());
     h.update(fonts_key().as_bytes());
     h.update(format!(";{WIDTH}x{HEIGHT};").as_bytes());
     match image {
-        Some((hash, dicom)) => {
+        Some((hash, dicom, redact)) => {
             h.update(hash.as_bytes());
             if let Some(frame) = dicom {
                 h.update(frame.key().as_bytes());
             }
+            h.update(Rect::key(redact).as_bytes());
         }
         None => {
             h.update(b"no image");
@@ -215,7 +221,7 @@ pub fn process(
                     let background = job
                         .source
                         .as_deref()
-                        .map(|s| super::decode_source(s, job.dicom))
+                        .map(|s| super::decode_source(s, job.dicom, &job.redact))
                         .transpose()?;
                     if background.is_some() {
                         Tally::add(
@@ -519,19 +525,26 @@ mod tests {
     fn keys_change_with_image_text_and_field() {
         let t = text();
         let (png, other) = (blake3::hash(b"png"), blake3::hash(b"other"));
-        let base = key(Some((&png, None)), &t);
-        assert_eq!(base, key(Some((&png, None)), &t));
-        assert_ne!(base, key(Some((&other, None)), &t));
+        let base = key(Some((&png, None, &[])), &t);
+        assert_eq!(base, key(Some((&png, None, &[])), &t));
+        assert_ne!(base, key(Some((&other, None, &[])), &t));
         assert_ne!(base, key(None, &t));
         let bone = DicomFrame {
             frame: 0,
             window: crate::types::Window::preset("bone").unwrap(),
         };
-        assert_ne!(base, key(Some((&png, Some(bone))), &t));
+        assert_ne!(base, key(Some((&png, Some(bone), &[])), &t));
+        let patch = [Rect {
+            x: 1,
+            y: 2,
+            width: 3,
+            height: 4,
+        }];
+        assert_ne!(base, key(Some((&png, None, &patch)), &t));
         let mut moved = t.clone();
         moved.headline = format!("{} CT", t.headline);
         moved.label = "· Abdominal".into();
-        assert_ne!(base, key(Some((&png, None)), &moved));
+        assert_ne!(base, key(Some((&png, None, &[])), &moved));
     }
 
     /// Cutting text to [`SHOWN_CHARS`] never changes a card: that many of the narrowest glyphs
