@@ -197,7 +197,11 @@ fn redact_rects(
                     Some(format!(
                         "{shown} is empty: width and height must be at least 1"
                     ))
-                } else if *x < 0 || *y < 0 || x + rw > i64::from(w) || y + rh > i64::from(h) {
+                } else if *x < 0
+                    || *y < 0
+                    || x.saturating_add(*rw) > i64::from(w)
+                    || y.saturating_add(*rh) > i64::from(h)
+                {
                     Some(format!(
                         "{shown} is outside the image (it reaches from ({x}, {y}) to ({}, {}))",
                         x.saturating_add(*rw),

@@ -453,8 +453,12 @@ fn on_card(x: u32, y: u32) -> (u32, u32) {
 
 #[test]
 fn the_card_shows_no_colour_hidden_under_transparent_pixels() {
-    use crate::images::{Alpha, png_with_hidden_label, shows_hidden};
-    for alpha in [Alpha::Rgba, Alpha::LumaAlpha, Alpha::Palette] {
+    use crate::images::{Transparency, png_with_hidden_label, shows_hidden};
+    for alpha in [
+        Transparency::Rgba,
+        Transparency::LumaAlpha,
+        Transparency::Palette,
+    ] {
         let site = key_image_site("Pneumothorax", "", &png_with_hidden_label(alpha));
         site.build_ok(&[]);
         let img = card(&site, &card_path(&site, "cases/a/index.html"));

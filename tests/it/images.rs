@@ -397,7 +397,7 @@ fn inside((x0, y0, x1, y1): (u32, u32, u32, u32), x: u32, y: u32) -> bool {
 
 /// How each picture stores its transparency.
 #[derive(Debug, Clone, Copy)]
-pub enum Alpha {
+pub enum Transparency {
     /// RGBA, hiding magenta.
     Rgba,
     /// Grey and alpha, hiding white.
@@ -408,7 +408,7 @@ pub enum Alpha {
 
 /// A 600×400 PNG, opaque grey but for [`ERASED`] (alpha 0) and [`FAINT`] (alpha 64), both
 /// hiding a bright colour (magenta, or white in grey).
-pub fn png_with_hidden_label(alpha: Alpha) -> Vec<u8> {
+pub fn png_with_hidden_label(alpha: Transparency) -> Vec<u8> {
     let pixel = |x: u32, y: u32| -> ([u8; 3], u8) {
         if inside(ERASED, x, y) {
             ([255, 0, 255], 0)
@@ -420,7 +420,7 @@ pub fn png_with_hidden_label(alpha: Alpha) -> Vec<u8> {
     };
     let mut out = std::io::Cursor::new(Vec::new());
     match alpha {
-        Alpha::Rgba => {
+        Transparency::Rgba => {
             image::RgbaImage::from_fn(W, H, |x, y| {
                 let ([r, g, b], a) = pixel(x, y);
                 image::Rgba([r, g, b, a])
@@ -428,7 +428,7 @@ pub fn png_with_hidden_label(alpha: Alpha) -> Vec<u8> {
             .write_to(&mut out, image::ImageFormat::Png)
             .unwrap();
         }
-        Alpha::LumaAlpha => {
+        Transparency::LumaAlpha => {
             image::GrayAlphaImage::from_fn(W, H, |x, y| {
                 let ([r, _, _], a) = pixel(x, y);
                 image::LumaA([r.max(if a < 255 { 255 } else { 0 }), a])
@@ -436,7 +436,7 @@ pub fn png_with_hidden_label(alpha: Alpha) -> Vec<u8> {
             .write_to(&mut out, image::ImageFormat::Png)
             .unwrap();
         }
-        Alpha::Palette => {
+        Transparency::Palette => {
             // Index 0: magenta, transparent; 1: magenta at alpha 64; 2: opaque grey.
             let mut raw = Vec::new();
             for y in 0..H {
@@ -490,10 +490,10 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
 }
 
 /// Whether a published pixel shows the hidden colour (magenta, or bright grey).
-pub fn shows_hidden(alpha: Alpha, p: image::Rgb<u8>) -> bool {
+pub fn shows_hidden(alpha: Transparency, p: image::Rgb<u8>) -> bool {
     let [r, g, b] = p.0;
     match alpha {
-        Alpha::LumaAlpha => r > 160 || g > 160 || b > 160,
+        Transparency::LumaAlpha => r > 160 || g > 160 || b > 160,
         _ => r > 120 && b > 120 && g < 90,
     }
 }
@@ -535,7 +535,11 @@ fn case_site_with_config(config: &str, front: &str) -> TestSite {
 
 #[test]
 fn transparent_pixels_hide_nothing_in_any_size_or_format() {
-    for alpha in [Alpha::Rgba, Alpha::LumaAlpha, Alpha::Palette] {
+    for alpha in [
+        Transparency::Rgba,
+        Transparency::LumaAlpha,
+        Transparency::Palette,
+    ] {
         let site = case_site_with_config(
             ALL_FORMATS,
             "images = [{ file = \"label.png\", alt = \"Chest radiograph\" }]",
@@ -587,7 +591,7 @@ fn transparent_pixels_hide_nothing_in_any_size_or_format() {
 #[test]
 fn a_transparent_image_in_static_keeps_its_alpha_but_not_what_was_under_it() {
     let site = TestSite::minimal();
-    site.write("static/logo.png", png_with_hidden_label(Alpha::Rgba));
+    site.write("static/logo.png", png_with_hidden_label(Transparency::Rgba));
     site.build_ok(&[]);
     let logo = image::open(site.out("logo.png")).unwrap().to_rgba8();
     let erased = logo.get_pixel(300, 200);
@@ -758,6 +762,10 @@ fn every_bad_redact_rectangle_is_an_error_with_the_line_and_the_image_size() {
         ("[[500, 40, 120, 120]]", "outside the image"),
         ("[[-1, 40, 120, 120]]", "outside the image"),
         ("[[0, 300, 10, 101]]", "outside the image"),
+        (
+            "[[9223372036854775807, 0, 9223372036854775807, 1]]",
+            "outside the image",
+        ),
         ("[[0, 0, 10, 10], [0, 0, 601, 1]]", "rectangle 2"),
         ("[390, 40, 120, 120]", "must be a list of rectangles"),
         ("\"top left\"", "must be a list of rectangles"),
