@@ -864,3 +864,33 @@ fn changing_redact_makes_every_size_again() {
         assert!(is_patch(at(&img, 450, 100)), "{rel}");
     }
 }
+
+#[test]
+fn redact_in_yaml_front_matter_names_the_line_of_the_bad_rectangle() {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            "---\ntitle: A\ndate: 2024-05-02\nimages:\n  - file: ct.png\n    alt: Axial CT\n    redact:\n      - [390, 40, 120, 120]\n      - [0, 0, 700, 10]\n---\nBody.\n".to_string(),
+        ),
+    ]);
+    site.write("content/cases/a/ct.png", patched_png());
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("index.md:9")
+            && stderr.contains("rectangle 2")
+            && stderr.contains("outside the image")
+            && stderr.contains("600×400"),
+        "{stderr}"
+    );
+    // Fixed, it builds and the first box is blacked out.
+    site.write(
+        "content/cases/a/index.md",
+        "---\ntitle: A\ndate: 2024-05-02\nimages:\n  - file: ct.png\n    alt: Axial CT\n    redact:\n      - [390, 40, 120, 120]\n---\nBody.\n",
+    );
+    site.build_ok(&[]);
+    for (rel, img) in published_sizes(&site, "cases/a/", "ct") {
+        assert_eq!(img.pixels().filter(|p| is_patch(**p)).count(), 0, "{rel}");
+    }
+}
