@@ -68,6 +68,8 @@ pub fn classify_name(name: &str, markdown: bool) -> Option<FileKind> {
 
 /// How much of the start of a file (or of a stream or member inside it) is read to judge it.
 const HEAD: usize = 4096;
+/// What [`is_dicom`] expects at most: a head of this length may be the start of a longer file.
+pub const DICOM_HEAD: usize = HEAD;
 /// Archive members examined before radcase stops looking: the first DICOM is enough to refuse.
 const MAX_MEMBERS: usize = 10_000;
 /// Compressed bytes of a tar stream read while looking at its members (tar has no index).
@@ -77,9 +79,7 @@ const MAX_TAR_BYTES: u64 = 1 << 30;
 /// and a DICOM file without an extension (or without a preamble) is still DICOM. A compressed
 /// or archived DICOM file is an error: it would be published as it is, header and all.
 pub fn sniff(path: &Path) -> Result<FileKind, Diagnostic> {
-    let head = std::fs::File::open(path)
-        .map(|f| read_head(f))
-        .unwrap_or_default();
+    let head = std::fs::File::open(path).map(read_head).unwrap_or_default();
     if let Some(packed) = packed_dicom(path, &head) {
         return Err(Diagnostic::in_file(path, format!("{packed}: it would be published as it is, header and all"))
             .with_hint("unpack it and put the DICOM files in the case folder, where radcase publishes only their pixels (never the files), or remove it"));
@@ -251,9 +251,9 @@ fn plausible_value(vr: dicom_core::VR, value: &[u8]) -> bool {
         AS => all(|b| b.is_ascii_digit() || b"DWMY".contains(&b)),
         AE | SH | LO | PN | UC => all(|b| b >= 0x20 || b == 0x1b),
         LT | ST | UT => all(|b| b >= 0x20 || b"\x1b\t\r\n\x0c".contains(&b)),
-        US | SS => value.len() % 2 == 0,
-        UL | SL | FL | AT => value.len() % 4 == 0,
-        FD | SV | UV => value.len() % 8 == 0,
+        US | SS => value.len().is_multiple_of(2),
+        UL | SL | FL | AT => value.len().is_multiple_of(4),
+        FD | SV | UV => value.len().is_multiple_of(8),
         _ => true,
     }
 }
@@ -502,7 +502,7 @@ mod tests {
             let c = element(0x0008, 0x0060, b"CS", b"CT", explicit);
             assert!(ok(&[a.clone(), b.clone(), c.clone()]));
             assert!(!ok(&[b.clone(), a.clone(), c.clone()]), "tags descending");
-            assert!(!ok(&[a.clone()]), "one element is not enough");
+            assert!(!ok(std::slice::from_ref(&a)), "one element is not enough");
             let odd = element(0x0008, 0x0018, b"UI", b"1.2.456", explicit);
             assert!(!ok(&[a.clone(), odd, c.clone()]), "odd length");
             let text = element(0x0008, 0x0018, b"UI", b"hello!", explicit);

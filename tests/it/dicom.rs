@@ -935,3 +935,146 @@ fn archives_without_dicom_and_corrupt_archives_are_published() {
         assert_eq!(&std::fs::read(site.out(out)).unwrap(), bytes, "{out}");
     }
 }
+
+fn put(o: &mut dicom_object::DefaultDicomObject, tag: dicom_core::Tag, vr: VR, v: &str) {
+    o.put(DataElement::new(tag, vr, PrimitiveValue::from(v)));
+}
+
+const SC: &str = "1.2.840.10008.5.1.4.1.1.7";
+
+#[test]
+fn screen_captures_are_risks_whatever_the_modality_says() {
+    let risks = |edit: &dyn Fn(&mut dicom_object::DefaultDicomObject)| {
+        audit_of(&slice_with("CT", |o| edit(o))).pixel_risks
+    };
+    for uid in [
+        SC,
+        "1.2.840.10008.5.1.4.1.1.7.2",
+        "1.2.840.10008.5.1.4.1.1.7.4",
+    ] {
+        let r = risks(&|o| put(o, tags::SOP_CLASS_UID, VR::UI, uid));
+        assert!(
+            r.len() == 1 && r[0].contains("Secondary Capture") && r[0].contains(uid),
+            "{uid}: {r:?}"
+        );
+    }
+    let r = risks(&|o| put(o, tags::CONVERSION_TYPE, VR::CS, "WSD"));
+    assert!(
+        r.len() == 1 && r[0].contains("ConversionType is WSD"),
+        "{r:?}"
+    );
+    for image_type in [
+        "DERIVED\\SECONDARY",
+        "ORIGINAL\\SECONDARY\\AXIAL",
+        "DERIVED\\PRIMARY\\SCREEN SAVE",
+    ] {
+        let r = risks(&|o| put(o, tags::IMAGE_TYPE, VR::CS, image_type));
+        assert!(
+            r.len() == 1 && r[0].contains("ImageType is"),
+            "{image_type}: {r:?}"
+        );
+    }
+    // An acquired CT says nothing of burned-in text; a device's explicit NO is its word for it.
+    assert!(risks(&|o| put(o, tags::IMAGE_TYPE, VR::CS, "ORIGINAL\\PRIMARY\\AXIAL")).is_empty());
+    assert!(
+        risks(&|o| {
+            put(o, tags::SOP_CLASS_UID, VR::UI, SC);
+            put(o, tags::BURNED_IN_ANNOTATION, VR::CS, "NO");
+        })
+        .is_empty()
+    );
+    // Several signs make one risk naming them all.
+    let r = audit_of(&slice_with("US", |o| {
+        put(o, tags::SOP_CLASS_UID, VR::UI, SC);
+        put(o, tags::CONVERSION_TYPE, VR::CS, "WSD");
+    }))
+    .pixel_risks;
+    assert!(
+        r.len() == 1
+            && r[0].contains("absent on a US image")
+            && r[0].contains("Secondary Capture")
+            && r[0].contains("ConversionType"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_missing_modality_is_a_risk() {
+    let r = audit_of(&slice_with("CT", |o| {
+        o.remove_element(tags::MODALITY);
+    }))
+    .pixel_risks;
+    assert!(r.len() == 1 && r[0].contains("Modality"), "{r:?}");
+    let r = audit_of(&slice_with("", |_| {})).pixel_risks;
+    assert!(
+        r.len() == 1 && r[0].contains("Modality"),
+        "empty Modality: {r:?}"
+    );
+}
+
+#[test]
+fn a_secondary_capture_labelled_ct_fails_the_build_until_acknowledged() {
+    let case = |front: &str| {
+        dicom_case(&format!(
+            "images = [{{ file = \"shot.dcm\", alt = \"Screen\" }}]\n{front}"
+        ))
+    };
+    let site = dicom_site("");
+    site.write(
+        "content/cases/a/shot.dcm",
+        slice_with("CT", |o| put(o, tags::SOP_CLASS_UID, VR::UI, SC)),
+    );
+    site.write("content/cases/a/index.md", case(""));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("shot.dcm")
+            && stderr.contains("burned-in-annotation")
+            && stderr.contains("Secondary Capture"),
+        "{stderr}"
+    );
+    site.write(
+        "content/cases/a/index.md",
+        case("[[privacy.acknowledge]]\nrule = \"burned-in-annotation\"\ntext = \"shot.dcm\"\nreason = \"no text, checked\"\n"),
+    );
+    site.build_ok(&[]);
+    // No Modality at all: the same rule.
+    site.write(
+        "content/cases/a/shot.dcm",
+        slice_with("CT", |o| {
+            o.remove_element(tags::MODALITY);
+        }),
+    );
+    site.write("content/cases/a/index.md", case(""));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("shot.dcm") && stderr.contains("Modality"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_listed_dicom_without_a_preamble_is_published_as_pixels_and_audited() {
+    for explicit in [false, true] {
+        let site = dicom_site("images = [{ file = \"IM0001\", alt = \"Axial CT\" }]\n");
+        site.write("content/cases/a/IM0001", bare("CT", explicit));
+        site.write("static/1.2.840.113619.2.55.3.1234", bare("CT", explicit));
+        site.build_ok(&[]);
+        let html = site.read_out("cases/a/index.html");
+        assert!(html.contains(".jpg"), "{html}");
+        for (path, bytes) in all_files(&site.dir.join("public")) {
+            assert!(!contains(&bytes, "PHANTOM^SECRET"), "{path}");
+        }
+        // `check` reads its header like any DICOM file's.
+        let out = radcase().arg("check").arg(&site.dir).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("IM0001: DICOM header with PatientName")
+                && stderr.contains("1.2.840.113619.2.55.3.1234: DICOM header with PatientName"),
+            "{stderr}"
+        );
+        // And audits it: a bare US file fails the build.
+        site.write("content/cases/a/IM0001", bare("US", explicit));
+        let stderr = build_fails(&site, &[]);
+        assert!(stderr.contains("absent on a US image"), "{stderr}");
+    }
+}
