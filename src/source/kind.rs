@@ -272,8 +272,12 @@ fn packed_dicom(path: &Path, head: &[u8]) -> Option<String> {
     }
     if is_tar(&inner) {
         let (_, stream) = decompressed(path, head)?;
-        return tar_member(stream)
-            .map(|m| format!("a {name}-compressed tar archive with the DICOM file `{m}`"));
+        let archive = if name.is_empty() {
+            "a tar archive".to_string()
+        } else {
+            format!("a {name}-compressed tar archive")
+        };
+        return tar_member(stream).map(|m| format!("{archive} with the DICOM file `{m}`"));
     }
     None
 }

@@ -880,7 +880,7 @@ fn packed() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         (
             "series.tar",
             tar_of(&[("notes.txt", notes), ("s/IM0003", &part10[128..])]),
-            "`s/IM0003`",
+            "a tar archive with the DICOM file `s/IM0003`",
         ),
         (
             "series.tar.gz",
