@@ -11,7 +11,8 @@ use std::path::Path;
 use dicom_dictionary_std::tags;
 use dicom_encoding::TransferSyntaxIndex;
 use dicom_object::file::ReadPreamble;
-use dicom_object::{DefaultDicomObject, OpenFileOptions};
+use dicom_object::meta::FileMetaTableBuilder;
+use dicom_object::{DefaultDicomObject, InMemDicomObject, OpenFileOptions};
 use dicom_pixeldata::{ConvertOptions, PixelDecoder, VoiLutOption, WindowLevel};
 use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 use image::DynamicImage;
@@ -28,9 +29,10 @@ pub struct Frames {
     pub slice_position: Option<f64>,
 }
 
-/// Whether `bytes` start like a DICOM file (128-byte preamble, then `DICM`).
+/// Whether `bytes` start like a DICOM file: Part 10 (with or without the 128-byte preamble) or a
+/// bare data set (see [`crate::source::is_dicom`]).
 pub fn is_dicom(bytes: &[u8]) -> bool {
-    bytes.len() >= 132 && &bytes[128..132] == b"DICM"
+    crate::source::is_dicom(&bytes[..bytes.len().min(crate::source::DICOM_HEAD)])
 }
 
 /// Open a DICOM file, header and pixels. A file that starts like DICOM but cannot be read to
@@ -41,10 +43,16 @@ pub fn open(path: &Path) -> Result<DefaultDicomObject, Diagnostic> {
 }
 
 fn open_bytes(path: &Path, bytes: &[u8]) -> Result<DefaultDicomObject, Diagnostic> {
-    OpenFileOptions::new()
-        .read_preamble(ReadPreamble::Auto)
-        .from_reader(bytes)
-        .map_err(|e| {
+    let part10 = bytes.starts_with(b"DICM") || bytes.get(128..132) == Some(b"DICM");
+    let read = if part10 || !is_dicom(bytes) {
+        OpenFileOptions::new()
+            .read_preamble(ReadPreamble::Auto)
+            .from_reader(bytes)
+            .map_err(|e| e.to_string())
+    } else {
+        open_bare(bytes)
+    };
+    read.map_err(|e| {
         if is_dicom(bytes) {
             Diagnostic::in_file(path, format!("the DICOM file is truncated or damaged: {e}"))
                 .with_hint("copy or export the file again; it was cut off or corrupted")
@@ -54,6 +62,38 @@ fn open_bytes(path: &Path, bytes: &[u8]) -> Result<DefaultDicomObject, Diagnosti
             )
         }
     })
+}
+
+/// A DICOM file as older PACS export them: a meta group without the `DICM` magic before it, or
+/// a data set alone (implicit or explicit VR little endian, told apart by whether a VR follows
+/// the first tag). The meta table radcase gives the latter is never written anywhere.
+fn open_bare(bytes: &[u8]) -> Result<DefaultDicomObject, String> {
+    if bytes.starts_with(&[0x02, 0x00]) {
+        return OpenFileOptions::new()
+            .read_preamble(ReadPreamble::Never)
+            .from_reader([b"DICM".as_slice(), bytes].concat().as_slice())
+            .map_err(|e| e.to_string());
+    }
+    let explicit = bytes
+        .get(4..6)
+        .and_then(|b| dicom_core::VR::from_binary([b[0], b[1]]))
+        .is_some();
+    let uid = if explicit {
+        "1.2.840.10008.1.2.1"
+    } else {
+        "1.2.840.10008.1.2"
+    };
+    let ts = TransferSyntaxRegistry
+        .get(uid)
+        .ok_or_else(|| format!("transfer syntax {uid} unknown"))?;
+    let obj = InMemDicomObject::read_dataset_with_ts(bytes, ts).map_err(|e| e.to_string())?;
+    obj.with_meta(
+        FileMetaTableBuilder::new()
+            .transfer_syntax(uid)
+            .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.7")
+            .media_storage_sop_instance_uid("2.25.0"),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Decode every frame of `obj` (read from `path`) to 8-bit images with `window`.

@@ -15,6 +15,7 @@ use crate::types::slash_path;
 
 use dicom_core::Tag;
 use dicom_dictionary_std::tags;
+use dicom_object::file::ReadPreamble;
 use dicom_object::{InMemDicomObject, OpenFileOptions};
 
 const IDENTIFYING: &[(Tag, &str)] = &[
@@ -34,6 +35,82 @@ const IDENTIFYING: &[(Tag, &str)] = &[
 /// Modalities whose images usually have text burned into the pixels (PS3.3: ultrasound,
 /// secondary capture, angiography, other, endoscopy).
 const BURN_IN_MODALITIES: &[&str] = &["US", "SC", "XA", "OT", "ES"];
+
+/// SOP classes whose images are screen captures or video, whatever their Modality says: they
+/// are made of what a screen showed, patient banner included.
+const CAPTURE_SOP_CLASSES: &[(&str, &str)] = &[
+    ("1.2.840.10008.5.1.4.1.1.7", "Secondary Capture"),
+    (
+        "1.2.840.10008.5.1.4.1.1.7.1",
+        "Multi-frame Single Bit Secondary Capture",
+    ),
+    (
+        "1.2.840.10008.5.1.4.1.1.7.2",
+        "Multi-frame Grayscale Byte Secondary Capture",
+    ),
+    (
+        "1.2.840.10008.5.1.4.1.1.7.3",
+        "Multi-frame Grayscale Word Secondary Capture",
+    ),
+    (
+        "1.2.840.10008.5.1.4.1.1.7.4",
+        "Multi-frame True Color Secondary Capture",
+    ),
+    ("1.2.840.10008.5.1.4.1.1.6.1", "Ultrasound"),
+    ("1.2.840.10008.5.1.4.1.1.3.1", "Ultrasound Multi-frame"),
+    ("1.2.840.10008.5.1.4.1.1.77.1.1.1", "Video Endoscopic"),
+    ("1.2.840.10008.5.1.4.1.1.77.1.2.1", "Video Microscopic"),
+    ("1.2.840.10008.5.1.4.1.1.77.1.4.1", "Video Photographic"),
+];
+
+/// ImageType values that say the image was not acquired but captured or derived from a display.
+const CAPTURE_IMAGE_TYPES: &[&str] = &["SECONDARY", "SCREEN SAVE", "SCREENSHOT"];
+
+/// Why an image without BurnedInAnnotation may have text burned in, if it may: its Modality, its
+/// SOP class, a ConversionType (only captured or converted images have one), its ImageType, or
+/// a Modality that is missing, so that nothing says what kind of image it is.
+fn burn_in_signs(obj: &InMemDicomObject) -> Option<String> {
+    let mut risk = String::from("BurnedInAnnotation is absent");
+    let by_modality = match text(obj, tags::MODALITY) {
+        Some(m) if BURN_IN_MODALITIES.contains(&m.as_str()) => {
+            risk += &format!(" on a {m} image, a kind that usually has text burned in");
+            true
+        }
+        Some(_) => false,
+        None => {
+            risk += " and so is Modality: nothing says what kind of image this is";
+            true
+        }
+    };
+    let mut signs = Vec::new();
+    let sop_class = text(obj, tags::SOP_CLASS_UID).unwrap_or_default();
+    if let Some((_, name)) = CAPTURE_SOP_CLASSES
+        .iter()
+        .find(|(uid, _)| *uid == sop_class)
+    {
+        signs.push(format!("the SOP class is {name} ({sop_class})"));
+    }
+    if let Some(conversion) = text(obj, tags::CONVERSION_TYPE) {
+        signs.push(format!(
+            "ConversionType is {conversion} (a captured or converted image, not an acquired one)"
+        ));
+    }
+    let image_type = text(obj, tags::IMAGE_TYPE).unwrap_or_default();
+    if image_type
+        .split('\\')
+        .any(|v| CAPTURE_IMAGE_TYPES.contains(&v.trim().to_ascii_uppercase().as_str()))
+    {
+        signs.push(format!("ImageType is {image_type}"));
+    }
+    if !by_modality && signs.is_empty() {
+        return None;
+    }
+    if !signs.is_empty() {
+        risk += if by_modality { "; " } else { ": " };
+        risk += &signs.join("; ");
+    }
+    Some(risk)
+}
 
 /// What a DICOM header says about privacy.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -62,17 +139,18 @@ pub fn audit(obj: &InMemDicomObject) -> HeaderAudit {
         .collect();
     let mut pixel_risks = Vec::new();
     let mut risk_rules = Vec::new();
-    let modality = text(obj, tags::MODALITY).unwrap_or_default();
     match text(obj, tags::BURNED_IN_ANNOTATION).as_deref() {
         Some(v) if v.eq_ignore_ascii_case("YES") => {
             pixel_risks.push("BurnedInAnnotation is YES: text is burned into the pixels".into());
             risk_rules.push(RuleId::BurnedInAnnotation);
         }
-        None if BURN_IN_MODALITIES.contains(&modality.as_str()) => {
-            pixel_risks.push(format!(
-                "BurnedInAnnotation is absent on a {modality} image, a kind that usually has text burned in"
-            ));
-            risk_rules.push(RuleId::BurnedInAnnotation);
+        // An explicit NO is the device's word for it, as it always was; only its absence
+        // leaves the kind of image to judge by.
+        None => {
+            if let Some(risk) = burn_in_signs(obj) {
+                pixel_risks.push(risk);
+                risk_rules.push(RuleId::BurnedInAnnotation);
+            }
         }
         _ => {}
     }
@@ -88,13 +166,17 @@ pub fn audit(obj: &InMemDicomObject) -> HeaderAudit {
     }
 }
 
-/// Read only the header of the DICOM file at `path` (up to the pixels) and audit it.
+/// Read only the header of the DICOM file at `path` (up to the pixels) and audit it. A file
+/// without the Part 10 preamble and magic is read whole, as the build reads it.
 pub fn audit_file(path: &Path) -> Option<HeaderAudit> {
-    let obj = OpenFileOptions::new()
+    let part10 = OpenFileOptions::new()
+        .read_preamble(ReadPreamble::Auto)
         .read_until(tags::PIXEL_DATA)
-        .open_file(path)
-        .ok()?;
-    Some(audit(&obj))
+        .open_file(path);
+    match part10 {
+        Ok(obj) => Some(audit(&obj)),
+        Err(_) => crate::media::dicom::open(path).ok().map(|obj| audit(&obj)),
+    }
 }
 
 /// The DICOM files a case in the bundle folder `bundle` publishes: its `images`, and the files

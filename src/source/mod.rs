@@ -17,7 +17,7 @@ mod walk;
 
 use std::path::{Path, PathBuf};
 
-pub use kind::{FileKind, ImageFormat, classify_name, sniff};
+pub use kind::{DICOM_HEAD, FileKind, ImageFormat, classify_name, is_dicom, sniff};
 pub use walk::walk;
 
 /// The folder a source comes from.

@@ -58,11 +58,20 @@ pub fn walk(site: &Path, theme: Option<&str>) -> Result<Sources> {
         return Err(Errors::new(errors));
     }
     // Only files whose name says nothing are opened, in parallel.
-    files.par_iter_mut().for_each(|s: &mut Source| {
-        if s.kind == FileKind::Other {
-            s.kind = kind::sniff(&s.path);
-        }
-    });
+    let refused: Vec<Diagnostic> = files
+        .par_iter_mut()
+        .filter(|s| s.kind == FileKind::Other)
+        .filter_map(|s: &mut Source| match kind::sniff(&s.path) {
+            Ok(k) => {
+                s.kind = k;
+                None
+            }
+            Err(e) => Some(e),
+        })
+        .collect();
+    if !refused.is_empty() {
+        return Err(Errors::new(refused));
+    }
     files.sort_by(|a, b| a.root.cmp(&b.root).then_with(|| path_order(&a.rel, &b.rel)));
     folders.sort_by(|a, b| a.root.cmp(&b.root).then_with(|| path_order(&a.rel, &b.rel)));
     Ok(Sources { files, folders })

@@ -678,3 +678,403 @@ fn windows_on_a_stack_of_png_slices_is_an_error() {
         "{stderr}"
     );
 }
+
+/// `phantom` as an old PACS exports it: the data set alone, from its first element (0008,0016),
+/// without preamble or meta group, in implicit or explicit VR little endian.
+fn bare(modality: &str, explicit: bool) -> Vec<u8> {
+    use dicom_encoding::TransferSyntaxIndex;
+    let obj = dicom_object::OpenFileOptions::new()
+        .from_reader(&phantom(modality, Vec::new())[..])
+        .unwrap();
+    let uid = if explicit {
+        "1.2.840.10008.1.2.1"
+    } else {
+        "1.2.840.10008.1.2"
+    };
+    let ts = dicom_transfer_syntax_registry::TransferSyntaxRegistry
+        .get(uid)
+        .unwrap();
+    let mut out = Vec::new();
+    obj.write_dataset_with_ts(&mut out, ts).unwrap();
+    assert!(out.starts_with(&[0x08, 0x00, 0x16, 0x00]));
+    out
+}
+
+/// Every form of a DICOM file without its preamble: bare data sets in both encodings, the meta
+/// group without the `DICM` magic, and Part 10 with the magic but no preamble.
+fn preambleless() -> Vec<(&'static str, Vec<u8>)> {
+    let part10 = phantom("CT", Vec::new());
+    vec![
+        ("implicit", bare("CT", false)),
+        ("explicit", bare("CT", true)),
+        ("meta group first", part10[132..].to_vec()),
+        ("DICM first", part10[128..].to_vec()),
+    ]
+}
+
+/// Every file under `dir`, with its bytes.
+fn all_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+const NAMES: &[&str] = &[
+    "IM0001",
+    "1.2.840.113619.2.55.3.1234",
+    "scan.dat",
+    "scan.img",
+    "SCAN.IMA",
+    "scan.raw",
+];
+
+#[test]
+fn dicom_without_a_preamble_is_never_published_from_a_bundle_or_static() {
+    let site = TestSite::with(&[
+        ("config.toml", format!("{CONFIG}theme = \"t\"\n")),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        ("content/cases/a/index.md", case_md("A")),
+        ("themes/t/static/css/t.css", "body{}".to_string()),
+    ]);
+    for (form, bytes) in preambleless() {
+        for (i, name) in NAMES.iter().enumerate() {
+            let dir = form.replace(' ', "-");
+            site.write(&format!("content/cases/a/{dir}/{name}"), &bytes);
+            site.write(&format!("static/{dir}/{name}"), &bytes);
+            // One name per form in the theme: it is walked the same way.
+            if i == 0 {
+                site.write(&format!("themes/t/static/{dir}/{name}"), &bytes);
+            }
+        }
+    }
+    site.build_ok(&[]);
+    assert!(
+        site.out("css/t.css").is_file(),
+        "the theme's static is published"
+    );
+    for (path, bytes) in all_files(&site.dir.join("public")) {
+        assert!(
+            !contains(&bytes, "PHANTOM^SECRET") && !contains(&bytes, "MRN-SECRET"),
+            "{path} holds the patient's name"
+        );
+        assert!(
+            !NAMES.iter().any(|n| path.ends_with(n)),
+            "{path} was published"
+        );
+    }
+}
+
+#[test]
+fn ordinary_files_under_any_name_are_published_as_they_are() {
+    let site = dicom_site("");
+    let mut font = vec![0u8, 1, 0, 0, 0, 0x0c, 0, 0x80, 0, 3, 0, 0x40];
+    font.extend((0..2000u32).map(|i| (i * 31 % 251) as u8));
+    let mut noise = vec![0x08, 0x00];
+    noise.extend((0..3000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("static/IM0001", b"Plain notes, not an image.\n".to_vec()),
+        ("static/data.dat", b"id,age\n1,54\n2,61\n".repeat(100)),
+        ("static/fonts/Body.ttf", font),
+        (
+            "static/fonts/Body.woff2",
+            b"wOF2\x00\x01\x00\x00rest".to_vec(),
+        ),
+        (
+            "static/handout.pdf",
+            b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n".to_vec(),
+        ),
+        ("static/1.2.840.113619.2.55", noise),
+        ("content/cases/a/scan.raw", vec![0; 5000]),
+        ("content/cases/a/table.csv", b"a,b\n\x08,\x00\n".to_vec()),
+    ];
+    for (rel, bytes) in &files {
+        site.write(rel, bytes);
+    }
+    site.build_ok(&[]);
+    for (rel, bytes) in &files {
+        let out = rel
+            .strip_prefix("static/")
+            .map(str::to_string)
+            .unwrap_or_else(|| rel.replace("content/", ""));
+        assert_eq!(&std::fs::read(site.out(&out)).unwrap(), bytes, "{out}");
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, bytes) in members {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, *bytes).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+/// Every way of packing DICOM radcase refuses, with what its error must name.
+fn packed() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    use std::io::Write;
+    let implicit = bare("CT", false);
+    let part10 = phantom("CT", Vec::new());
+    let notes: &[u8] = b"notes";
+    let xz = {
+        let mut w =
+            lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::default()).unwrap();
+        w.write_all(&part10).unwrap();
+        w.finish().unwrap()
+    };
+    let bz2 = {
+        let mut w = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        w.write_all(&implicit).unwrap();
+        w.finish().unwrap()
+    };
+    let zst = ruzstd::encoding::compress_to_vec(
+        &implicit[..],
+        ruzstd::encoding::CompressionLevel::Fastest,
+    );
+    vec![
+        ("head.dcm.gz", gzip(&part10), "gzip-compressed DICOM"),
+        ("IM0001.gz", gzip(&implicit), "gzip-compressed DICOM"),
+        ("export", gzip(&implicit), "gzip-compressed DICOM"),
+        ("head.dcm.bz2", bz2, "bzip2-compressed DICOM"),
+        ("head.xz", xz, "xz-compressed DICOM"),
+        ("head.zst", zst, "zstd-compressed DICOM"),
+        (
+            "series.zip",
+            zip_of(&[("README.txt", notes), ("series/IM0002", &implicit)]),
+            "`series/IM0002`",
+        ),
+        (
+            "named.zip",
+            zip_of(&[("a/head.dcm", notes)]),
+            "`a/head.dcm`",
+        ),
+        (
+            "series.tar",
+            tar_of(&[("notes.txt", notes), ("s/IM0003", &part10[128..])]),
+            "a tar archive with the DICOM file `s/IM0003`",
+        ),
+        (
+            "series.tar.gz",
+            gzip(&tar_of(&[("s/1.2.3.4", &implicit)])),
+            "gzip-compressed tar archive with the DICOM file `s/1.2.3.4`",
+        ),
+    ]
+}
+
+#[test]
+fn compressed_or_archived_dicom_is_refused_naming_the_file_and_member() {
+    for (name, bytes, says) in packed() {
+        for dir in ["static/exports", "content/cases/a"] {
+            let site = dicom_site("");
+            site.write(&format!("{dir}/{name}"), &bytes);
+            let stderr = build_fails(&site, &[]);
+            assert!(
+                stderr.contains(&format!("{dir}/{name}"))
+                    && stderr.contains(says)
+                    && stderr.contains("unpack it"),
+                "{name} in {dir}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn archives_without_dicom_and_corrupt_archives_are_published() {
+    let site = dicom_site("");
+    let mut cut = zip_of(&[("a.txt", b"hello".as_slice())]);
+    cut.truncate(20);
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("static/notes.txt.gz", gzip(b"plain notes")),
+        (
+            "static/slides.zip",
+            zip_of(&[("a.csv", b"1,2".as_slice()), ("b/c.txt", b"x")]),
+        ),
+        (
+            "static/bundle.tar",
+            tar_of(&[("x.txt", b"text".as_slice())]),
+        ),
+        ("static/cut.zip", cut),
+        ("static/cut.gz", gzip(&bare("CT", false))[..9].to_vec()),
+        ("static/junk.xz", b"\xfd7zXZ\0garbage".to_vec()),
+    ];
+    for (rel, bytes) in &files {
+        site.write(rel, bytes);
+    }
+    site.build_ok(&[]);
+    for (rel, bytes) in &files {
+        let out = rel.strip_prefix("static/").unwrap();
+        assert_eq!(&std::fs::read(site.out(out)).unwrap(), bytes, "{out}");
+    }
+}
+
+fn put(o: &mut dicom_object::DefaultDicomObject, tag: dicom_core::Tag, vr: VR, v: &str) {
+    o.put(DataElement::new(tag, vr, PrimitiveValue::from(v)));
+}
+
+const SC: &str = "1.2.840.10008.5.1.4.1.1.7";
+
+#[test]
+fn screen_captures_are_risks_whatever_the_modality_says() {
+    let risks = |edit: &dyn Fn(&mut dicom_object::DefaultDicomObject)| {
+        audit_of(&slice_with("CT", |o| edit(o))).pixel_risks
+    };
+    for uid in [
+        SC,
+        "1.2.840.10008.5.1.4.1.1.7.2",
+        "1.2.840.10008.5.1.4.1.1.7.4",
+    ] {
+        let r = risks(&|o| put(o, tags::SOP_CLASS_UID, VR::UI, uid));
+        assert!(
+            r.len() == 1 && r[0].contains("Secondary Capture") && r[0].contains(uid),
+            "{uid}: {r:?}"
+        );
+    }
+    let r = risks(&|o| put(o, tags::CONVERSION_TYPE, VR::CS, "WSD"));
+    assert!(
+        r.len() == 1 && r[0].contains("ConversionType is WSD"),
+        "{r:?}"
+    );
+    for image_type in [
+        "DERIVED\\SECONDARY",
+        "ORIGINAL\\SECONDARY\\AXIAL",
+        "DERIVED\\PRIMARY\\SCREEN SAVE",
+    ] {
+        let r = risks(&|o| put(o, tags::IMAGE_TYPE, VR::CS, image_type));
+        assert!(
+            r.len() == 1 && r[0].contains("ImageType is"),
+            "{image_type}: {r:?}"
+        );
+    }
+    // An acquired CT says nothing of burned-in text; a device's explicit NO is its word for it.
+    assert!(risks(&|o| put(o, tags::IMAGE_TYPE, VR::CS, "ORIGINAL\\PRIMARY\\AXIAL")).is_empty());
+    assert!(
+        risks(&|o| {
+            put(o, tags::SOP_CLASS_UID, VR::UI, SC);
+            put(o, tags::BURNED_IN_ANNOTATION, VR::CS, "NO");
+        })
+        .is_empty()
+    );
+    // Several signs make one risk naming them all.
+    let r = audit_of(&slice_with("US", |o| {
+        put(o, tags::SOP_CLASS_UID, VR::UI, SC);
+        put(o, tags::CONVERSION_TYPE, VR::CS, "WSD");
+    }))
+    .pixel_risks;
+    assert!(
+        r.len() == 1
+            && r[0].contains("absent on a US image")
+            && r[0].contains("Secondary Capture")
+            && r[0].contains("ConversionType"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_missing_modality_is_a_risk() {
+    let r = audit_of(&slice_with("CT", |o| {
+        o.remove_element(tags::MODALITY);
+    }))
+    .pixel_risks;
+    assert!(r.len() == 1 && r[0].contains("Modality"), "{r:?}");
+    let r = audit_of(&slice_with("", |_| {})).pixel_risks;
+    assert!(
+        r.len() == 1 && r[0].contains("Modality"),
+        "empty Modality: {r:?}"
+    );
+}
+
+#[test]
+fn a_secondary_capture_labelled_ct_fails_the_build_until_acknowledged() {
+    let case = |front: &str| {
+        dicom_case(&format!(
+            "images = [{{ file = \"shot.dcm\", alt = \"Screen\" }}]\n{front}"
+        ))
+    };
+    let site = dicom_site("");
+    site.write(
+        "content/cases/a/shot.dcm",
+        slice_with("CT", |o| put(o, tags::SOP_CLASS_UID, VR::UI, SC)),
+    );
+    site.write("content/cases/a/index.md", case(""));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("shot.dcm")
+            && stderr.contains("burned-in-annotation")
+            && stderr.contains("Secondary Capture"),
+        "{stderr}"
+    );
+    site.write(
+        "content/cases/a/index.md",
+        case("[[privacy.acknowledge]]\nrule = \"burned-in-annotation\"\ntext = \"shot.dcm\"\nreason = \"no text, checked\"\n"),
+    );
+    site.build_ok(&[]);
+    // No Modality at all: the same rule.
+    site.write(
+        "content/cases/a/shot.dcm",
+        slice_with("CT", |o| {
+            o.remove_element(tags::MODALITY);
+        }),
+    );
+    site.write("content/cases/a/index.md", case(""));
+    let stderr = build_fails(&site, &[]);
+    assert!(
+        stderr.contains("shot.dcm") && stderr.contains("Modality"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_listed_dicom_without_a_preamble_is_published_as_pixels_and_audited() {
+    for explicit in [false, true] {
+        let site = dicom_site("images = [{ file = \"IM0001\", alt = \"Axial CT\" }]\n");
+        site.write("content/cases/a/IM0001", bare("CT", explicit));
+        site.write("static/1.2.840.113619.2.55.3.1234", bare("CT", explicit));
+        site.build_ok(&[]);
+        let html = site.read_out("cases/a/index.html");
+        assert!(html.contains(".jpg"), "{html}");
+        for (path, bytes) in all_files(&site.dir.join("public")) {
+            assert!(!contains(&bytes, "PHANTOM^SECRET"), "{path}");
+        }
+        // `check` reads its header like any DICOM file's.
+        let out = radcase().arg("check").arg(&site.dir).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("IM0001: DICOM header with PatientName")
+                && stderr.contains("1.2.840.113619.2.55.3.1234: DICOM header with PatientName"),
+            "{stderr}"
+        );
+        // And audits it: a bare US file fails the build.
+        site.write("content/cases/a/IM0001", bare("US", explicit));
+        let stderr = build_fails(&site, &[]);
+        assert!(stderr.contains("absent on a US image"), "{stderr}");
+    }
+}
