@@ -262,7 +262,8 @@ impl Pipeline {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            if parts.iter().any(|p| source::is_ignored(p)) {
+            let names: Vec<&str> = parts.iter().map(String::as_str).collect();
+            if source::is_ignored_in_site(&names, self.config.theme.as_deref()) {
                 continue;
             }
             match parts.iter().map(String::as_str).collect::<Vec<_>>()[..] {
