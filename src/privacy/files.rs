@@ -324,6 +324,7 @@ fn markup_text(text: &str, office: bool) -> String {
         let local = name.rsplit(':').next().unwrap_or(&name);
         let sep = match local {
             "td" | "th" | "tc" if closing => ": ",
+            "td" | "th" | "tc" => "",
             "tr" | "p" | "div" | "li" | "br" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "text"
             | "title" | "desc" | "caption" | "si" | "row" | "dt" | "dd" => "\n",
             "b" | "i" | "em" | "strong" | "span" | "a" | "u" | "small" | "sup" | "sub" | "mark"
