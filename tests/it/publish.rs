@@ -448,3 +448,28 @@ fn every_published_file_was_scanned() {
         "{published:?}"
     );
 }
+
+/// `serve` holds edits to the same rules: a template or a static file added while it runs is
+/// scanned, and a file radcase cannot read is refused, before anything is served.
+#[test]
+fn serve_scans_edited_templates_and_refuses_new_files() {
+    use crate::common::server::{Server, save};
+    let site = TestSite::minimal();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    save(
+        &site,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p>MRN: 4455667</p>{% endblock content %}",
+    );
+    let report = events.next("build-error");
+    assert!(report.contains("mrn"), "{report}");
+    assert!(!server.get("/about/").text().contains("4455667"));
+    save(&site, "templates/page.html", "{% extends \"base.html\" %}");
+    events.next("build-ok");
+    save(&site, "static/handout.pdf", pdf(""));
+    let report = events.next("build-error");
+    assert!(report.contains("cannot publish"), "{report}");
+    assert_ne!(server.get("/handout.pdf").status, 200);
+}
