@@ -6,9 +6,10 @@
 //! privacy guard, the planner and the copier all read this one list, so they cannot disagree
 //! about which files exist or what they are.
 //!
-//! Rules applied here, once: editor scratch and hidden files are not part of the site
-//! ([`is_ignored`]); a file is judged by its extension when that names an image or DICOM, else by
-//! its first bytes; a symbolic link is followed only when it stays inside the site folder; a name
+//! Rules applied here, once: editor scratch, backup and hidden files are not part of the site
+//! ([`is_ignored`], [`is_ignored_at`]: `static/.well-known/` is the one hidden folder kept); a file
+//! is judged by its extension when that names an image or DICOM, else by its first bytes; what
+//! any other file is, and so whether it may be published as it is, is [`format`]'s to say; a symbolic link is followed only when it stays inside the site folder; a name
 //! that is not UTF-8 or holds a backslash is an error. This module only reads names, metadata and
 //! the first 132 bytes of files whose extension says nothing.
 
