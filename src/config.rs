@@ -89,6 +89,65 @@ struct RawImages {
     cache_dir: Option<String>,
 }
 
+/// `[privacy]`: the files the site publishes although radcase cannot read all of them.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    #[serde(default)]
+    publish: Vec<RawAllow>,
+}
+
+/// One entry of `[privacy] publish`, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllow {
+    path: Option<String>,
+    pattern: Option<String>,
+    reason: Option<String>,
+}
+
+/// What an entry of `[privacy] publish` names: one file, or every file a pattern matches, by
+/// its path from the site folder (`content/cases/a/handout.pdf`, `static/downloads/*.pdf`).
+#[derive(Debug, Clone)]
+pub enum AllowTarget {
+    Path(String),
+    Pattern(glob::Pattern),
+}
+
+/// A file, or files, the site publishes although radcase cannot read all of it (a PDF, an
+/// office file, a video), with the reason the site gives.
+#[derive(Debug, Clone)]
+pub struct Allow {
+    pub target: AllowTarget,
+    pub reason: String,
+    /// The line of the entry in `config.toml`.
+    pub line: usize,
+}
+
+impl Allow {
+    /// Whether this entry allows the file at `site_path` (its path from the site folder).
+    pub fn matches(&self, site_path: &str) -> bool {
+        match &self.target {
+            AllowTarget::Path(p) => p == site_path,
+            AllowTarget::Pattern(g) => g.matches_with(
+                site_path,
+                glob::MatchOptions {
+                    require_literal_separator: true,
+                    ..glob::MatchOptions::new()
+                },
+            ),
+        }
+    }
+
+    /// The entry as written (`path = "…"` or `pattern = "…"`).
+    pub fn describe(&self) -> String {
+        match &self.target {
+            AllowTarget::Path(p) => format!("path = \"{p}\""),
+            AllowTarget::Pattern(g) => format!("pattern = \"{}\"", g.as_str()),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -114,6 +173,8 @@ struct RawConfig {
     feed_content: FeedContent,
     #[serde(default)]
     feed_limit: Option<i64>,
+    #[serde(default)]
+    privacy: RawPrivacy,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -141,6 +202,8 @@ pub struct Config {
     pub feed_limit: usize,
     /// Where processed images are cached, relative to the site folder unless absolute.
     pub cache_dir: PathBuf,
+    /// `[privacy] publish`: files published although radcase cannot read all of them.
+    pub publish: Vec<Allow>,
     pub extra: toml::Table,
 }
 
@@ -168,7 +231,7 @@ impl Config {
         let places = Places::new(path, text);
         // serde would take a date for a table (it reads one as a table of its own) and a list
         // for the fields of a table in order: the tables are checked before it reads them.
-        for key in ["images", "markdown", "extra"] {
+        for key in ["images", "markdown", "privacy", "extra"] {
             if let Some(e) = places.table.get(key)
                 && !matches!(e.node.value, Value::Table(_))
             {
@@ -261,7 +324,9 @@ impl Config {
             })?,
             None => 20,
         };
+        let publish = allows(path, &places, raw.privacy.publish)?;
         Ok(Config {
+            publish,
             images,
             markdown: raw.markdown,
             feed_content: raw.feed_content,
@@ -308,6 +373,77 @@ impl Config {
     pub fn taxonomy_names(&self) -> Vec<&str> {
         self.taxonomies.iter().map(|t| t.name.as_str()).collect()
     }
+}
+
+/// The entries of `[privacy] publish`, checked: each names a path or a pattern (not both) under
+/// `content/`, `static/` or `themes/`, and gives its reason.
+fn allows(path: &Path, places: &Places<'_>, raw: Vec<RawAllow>) -> Result<Vec<Allow>> {
+    let mut out = Vec::new();
+    for (i, entry) in raw.into_iter().enumerate() {
+        let line = places.line(&["privacy", "publish", &i.to_string()]);
+        let err = |msg: String, hint: &str| {
+            Diagnostic::in_file(
+                path,
+                format!("entry {} of `publish` in [privacy] {msg}", i + 1),
+            )
+            .at_line(line)
+            .with_hint(hint.to_string())
+        };
+        let target = match (entry.path, entry.pattern) {
+            (Some(p), None) => AllowTarget::Path(p.trim_start_matches("./").to_string()),
+            (None, Some(p)) => AllowTarget::Pattern(glob::Pattern::new(&p).map_err(|e| {
+                err(
+                    format!("has a pattern that cannot be read: {e}"),
+                    "write a pattern such as \"static/downloads/*.pdf\" (* for any name, ** for any folders)",
+                )
+            })?),
+            (Some(_), Some(_)) => {
+                return Err(err(
+                    "has both `path` and `pattern`".into(),
+                    "write one entry per path or pattern",
+                )
+                .into());
+            }
+            (None, None) => {
+                return Err(err(
+                    "names no file: `path` or `pattern` is missing".into(),
+                    "add path = \"content/cases/NAME/file.pdf\", or a pattern such as \"static/downloads/*.pdf\"",
+                )
+                .into());
+            }
+        };
+        let reason = entry
+            .reason
+            .map(|r| r.trim().to_string())
+            .unwrap_or_default();
+        if reason.is_empty() {
+            return Err(err(
+                "has no `reason`".into(),
+                "say why the file may be published although radcase cannot read all of it, e.g. reason = \"the department's handout; metadata checked by hand\"",
+            )
+            .into());
+        }
+        let under = match &target {
+            AllowTarget::Path(p) => p.as_str(),
+            AllowTarget::Pattern(g) => g.as_str(),
+        };
+        if !["content/", "static/", "themes/"]
+            .iter()
+            .any(|r| under.starts_with(r))
+        {
+            return Err(err(
+                format!("names `{under}`, which is not under content/, static/ or themes/"),
+                "write the path from the site folder, e.g. \"content/cases/NAME/handout.pdf\"",
+            )
+            .into());
+        }
+        out.push(Allow {
+            target,
+            reason,
+            line,
+        });
+    }
+    Ok(out)
 }
 
 /// `n` as a count from `min` to `max`, or why it is not one ("must be at least 1, not -3").

@@ -1,6 +1,8 @@
 //! Publishing co-located and static files that are not gallery images: raster images are
 //! re-encoded in their own format (metadata dropped), DICOM is withheld, images radcase cannot
-//! re-encode are refused, anything else is copied.
+//! re-encode are refused, anything else is copied. What reaches "anything else" is decided
+//! before: the guard refuses every file `source::format` does not call text or a font unless
+//! `[privacy] publish` allows it, and no plan is made while it refuses one.
 
 use std::io::BufWriter;
 use std::path::Path;

@@ -150,8 +150,8 @@ impl Pipeline {
             return Ok(None);
         }
         if changes.pages.is_empty() {
-            if !changes.statics.is_empty() {
-                // Names and text files of static/ are the guard's too.
+            if !changes.statics.is_empty() || changes.templates {
+                // Names and text files of static/, and templates, are the guard's too.
                 next.scans = Arc::new(privacy::scan(config, &sources, &next.records));
             }
             return Ok(Some(HashSet::new()));
@@ -170,7 +170,7 @@ impl Pipeline {
             }
         }
         let fresh: Vec<&Record> = fresh.iter().map(AsRef::as_ref).collect();
-        if changes.statics.is_empty() {
+        if changes.statics.is_empty() && !changes.templates {
             Arc::make_mut(&mut next.scans).rescan(&sources, &fresh);
         } else {
             next.scans = Arc::new(privacy::scan(config, &sources, &records));
@@ -262,7 +262,8 @@ impl Pipeline {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            if parts.iter().any(|p| source::is_ignored(p)) {
+            let names: Vec<&str> = parts.iter().map(String::as_str).collect();
+            if source::is_ignored_in_site(&names, self.config.theme.as_deref()) {
                 continue;
             }
             match parts.iter().map(String::as_str).collect::<Vec<_>>()[..] {

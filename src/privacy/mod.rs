@@ -1,7 +1,8 @@
 //! The privacy guard: nothing that identifies a patient is published.
 //!
 //! `rules` finds HIPAA Safe Harbor identifiers in text; `scan` reads the site's records (front
-//! matter values and bodies, drafts included), names and text files and turns hits into
+//! matter values and bodies, drafts included) and names, `files` the files published as they
+//! are (by allow-list: text, fonts, and what `[privacy] publish` allows), and both turn hits into
 //! [`Finding`]s with their file, line and column; `ack` decides which findings a page's
 //! acknowledgements cover; `dicom` audits the headers of the DICOM files a case publishes;
 //! `metadata` lists what will be stripped from source images. The guard reads the same source
@@ -10,6 +11,7 @@
 
 pub mod ack;
 pub mod dicom;
+mod files;
 mod finding;
 pub mod metadata;
 pub mod rules;
@@ -68,6 +70,9 @@ pub struct Scans {
     names: Vec<Finding>,
     /// The site's own details from `config.toml`, never taken for a patient's.
     exempt: Vec<String>,
+    /// Files refused, and `[privacy] publish` entries that match nothing.
+    file_errors: Vec<Diagnostic>,
+    file_warnings: Vec<Diagnostic>,
 }
 
 /// Scan every source of a site: its Markdown `records`, and the names and text files of
@@ -84,17 +89,19 @@ pub fn scan(config: &Config, sources: &Sources, records: &[Arc<Record>]) -> Scan
         || {
             let names = scan::names(sources);
             let names = names.par_iter().flat_map_iter(|p| scan::name(p, &exempt));
-            let texts = scan::text_assets(sources);
-            let texts = texts
-                .par_iter()
-                .flat_map_iter(|s| scan::text_asset(s, &exempt));
-            names.chain(texts).collect::<Vec<_>>()
+            let found = files::scan(config, sources, &exempt);
+            let mut names = names.collect::<Vec<_>>();
+            names.extend(found.findings);
+            (names, found.errors, found.stale)
         },
     );
+    let (names, file_errors, file_warnings) = names;
     Scans {
         files,
         names,
         exempt,
+        file_errors,
+        file_warnings,
     }
 }
 
@@ -162,6 +169,8 @@ impl Scans {
                 }
             }
         }
+        report.errors.extend(self.file_errors.iter().cloned());
+        report.stale.extend(self.file_warnings.iter().cloned());
         mask_paths(&mut report.findings);
         report
             .findings

@@ -4,8 +4,8 @@
 //! its body and the front matter values of every key the key table marks as patient text (all
 //! but dates, the site's own people, citations, templates and the acknowledgements), unknown
 //! keys included; a file whose front matter does not parse is read whole. Then the name of
-//! every file and folder of `content/`, `static/` and the theme's `static/`, and the text files
-//! published as they are. Positions come from the record's tree, never from searching the text.
+//! every file and folder of `content/`, `static/` and the theme's `static/` (the files published
+//! as they are: `files`). Positions come from the record's tree, never from searching the text.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use super::finding::Finding;
 use super::rules::{self, Hit};
 use crate::diagnostic::Diagnostic;
 use crate::front::{Document, Entry, Lines, Node, Record, Value, keys};
-use crate::source::{FileKind, Source, Sources};
+use crate::source::Sources;
 
 /// Everything one Markdown file yields.
 #[derive(Clone)]
@@ -210,45 +210,6 @@ pub(super) fn names(sources: &Sources) -> Vec<&Path> {
 pub(super) fn published(root: crate::source::Root) -> bool {
     use crate::source::Root;
     matches!(root, Root::Content | Root::Static | Root::ThemeStatic)
-}
-
-/// The text files published as they are.
-pub(super) fn text_assets(sources: &Sources) -> Vec<&Source> {
-    sources
-        .files
-        .iter()
-        .filter(|s| published(s.root) && s.kind == FileKind::Other && is_text(s))
-        .collect()
-}
-
-/// Files published byte for byte whose text is worth reading (larger ones are not text a
-/// person wrote).
-const TEXT_EXTENSIONS: &[&str] = &[
-    "txt", "csv", "tsv", "html", "htm", "xml", "svg", "json", "md", "markdown", "rtf", "ics",
-];
-const TEXT_LIMIT: u64 = 4 << 20;
-
-fn is_text(source: &Source) -> bool {
-    let ext = source
-        .name()
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase());
-    ext.is_some_and(|e| TEXT_EXTENSIONS.contains(&e.as_str())) && source.len <= TEXT_LIMIT
-}
-
-/// Scan a text file published as it is (`static/notes.txt`, a bundle's `table.csv`).
-pub(super) fn text_asset(source: &Source, exempt: &[String]) -> Vec<Finding> {
-    let path = source.path.as_path();
-    let Ok(bytes) = std::fs::read(path) else {
-        return Vec::new();
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let lines = Lines::new(&text);
-    let whole = Span {
-        range: 0..text.len(),
-        read: None,
-    };
-    scan_span(path, &text, &lines, &whole, exempt, false)
 }
 
 /// A file or folder name as words: `mrn_4455667` and `Mr-Bones.png` read like text.

@@ -6,17 +6,20 @@
 //! privacy guard, the planner and the copier all read this one list, so they cannot disagree
 //! about which files exist or what they are.
 //!
-//! Rules applied here, once: editor scratch and hidden files are not part of the site
-//! ([`is_ignored`]); a file is judged by its extension when that names an image or DICOM, else by
-//! its first bytes; a symbolic link is followed only when it stays inside the site folder; a name
+//! Rules applied here, once: editor scratch, backup and hidden files are not part of the site
+//! ([`is_ignored`], [`is_ignored_at`]: `static/.well-known/` is the one hidden folder kept); a file
+//! is judged by its extension when that names an image or DICOM, else by its first bytes; what
+//! any other file is, and so whether it may be published as it is, is [`format`]'s to say; a symbolic link is followed only when it stays inside the site folder; a name
 //! that is not UTF-8 or holds a backslash is an error. This module only reads names, metadata and
 //! the first 132 bytes of files whose extension says nothing.
 
+mod format;
 mod kind;
 mod walk;
 
 use std::path::{Path, PathBuf};
 
+pub use format::{Format, Markup, format, format_of, looks_like_text, utf16_without_bom};
 pub use kind::{DICOM_HEAD, FileKind, ImageFormat, classify_name, is_dicom, sniff};
 pub use walk::walk;
 
@@ -109,16 +112,47 @@ pub fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.split('/').cmp(b.split('/'))
 }
 
-/// Editors' swap, backup and lock files, and hidden files: never part of a site, in any folder
-/// (so never published, and never the cause of a rebuild).
+/// Editors' swap, backup and lock files, hidden files and the files operating systems leave in
+/// folders: never part of a site, in any folder (so never published, never scanned, and never
+/// the cause of a rebuild).
 pub fn is_ignored(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
+        || [".swp", ".swx", ".tmp", ".bak", ".orig", ".rej"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        || matches!(
+            lower.as_str(),
+            "4913" | "thumbs.db" | "ehthumbs.db" | "desktop.ini"
+        )
+}
+
+/// The one hidden folder a site publishes: `static/.well-known/` (identity and security files
+/// such as `security.txt` live there), at the top of a `static/` folder only.
+pub const WELL_KNOWN: &str = ".well-known";
+
+/// Whether the entry `parts` (its path under its root, one name each) is not part of the site.
+pub fn is_ignored_at(root: Root, parts: &[&str]) -> bool {
+    parts.iter().enumerate().any(|(i, p)| {
+        let kept = i == 0
+            && *p == WELL_KNOWN
+            && matches!(root, Root::Static | Root::ThemeStatic)
+            && parts.len() > 1;
+        !kept && is_ignored(p)
+    })
+}
+
+/// The same rule for a path under the site folder (`static/.well-known/x`), as `serve` sees a
+/// change: `theme` is the chosen theme.
+pub fn is_ignored_in_site(parts: &[&str], theme: Option<&str>) -> bool {
+    let (root, under) = match parts {
+        ["static", rest @ ..] => (Root::Static, rest),
+        ["themes", t, "static", rest @ ..] if Some(*t) == theme => (Root::ThemeStatic, rest),
+        _ => (Root::Content, parts),
+    };
+    is_ignored_at(root, under)
 }
 
 #[cfg(test)]
@@ -135,12 +169,28 @@ mod tests {
             ".#index.md",
             ".DS_Store",
             "notes.tmp",
+            "index.md.bak",
+            "style.css.orig",
+            "Thumbs.db",
+            "NOTES.BAK",
         ] {
             assert!(is_ignored(name), "{name}");
         }
-        for name in ["index.md", "radcase.css", "ct.png", "a~b.png"] {
+        for name in ["index.md", "radcase.css", "ct.png", "a~b.png", "backup.md"] {
             assert!(!is_ignored(name), "{name}");
         }
+        assert!(!is_ignored_at(
+            Root::Static,
+            &[".well-known", "security.txt"]
+        ));
+        assert!(is_ignored_at(Root::Static, &[".well-known", ".x"]));
+        assert!(is_ignored_at(
+            Root::Content,
+            &[".well-known", "security.txt"]
+        ));
+        assert!(is_ignored_at(Root::Static, &["a", ".well-known", "x"]));
+        assert!(!is_ignored_in_site(&["static", ".well-known", "x"], None));
+        assert!(is_ignored_in_site(&["content", ".well-known", "x"], None));
     }
 
     #[test]

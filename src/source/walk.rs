@@ -94,7 +94,12 @@ fn walk_root(
             if e.depth() == 0 {
                 return true;
             }
-            if is_ignored(&e.file_name().to_string_lossy()) {
+            let name = e.file_name().to_string_lossy();
+            let kept = e.depth() == 1
+                && name == super::WELL_KNOWN
+                && matches!(root, Root::Static | Root::ThemeStatic)
+                && e.file_type().is_dir();
+            if !kept && is_ignored(&name) {
                 return false;
             }
             if e.path_is_symlink() {
@@ -248,6 +253,10 @@ mod tests {
         );
         write(site, "static/notes.md", b"text");
         write(site, "static/robots.txt~", b"old");
+        write(site, "static/logo.png.bak", b"old");
+        write(site, "static/.well-known/security.txt", b"Contact: x");
+        write(site, "static/.hidden/x.txt", b"x");
+        write(site, "content/cases/a/Thumbs.db", b"x");
         write(site, "templates/page.html", b"{{ page.title }}");
         write(site, "themes/t/static/css/x.css", b"a{}");
         let s = walk(site, Some("t")).unwrap();
@@ -270,12 +279,13 @@ mod tests {
                 ),
                 (Root::Content, "cases/a/index.md", FileKind::Markdown),
                 (Root::ThemeStatic, "css/x.css", FileKind::Other),
+                (Root::Static, ".well-known/security.txt", FileKind::Other),
                 (Root::Static, "notes.md", FileKind::Other),
                 (Root::Templates, "page.html", FileKind::Other),
             ]
         );
         let folders: Vec<&str> = s.folders.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(folders, ["cases", "cases/a", "css"]);
+        assert_eq!(folders, ["cases", "cases/a", "css", ".well-known"]);
         assert!(s.get(Root::Content, "cases/a/index.md").is_some());
         assert!(s.get(Root::Static, "robots.txt~").is_none());
     }

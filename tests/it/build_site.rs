@@ -614,6 +614,12 @@ fn static_files_are_copied() {
     site.write("static/robots.txt", "User-agent: *\nDisallow:\n");
     let logo: Vec<u8> = (0u8..=255).collect();
     site.write("static/img/logo.bin", &logo);
+    // A file radcase cannot read is published byte for byte once the site allows it.
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        format!("{config}\n[privacy]\npublish = [{{ path = \"static/img/logo.bin\", reason = \"test bytes\" }}]\n"),
+    );
     site.build_ok(&[]);
     assert_eq!(site.read_out("robots.txt"), "User-agent: *\nDisallow:\n");
     assert_eq!(std::fs::read(site.out("img/logo.bin")).unwrap(), logo);

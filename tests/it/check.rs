@@ -98,6 +98,10 @@ fn broken_site() -> TestSite {
     ]);
     site.write("content/cases/b/ct.png", png_bytes(64, 48));
     site.write("static/img/ok.png", png_bytes(8, 8));
+    site.write(
+        "config.toml",
+        format!("{CONFIG_WITH_MENU}\n[privacy]\npublish = [{{ path = \"static/files/my handout.pdf\", reason = \"a test file\" }}]\n"),
+    );
     site
 }
 

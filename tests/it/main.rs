@@ -17,6 +17,7 @@ mod images;
 mod output_safety;
 mod privacy;
 mod privacy_corpus;
+mod publish;
 mod reliability;
 mod scaffold;
 mod serve;

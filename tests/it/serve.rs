@@ -809,6 +809,10 @@ fn large_files_are_streamed_to_slow_readers_without_a_copy_each() {
     let data = noise(SIZE);
     site.write("content/cases/a/series.bin", &data);
     site.write("static/archive.bin", &data);
+    site.write(
+        "config.toml",
+        format!("{CONFIG}\n[privacy]\npublish = [{{ pattern = \"content/**/*.bin\", reason = \"test noise\" }}, {{ path = \"static/archive.bin\", reason = \"test noise\" }}]\n"),
+    );
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/").status, 200);
     let head = server.request("HEAD", "/archive.bin");
