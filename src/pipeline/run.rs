@@ -2,17 +2,19 @@
 //! then share cards, then every other output rendered and written in parallel.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
 use rayon::prelude::*;
 
 use super::{Pipeline, Stopwatch};
-use crate::diagnostic::{Errors, Result};
+use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::media::card::{CardJob, CardStats};
 use crate::media::{self, ImageJob, ImageStats};
 use crate::output::Sink;
 use crate::plan::Job;
+use crate::privacy::{self, gate::Leak};
 use crate::render::{self, Renderer};
 use crate::source::FileKind;
 
@@ -99,23 +101,40 @@ impl Pipeline {
         self.cache.save();
         clock.mark("share cards");
         let renderer = Renderer::new(&self.config, &self.library, &self.templates)?;
-        let errors: Vec<_> = selected
+        let gate = self.scans.gate();
+        let texts: HashMap<&Path, &str> = self
+            .records
+            .iter()
+            .map(|r| (r.path.as_path(), r.text()))
+            .collect();
+        let (errors, leaks): (Vec<Vec<Diagnostic>>, Vec<Vec<Leak>>) = selected
             .par_iter()
-            .filter_map(|&o| {
+            .map(|&o| {
                 let out = &plan.outputs[o];
+                let mut leaks = Vec::new();
                 let written = produce(&renderer, &out.job).and_then(|product| {
                     match product {
-                        Product::Text(text) => sink.write(&out.path, text.into_bytes()),
+                        Product::Text(text) => {
+                            // Nothing reaches the sink that the gate did not see.
+                            let source = self.job_source(&out.job);
+                            leaks = gate.check(out.path.as_str(), &text, source, &texts);
+                            if leaks.is_empty() {
+                                sink.write(&out.path, text.into_bytes())
+                            } else {
+                                Ok(())
+                            }
+                        }
                         Product::Bytes(bytes) => sink.write_static(&out.path, bytes),
                         Product::File(source, kind) => sink.publish(&out.path, source, kind),
                         Product::Media => Ok(()),
                     }
                     .map_err(Errors::from)
                 });
-                written.err()
+                (written.err().map(|e| e.0).unwrap_or_default(), leaks)
             })
-            .flat_map(|e| e.0)
-            .collect();
+            .unzip();
+        let mut errors: Vec<Diagnostic> = errors.into_iter().flatten().collect();
+        errors.extend(privacy::gate::report(leaks.into_iter().flatten().collect()));
         clock.mark("render and write");
         Errors::or_ok(
             errors,
@@ -126,6 +145,15 @@ impl Pipeline {
                 stages: clock.stages,
             },
         )
+    }
+
+    /// The Markdown file an output is made from, when it is made from one.
+    fn job_source(&self, job: &Job) -> Option<&Path> {
+        match job {
+            Job::Page(i) => Some(self.library.page(*i).file.as_path()),
+            Job::Section(i, _) => self.library.section(*i).file.as_deref(),
+            _ => None,
+        }
     }
 
     /// The image and card jobs behind the selected outputs.

@@ -13,6 +13,7 @@ pub mod ack;
 pub mod dicom;
 mod files;
 mod finding;
+pub mod gate;
 pub mod metadata;
 pub mod rules;
 mod scan;
@@ -73,6 +74,9 @@ pub struct Scans {
     /// Files refused, and `[privacy] publish` entries that match nothing.
     file_errors: Vec<Diagnostic>,
     file_warnings: Vec<Diagnostic>,
+    /// What every rule finds in each Markdown file and in `config.toml`, for the output gate.
+    known: Vec<(PathBuf, Arc<gate::Known>)>,
+    config_known: Arc<gate::Known>,
 }
 
 /// Scan every source of a site: its Markdown `records`, and the names and text files of
@@ -96,13 +100,26 @@ pub fn scan(config: &Config, sources: &Sources, records: &[Arc<Record>]) -> Scan
         },
     );
     let (names, file_errors, file_warnings) = names;
+    let known = records.par_iter().map(|r| known_in(r)).collect();
+    let mut config_known = gate::Known::default();
+    for s in &exempt {
+        config_known.add_text(s);
+    }
     Scans {
         files,
         names,
         exempt,
         file_errors,
         file_warnings,
+        known,
+        config_known: Arc::new(config_known),
     }
+}
+
+fn known_in(record: &Record) -> (PathBuf, Arc<gate::Known>) {
+    let mut known = gate::Known::default();
+    known.add_text(record.text());
+    (record.path.clone(), Arc::new(known))
 }
 
 impl Scans {
@@ -110,11 +127,25 @@ impl Scans {
     pub fn rescan(&mut self, sources: &Sources, records: &[&Record]) {
         for r in records {
             let scanned = Arc::new(scan::record(r, sources, &self.exempt));
+            let fresh = known_in(r);
+            match self.known.iter_mut().find(|k| k.0 == r.path) {
+                Some(k) => *k = fresh,
+                None => self.known.push(fresh),
+            }
             match self.files.iter_mut().find(|f| f.path == r.path) {
                 Some(f) => *f = scanned,
                 None => self.files.push(scanned),
             }
         }
+    }
+
+    /// The output gate for this state of the sources (see [`gate`]).
+    pub fn gate(&self) -> Gate<'_> {
+        let mut known = (*self.config_known).clone();
+        for (_, k) in &self.known {
+            known.extend(k);
+        }
+        Gate { scans: self, known }
     }
 
     /// Apply the acknowledgements and sort what is left.
@@ -209,6 +240,48 @@ fn mask_paths(findings: &mut [Finding]) {
             }
         }
         f.shown = shown;
+    }
+}
+
+/// Checks the outputs of one run against everything the sources say.
+pub struct Gate<'s> {
+    scans: &'s Scans,
+    known: gate::Known,
+}
+
+impl Gate<'_> {
+    /// What `text`, published at `output`, adds to the sources. `source` is the Markdown file
+    /// it is made from, when there is one; `texts` the text of every Markdown file by path.
+    pub fn check(
+        &self,
+        output: &str,
+        text: &str,
+        source: Option<&std::path::Path>,
+        texts: &HashMap<&std::path::Path, &str>,
+    ) -> Vec<gate::Leak> {
+        let with_acks = |path: &std::path::Path| {
+            let (path, text) = texts.get_key_value(path)?;
+            let acks = self
+                .scans
+                .files
+                .iter()
+                .find(|f| f.path == *path)
+                .map_or(&[][..], |f| f.acks.as_slice());
+            Some((*path, *text, acks))
+        };
+        let source = source.and_then(with_acks);
+        let quoted = |id: &str| {
+            let (path, _) = texts.iter().find(|(_, t)| t.contains(id))?;
+            with_acks(path)
+        };
+        gate::check(
+            output,
+            text,
+            &self.known,
+            source,
+            &quoted,
+            &self.scans.exempt,
+        )
     }
 }
 

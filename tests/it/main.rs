@@ -13,6 +13,7 @@ mod content_rules;
 mod dicom;
 mod example_site;
 mod feeds;
+mod gate;
 mod images;
 mod output_safety;
 mod privacy;
