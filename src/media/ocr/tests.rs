@@ -511,6 +511,26 @@ fn measure() {
     }
     let per = started.elapsed() / images.len() as u32;
     println!("detector: {per:?} per 1024x1024 image");
+    let mut flagged = 0;
+    let mut total = 0;
+    for seed in 100..120 {
+        let mut noise = GrayImage::from_pixel(640, 480, Luma([120]));
+        noisy(&mut noise, 30.0, seed);
+        for (name, image) in [
+            ("radiograph", radiograph(640, 480, seed)),
+            ("ct slice", ct_slice(640, 480, seed)),
+            ("ultrasound", ultrasound(640, 480, seed)),
+            ("noise", noise),
+        ] {
+            total += 1;
+            let regions = detect(&image);
+            if !regions.is_empty() {
+                flagged += 1;
+                println!("  flagged: {name} seed {seed}: {:?}", regions[0]);
+            }
+        }
+    }
+    println!("false positives: {flagged} of {total} images without text");
     if ocr() == &Ocr::Ready {
         let mut image = radiograph(w, h, 4);
         stamp(
