@@ -11,6 +11,7 @@ pub mod cache;
 pub mod card;
 pub mod dicom;
 mod encode;
+pub mod ocr;
 mod pipeline;
 pub mod probes;
 mod raster;
