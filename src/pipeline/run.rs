@@ -101,7 +101,7 @@ impl Pipeline {
         self.cache.save();
         clock.mark("share cards");
         let renderer = Renderer::new(&self.config, &self.library, &self.templates)?;
-        let gate = self.scans.gate();
+        let gate = self.scans.gate(&self.config.base_url);
         let texts: HashMap<&Path, &str> = self
             .records
             .iter()

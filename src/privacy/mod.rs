@@ -140,12 +140,20 @@ impl Scans {
     }
 
     /// The output gate for this state of the sources (see [`gate`]).
-    pub fn gate(&self) -> Gate<'_> {
+    /// `base_url` is the address the site is built for (serve's own local address, or
+    /// `--base-url`): it is in every permalink and is the site's, not a patient's.
+    pub fn gate(&self, base_url: &str) -> Gate<'_> {
         let mut known = (*self.config_known).clone();
         for (_, k) in &self.known {
             known.extend(k);
         }
-        Gate { scans: self, known }
+        let mut exempt = self.exempt.clone();
+        exempt.push(base_url.to_string());
+        Gate {
+            scans: self,
+            known,
+            exempt,
+        }
     }
 
     /// Apply the acknowledgements and sort what is left.
@@ -247,6 +255,7 @@ fn mask_paths(findings: &mut [Finding]) {
 pub struct Gate<'s> {
     scans: &'s Scans,
     known: gate::Known,
+    exempt: Vec<String>,
 }
 
 impl Gate<'_> {
@@ -280,7 +289,7 @@ impl Gate<'_> {
             &self.known,
             source,
             &quoted,
-            &self.scans.exempt,
+            &self.exempt,
         )
     }
 }

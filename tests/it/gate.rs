@@ -151,3 +151,11 @@ fn an_acknowledgement_in_the_page_covers_what_the_gate_finds() {
     site.build_ok(&[]);
     assert!(site.read_out("cases/a/index.html").contains("4455667"));
 }
+
+#[test]
+fn the_address_the_site_is_built_for_is_the_sites_own() {
+    // serve builds for its local address; an IP address in every permalink is not a patient's.
+    let site = TestSite::minimal();
+    site.build_ok(&["--base-url", "http://127.0.0.1:1111/"]);
+    assert!(site.read_out("about/index.html").contains("http://127.0.0.1:1111/"));
+}
