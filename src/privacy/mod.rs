@@ -12,6 +12,7 @@ pub mod ack;
 pub mod dicom;
 mod finding;
 pub mod metadata;
+mod normalize;
 pub mod rules;
 mod scan;
 
