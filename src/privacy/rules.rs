@@ -651,6 +651,10 @@ struct Compiled {
     regexes: Vec<(usize, Regex)>,
 }
 
+/// Room for the lazy DFA of each pattern and of the set: with the default, the set of every
+/// rule's patterns fills its cache on a long body and falls back to a slower engine.
+const DFA_CACHE: usize = 32 << 20;
+
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let mut patterns = Vec::new();
     let mut regexes = Vec::new();
@@ -661,6 +665,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             // in this file, never bad input.
             let re = RegexBuilder::new(p)
                 .unicode(false)
+                .dfa_size_limit(DFA_CACHE)
                 .build()
                 .unwrap_or_else(|e| panic!("privacy rule {}: {e}", rule.name));
             regexes.push((i, re));
@@ -668,6 +673,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     }
     let set = RegexSetBuilder::new(&patterns)
         .unicode(false)
+        .dfa_size_limit(DFA_CACHE)
         .build()
         .unwrap_or_else(|e| panic!("privacy rules: {e}"));
     Compiled { set, regexes }
