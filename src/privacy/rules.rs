@@ -1613,6 +1613,16 @@ mod tests {
             "SSN 123-45-6789",
             "Accession: 20240312-0042",
             "member ID 88442211",
+            "NHS number 943 476 5919",
+            "VIN 1HGCM82633A004352",
+            "00:1A:2B:3C:4D:5E",
+            "42°21'36\"N 71°03'32\"W",
+            "jane dot doe at hospital dot org",
+            "MRN&nbsp;4455667",
+            "| MRN | 4455667 |",
+            "Mrs O’Brien",
+            "the fourteenth of March",
+            "93M with",
         ];
         for before in around {
             for after in around {

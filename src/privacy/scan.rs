@@ -54,6 +54,9 @@ const REFERENCES_SKIP: &[RuleId] = &[
     RuleId::Url,
 ];
 
+/// What an event's `[extra] end` may hold: its date and time.
+const EVENT_END_SKIP: &[RuleId] = &[RuleId::FullDate];
+
 /// Rules whose match inside the site's own `config.toml` text makes it the site's: contact
 /// details. A record number, a date of birth or an age never belongs to the site.
 const SITE_DETAILS: &[RuleId] = &[
@@ -144,6 +147,16 @@ fn document_spans(doc: &Document) -> Vec<Span> {
         entry_spans(&doc.text, entry, &mut out);
         for span in &mut out[from..] {
             span.skip = skip;
+            // An event's end (`[extra] end`, read into its structured data) is the page's own
+            // date, like `date`.
+            if key == "extra"
+                && span
+                    .read
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("end: ") || r.starts_with("end_date: "))
+            {
+                span.skip = EVENT_END_SKIP;
+            }
         }
     }
     out

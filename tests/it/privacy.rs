@@ -621,3 +621,19 @@ fn comments_tables_and_unicode_are_read_where_they_are_written() {
         );
     }
 }
+
+/// An event's end in `[extra]` is the page's own date (read into its structured data), but
+/// another `[extra]` value with a date and time is checked.
+#[test]
+fn an_events_end_is_its_own_date() {
+    let ok = "+++\ntitle = \"Open house\"\ndate = 2026-12-05T14:00:00Z\n[extra]\nend = \"2026-12-05T16:00:00Z\"\n+++\nCome.\n";
+    let (code, stderr) = check(&site_with(ok));
+    assert_eq!(code, 0, "{stderr}");
+    let bad = "+++\ntitle = \"A\"\n[extra]\nscanned = \"2023-03-14T10:22:05\"\n+++\nBody.\n";
+    let (code, stderr) = check(&site_with(bad));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("index.md:4:12: privacy [full-date]"),
+        "{stderr}"
+    );
+}
