@@ -15,6 +15,7 @@ mod files;
 mod finding;
 pub mod gate;
 pub mod metadata;
+mod normalize;
 pub mod rules;
 mod scan;
 
@@ -283,14 +284,7 @@ impl Gate<'_> {
             let (path, _) = texts.iter().find(|(_, t)| t.contains(id))?;
             with_acks(path)
         };
-        gate::check(
-            output,
-            text,
-            &self.known,
-            source,
-            &quoted,
-            &self.exempt,
-        )
+        gate::check(output, text, &self.known, source, &quoted, &self.exempt)
     }
 }
 

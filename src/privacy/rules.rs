@@ -7,13 +7,18 @@
 //! identifier — a record number needs its label, a ZIP code its label or state, an age must be
 //! over 89 and said to be an age, and a date must be more precise than a year.
 //!
-//! Patterns are compiled without Unicode classes (`\b`, `\d`, `\s` are ASCII): the lazy DFA
-//! then never falls back to the slow engine on the `°`, `–` and `µ` of real case text.
+//! Every rule matches the text as `normalize` folds it (no-break and other spaces, dashes, curly
+//! quotes, HTML entities, accented and non-Latin letters, full-width forms), and hits are
+//! mapped back to the text as written. Patterns are compiled without Unicode classes (`\b`,
+//! `\d`, `\s` are ASCII): the lazy DFA then never falls back to the slow engine, and after
+//! folding ASCII classes see what the author meant.
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::normalize::normalize;
 
 /// The identity of a rule, so code never compares rule names as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +37,14 @@ pub enum RuleId {
     StreetAddress,
     Zip,
     PatientName,
+    HealthNumber,
+    Coordinates,
+    Vehicle,
+    Licence,
+    DeviceId,
+    Url,
+    MacAddress,
+    Biometric,
     BurnedInAnnotation,
     RecognizableFeatures,
 }
@@ -63,8 +76,9 @@ pub struct Rule {
     /// the whole match is masked.
     patterns: &'static [&'static str],
     /// Rejects a regex match that is not an identifier after all (a month 13, an octet 300,
-    /// "over the age of 90"). Gets the whole text and the match range.
-    check: fn(&str, Range<usize>) -> bool,
+    /// "over the age of 90"). Gets the whole (normalized) text, the match range and the range
+    /// of the identifier in it.
+    check: fn(&str, Range<usize>, Range<usize>) -> bool,
 }
 
 /// One identifier found in a text.
@@ -84,27 +98,55 @@ impl PartialEq for Rule {
 }
 impl Eq for Rule {}
 
-/// Month names as people write them in dates. Capitalised only: "may" and "march" are words.
+/// Month names as people write them in dates. Capitalised only: "may" and "march" are words
+/// (a lower-case month counts only between a day and a year, see `full_date!`).
 macro_rules! month {
     () => {
-        r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\.?\b"
+        r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\b\.?"
     };
 }
 
-/// Dates with a day: numeric (US, European, ISO) and written ("March 3, 2023", "3rd of March").
+/// Days written as words ("the fourteenth of March").
+macro_rules! ordinal_word {
+    () => {
+        r"(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirty[\s-]first)"
+    };
+}
+
+/// Dates with a day: numeric (US, European, ISO with or without a time, DICOM `YYYYMMDD`) and
+/// written ("March 3, 2023", "3rd of March", "the fourteenth of March").
 macro_rules! full_date {
     () => {
         concat!(
             r"(?:\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b",
             r"|\b\d{1,2}\.\d{1,2}\.\d{4}\b",
-            r"|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b",
+            r"|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?\b",
+            r"|\b(?:19|20)\d{6}\b",
             r"|\b\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[\s-]+",
             month!(),
             r",?(?:[\s-]+\d{4}\b)?",
             r"|\b",
             month!(),
-            r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?)"
+            r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?",
+            r"|\b(?i:the\s+)?",
+            ordinal_word!(),
+            r"\s+(?i:of\s+)?",
+            month!(),
+            r"|\b",
+            month!(),
+            r"\s+(?i:the\s+)?",
+            ordinal_word!(),
+            r"\b",
+            r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{4}\b)"
         )
+    };
+}
+
+/// What may stand between a label and its value: spaces and line breaks, Markdown emphasis and
+/// code marks, and the `|` of a table row (`**MRN**: 1`, `| MRN | 1 |`).
+macro_rules! sep {
+    () => {
+        r"[\s*_|`]*"
     };
 }
 
@@ -114,15 +156,58 @@ macro_rules! labelled_id {
         concat!(
             r"(?i:",
             $label,
-            r")\s*(?:\b(?:no\.?|nr\.?|num(?:ber)?|id)\b)?\s*[:=#.]?\s*(?P<id>(?:[A-Za-z]{1,4}[- ]?)?\d[\d-]{2,18}\d)\b"
+            r")",
+            sep!(),
+            r"(?i:\b(?:no\.?|nr\.?|num(?:ber)?|id)\b|#)?",
+            sep!(),
+            r"[:=#.]?",
+            sep!(),
+            r"(?P<id>(?:[A-Za-z]{1,4}[- ]?)?\d[\d-]{2,18}\d)\b"
         )
     };
 }
 
-/// A person's name: capitalised words ("Jane", "O'Brien", "Smith-Jones", "J.").
+/// A labelled number of another kind: `$label`, then `$id` (which names its `id` group).
+macro_rules! labelled {
+    ($label:expr, $id:expr) => {
+        concat!(r"(?i:", $label, r")", sep!(), r"[:=#]?", sep!(), $id)
+    };
+}
+
+/// One word of a person's name, after folding: "Jane", "O'Brien", "McDonald", "Smith-Jones",
+/// "SMITH", "al-Rashid", or an initial "J.".
 macro_rules! name {
     () => {
-        r"(?:[A-Z][a-z]*(?:['-][A-Z]?[a-z]+)+|[A-Z][a-z]+|[A-Z]\.)"
+        r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z]{2,}(?:['-][A-Z]{2,})*\b|[A-Z][a-z]*(?:[A-Z][a-z]+)?(?:['-][A-Z]?[a-z]+)*\b|(?:al|el)-[A-Z][a-z]+\b)"
+    };
+}
+
+/// The small words inside names: "van der Berg", "de la Cruz", "Ní Bhriain".
+macro_rules! particle {
+    () => {
+        r"(?i:van|von|der|den|de|del|della|di|da|du|dos|das|la|le|ten|ter|bin|ibn|al|el|ni|nic|y)"
+    };
+}
+
+/// A name of one to four words, particles between them.
+macro_rules! names {
+    () => {
+        concat!(
+            name!(),
+            r"(?:\s+(?:",
+            particle!(),
+            r"\s+)*",
+            name!(),
+            r"){0,3}"
+        )
+    };
+}
+
+/// Honorifics. "MR" and "MS" in capitals are also a modality and multiple sclerosis, so in
+/// capitals they count only with their full stop.
+macro_rules! honorific {
+    () => {
+        r"\b(?:(?:Mr|Mrs|Ms|Mx|Miss|Mister|Mme|Mlle|Herr|Frau|Sr|Sra|Srta|mr|mrs|ms|miss|MRS|MISS|MISTER)\b\.?|(?:MR|MS|MX)\.)"
     };
 }
 
@@ -134,9 +219,9 @@ pub static RULES: &[Rule] = &[
         name: "mrn",
         what: "a medical record number",
         fix: "remove the number; a teaching case never needs it",
-        examples: "MRN: 4455667, MR# 12345678, medical record number 889-221, patient ID A-1234567",
+        examples: "MRN: 4455667, MR# 12345678, Hosp # 7788123, UR number 0456123, chart no. 55-1234, unit number 0098123, | MRN | 4455667 |",
         patterns: &[labelled_id!(
-            r"\bMRN|\bMR\s?#|\bMR\s+(?:no\.?|number)|\bmedical\s+record(?:\s+(?:number|no\.?|#))?|\bhospital\s+(?:number|no\.?|#)|\bchart\s+(?:number|no\.?|#)|\bpatient\s+(?:id|identifier|number|no\.?|#)|\bpt\.?\s+(?:id|#)|\bunit\s+number"
+            r"\bMRN|\bM\.R\.N\.?|\bMR\s?#|\bMR\s+(?:no\.?|number)|\bmedical\s+record(?:\s+(?:number|no\.?|#))?|\bhosp(?:ital)?\.?\s*(?:number|no\.?|#|id)|\bchart\s*(?:number|no\.?|#)|\bpatient\s+(?:identifier|id|number|no\.?|#)|\bpt\.?\s+(?:id|#|no\.?|number)|\bunit\s+(?:number|no\.?)|\bU\.?R\.?\s*(?:number|no\.?|#)|\bURN\b|\bUHID|\bCR\s+no\.?|\bIP\s+no\.?|\brecord\s+(?:number|no\.?|#)|\bfolder\s+(?:number|no\.?)|\bencounter\s+(?:number|no\.?|id)|\bvisit\s+(?:number|no\.?|id)|\bFIN\b"
         )],
         check: any,
     },
@@ -147,7 +232,7 @@ pub static RULES: &[Rule] = &[
         fix: "remove the accession number; it finds the study in the hospital's systems",
         examples: "Accession: 20240312-0042, ACC# 99887766, accession number RAD12345",
         patterns: &[labelled_id!(
-            r"\baccession(?:\s+(?:number|no\.?|#))?|\bacc\.?\s?#"
+            r"\baccession(?:\s+(?:number|no\.?|#))?|\bacc\.?\s*(?:#|no\.?|number)"
         )],
         check: any,
     },
@@ -163,14 +248,51 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::HealthNumber,
+        name: "health-number",
+        what: "a national health number",
+        fix: "remove the number; it identifies the patient in every hospital of the country",
+        examples: "NHS number 943 476 5919, CHI 1234567881, Medicare card 2123 45670 1, OHIP 1234-567-897, NHI ZAA0067, IHI 8003 6012 3456 7890, BSN 123456782",
+        patterns: &[
+            labelled!(
+                r"\b(?:NHS|CHI|H&C)(?:\s*(?:number|no\.?|#|num))?",
+                r"(?P<id>\d{3}[\s-]?\d{3}[\s-]?\d{4})\b"
+            ),
+            labelled!(
+                r"\bmedicare(?:\s+card)?(?:\s+(?:number|no\.?|#))?",
+                r"(?P<id>\d{4}\s?\d{5}\s?\d(?:[\s/-]?\d)?)\b"
+            ),
+            labelled!(
+                r"\b(?:OHIP|RAMQ|MSP|PHN|health\s+card)(?:\s+(?:number|no\.?|#))?",
+                r"(?P<id>\d{4}[\s-]?\d{3}[\s-]?\d{3}(?:[\s-]?[A-Za-z]{2})?)\b"
+            ),
+            labelled!(
+                r"\bNHI(?:\s+(?:number|no\.?))?",
+                r"(?P<id>[A-Za-z]{3}\d{4}|[A-Za-z]{3}\d{2}[A-Za-z]{2})\b"
+            ),
+            labelled!(
+                r"\bIHI(?:\s+(?:number|no\.?))?",
+                r"(?P<id>\d{4}\s?\d{4}\s?\d{4}\s?\d{4})\b"
+            ),
+            labelled!(
+                r"\b(?:BSN|burgerservicenummer|KVNR|versichertennummer|krankenversichertennummer|NIR|INSEE|PPSN?|CPR(?:\s+(?:number|no\.?|nr\.?))|personnummer|AHV|carte\s+vitale|securite\s+sociale)",
+                r"(?P<id>[A-Za-z]?\d[\d .-]{6,20}\d[A-Za-z]?)\b"
+            ),
+        ],
+        check: is_health_number,
+    },
+    Rule {
         id: RuleId::HealthPlan,
         name: "health-plan",
         what: "a health plan or insurance number",
         fix: "remove the insurance or health plan number",
         examples: "health plan ID XYZ123456789, member ID 88442211, Medicare number 1EG4-TE5-MK72",
         patterns: &[concat!(
-            r"(?i:\b(?:health\s+plan|insurance|member|beneficiary|medicare|medicaid|policy|subscriber)\s*(?:id|identifier|number|no\.?|#))",
-            r"\s*[:=#.]?\s*(?P<id>[A-Za-z0-9]{1,6}(?:[- ]?[A-Za-z0-9]{2,8}){0,3})\b"
+            r"(?i:\b(?:health\s+plan|insurance|member|beneficiary|medicare|medicaid|policy|subscriber)\s*(?:identifier|id|number|no\.?|#))",
+            sep!(),
+            r"[:=#.]?",
+            sep!(),
+            r"(?P<id>[A-Za-z0-9]{1,6}(?:[- ]?[A-Za-z0-9]{2,8}){0,3})\b"
         )],
         check: has_digits_4,
     },
@@ -181,7 +303,13 @@ pub static RULES: &[Rule] = &[
         fix: "remove the social security number",
         examples: "SSN 123-45-6789, social security number 123456789, 078-05-1120",
         patterns: &[
-            r"(?i:\bSSN|\bsocial\s+security(?:\s+(?:number|no\.?|#))?)\s*[:#]?\s*(?P<id>\d{3}[- ]?\d{2}[- ]?\d{4})\b",
+            concat!(
+                r"(?i:\bSSN|\bS\.S\.N\.?|\bsocial\s+security(?:\s+(?:number|no\.?|#))?)",
+                sep!(),
+                r"[:#]?",
+                sep!(),
+                r"(?P<id>\d{3}[- ]?\d{2}[- ]?\d{4})\b"
+            ),
             r"\b\d{3}-\d{2}-\d{4}\b",
         ],
         check: any,
@@ -191,11 +319,15 @@ pub static RULES: &[Rule] = &[
         name: "dob",
         what: "a date of birth",
         fix: "remove the date of birth; give the age in years instead (\"90 or older\" above 89)",
-        examples: "DOB: 03/14/1948, date of birth 14 March 1948, born on March 14, 1948, D.O.B. 1948-03",
+        examples: "DOB: 03/14/1948, date of birth 14 March 1948, born on March 14, 1948, D.O.B. 1948-03, DOB 19480314",
         patterns: &[concat!(
-            r"(?i:\bDOB\b|\bD\.O\.B\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn(?:\s+on)?\b)\s*[:=]?\s*(?P<id>",
+            r"(?i:\bDOB\b|\bD\.O\.B\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn(?:\s+on)?\b)",
+            sep!(),
+            r"[:=]?",
+            sep!(),
+            r"(?P<id>",
             full_date!(),
-            r"|\b\d{1,2}[/.-]\d{4}\b|\b\d{4}[/.-]\d{1,2}\b|\b(?:19|20)\d{6}\b|",
+            r"|\b\d{1,2}[/.-]\d{4}\b|\b\d{4}[/.-]\d{1,2}\b|",
             month!(),
             r",?\s+\d{4}\b)"
         )],
@@ -206,7 +338,7 @@ pub static RULES: &[Rule] = &[
         name: "full-date",
         what: "a date more precise than a year",
         fix: "keep only the year, or say how long before or after (\"2 days later\"); every part of a patient's dates except the year identifies",
-        examples: "03/14/2023, 2023-03-14, 14.03.2023, March 14, 2023, 14 March, 3rd of March",
+        examples: "03/14/2023, 2023-03-14, 2023-03-14T10:22, 20230314, 14.03.2023, March 14, 2023, 14 March, 3rd of March, the fourteenth of March",
         patterns: &[full_date!()],
         check: is_date,
     },
@@ -215,11 +347,19 @@ pub static RULES: &[Rule] = &[
         name: "age-over-89",
         what: "an age over 89",
         fix: "write \"90 or older\" (age = \"90 or older\"): single ages above 89 identify",
-        examples: "92-year-old, 95 y/o, 101 years of age, aged 93, age: 97, nonagenarian",
+        examples: "92-year-old, 95 y/o, 93 yo, 93M, 91F, 101 years of age, aged 93, age: 97, nonagenarian",
         patterns: &[
             r"(?i)\b(?P<id>9\d|1[0-4]\d)[\s-]*(?:years?|yrs?|y)[\s-]*(?:old\b|o\b\.?|/o\b|\.o\.|of\s+age\b)",
-            r#"(?i)\bage[ds]?\s*[:=]?\s*"?(?P<id>9\d|1[0-4]\d)\b"#,
-            r"(?i)\b(?:nonagenarian|centenarian|supercentenarian|(?:ninety|one\s+hundred)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?[\s-]+years?[\s-]+old)\b",
+            concat!(
+                r"(?i)\bage[ds]?",
+                sep!(),
+                r"[:=]?",
+                sep!(),
+                r#""?(?P<id>9\d|1[0-4]\d)\b"#
+            ),
+            r"(?i)\b(?:nonagenarian|centenarian|supercentenarian|(?:ninety|one\s+hundred)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?[\s-]+years?[\s-]+old|aged\s+(?:ninety|one\s+hundred)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)\b",
+            // "93M", "91 F": the age and sex shorthand of a case header.
+            r"\b(?P<id>9\d|1[0-4]\d)\s?[MF]\b",
         ],
         check: is_age,
     },
@@ -228,11 +368,24 @@ pub static RULES: &[Rule] = &[
         name: "phone",
         what: "a phone or fax number",
         fix: "remove the phone number",
-        examples: "(555) 123-4567, 555-123-4567, +44 20 7946 0958, fax: 555.987.6543, pager 4-4321",
+        examples: "(555) 123-4567, 555-123-4567, +44 20 7946 0958, 020 7946 0958, 01 23 45 67 89, (02) 9876 5432, phone 5551234567, fax: 555.987.6543, ext. 4567",
         patterns: &[
             r"(?:\+?\b1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[.-]|\b\d{3}\s)\d{3}[.\s-]\d{4}\b",
             r"\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}\b",
-            r"(?i:\b(?:phone|tel|telephone|fax|cell|mobile|pager|bleep|ext)\b)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*(?P<id>\+?[\d(][\d\s().-]{3,18}\d)\b",
+            concat!(
+                r"(?i:\b(?:phone|ph|tel|telephone|telefon|telefono|fax|cell|mobile|mob|pager|bleep|ext|call|ring|text|contact|landline|whatsapp)\b)\.?",
+                sep!(),
+                r"(?i:no\.?|number|#)?",
+                sep!(),
+                r"[:.]?",
+                sep!(),
+                r"(?P<id>\+?[\d(][\d\s().-]{2,18}\d)\b"
+            ),
+            // National numbers with their trunk 0 (UK, FR, DE, AU, IN).
+            r"\(0\d{1,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b",
+            r"\b0\d{2,4}[\s-]\d{3,4}[\s-]?\d{3,4}\b",
+            r"\b0\d{4}[\s-]\d{5,6}\b",
+            r"\b0[1-9](?:[\s.-]\d{2}){4}\b",
         ],
         check: is_phone,
     },
@@ -241,9 +394,18 @@ pub static RULES: &[Rule] = &[
         name: "email",
         what: "an email address",
         fix: "remove the address (the site's own contact belongs in config.toml)",
-        examples: "jane.doe@hospital.org, j_smith+scan@mail.example.com",
-        patterns: &[r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"],
-        check: any,
+        examples: "jane.doe@hospital.org, j_smith+scan@mail.example.com, jane dot doe at hospital dot org, jane.doe [at] hospital.org",
+        patterns: &[
+            r"\b[A-Za-z0-9._%+-]+\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+            concat!(
+                r"\b[A-Za-z0-9_%+-]+(?:(?:\.|\s+(?i:dot)\s+|\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*)[A-Za-z0-9_%+-]+)*",
+                r"(?:\s*[\[({<]\s*(?i:at)\s*[\])}>]\s*|\s+(?:at|AT)\s+)",
+                r"[A-Za-z0-9-]+(?:(?:\.|\s+(?i:dot)\s+|\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*)[A-Za-z0-9-]+)*?",
+                r"(?:\.|\s+(?i:dot)\s+|\s*[\[({<]\s*(?i:dot)\s*[\])}>]\s*)",
+                r"(?i:com|org|net|edu|gov|mil|int|info|io|co|uk|us|ca|au|de|fr|nl|nz|ie|in|ch|es|it|se|no|dk|be|at|jp|cn|br|mx|za|eu|health)\b"
+            ),
+        ],
+        check: is_email,
     },
     Rule {
         id: RuleId::IpAddress,
@@ -258,15 +420,40 @@ pub static RULES: &[Rule] = &[
         check: is_ip,
     },
     Rule {
+        id: RuleId::MacAddress,
+        name: "mac-address",
+        what: "a MAC address",
+        fix: "remove the address: it names one device, and so the people who use it",
+        examples: "00:1A:2B:3C:4D:5E, 00-1a-2b-3c-4d-5e, 001a.2b3c.4d5e",
+        patterns: &[
+            r"\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b",
+            r"\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b",
+        ],
+        check: is_mac,
+    },
+    Rule {
         id: RuleId::StreetAddress,
         name: "street-address",
         what: "a street address",
         fix: "remove the address; at most name the state",
-        examples: "221B Baker Street, 1600 Pennsylvania Ave, 42 N. Oak Rd., P.O. Box 1234",
+        examples: "221B Baker Street, 42 N. Oak Rd., P.O. Box 1234, lives on Elm Street, Address: 14 Harley, 12 rue de Rivoli, Hauptstraße 5",
         patterns: &[
-            r"\b(?P<id>\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))\.?\s+){1,3})(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Square|Crescent|Close)\b\.?",
-            r"\b(?P<id>\d{1,6}\s+(?:[a-z]+\s+){1,3})(?:street|avenue|boulevard)\b",
+            r"\b(?P<id>\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))\.?\s+){1,3})(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Square|Crescent|Close|Grove|Gardens)\b\.?",
+            r"\b(?P<id>\d{1,6}\s+(?:[a-z]+\s+){1,3})(?:street|avenue|boulevard|road|lane)\b",
             r"(?i:\bP\.?\s?O\.?\s+Box)\s+(?P<id>\d{1,6})\b",
+            concat!(
+                r"(?i:\b(?:lives|living|resides|residing|reside|moved|house|flat|apartment))\s+(?i:on|at|in|to)\s+(?i:the\s+)?",
+                r"(?P<id>(?:[A-Z][a-z]+\s+){1,3})(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Circle|Crescent|Close|Grove|Gardens|Square)\b\.?"
+            ),
+            concat!(
+                r"(?i:\b(?:address|addr\.?|residence|lives\s+at|living\s+at|resides\s+at|home\s+address))",
+                sep!(),
+                r"[:=]?",
+                sep!(),
+                r"(?P<id>\d{1,5}[A-Za-z]?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})"
+            ),
+            r"\b(?P<id>\d{1,4}(?:\s*(?:bis|ter))?),?\s+(?i:rue|avenue|boulevard|bd|place|chemin|allee|impasse|quai|cours)\s+(?:(?i:de\s+la|de|du|des|d')\s*)?[A-Z][a-z]+",
+            r"\b[A-Z][a-z]+(?:strasse|str\.|weg|gasse|platz|allee|damm)\s+(?P<id>\d{1,3}[a-z]?)\b",
         ],
         check: any,
     },
@@ -275,9 +462,15 @@ pub static RULES: &[Rule] = &[
         name: "zip",
         what: "a ZIP code",
         fix: "remove the ZIP code; at most name the state",
-        examples: "ZIP 02115, zip code: 90210-1234, Boston, MA 02115, Ohio 43210",
+        examples: "ZIP 02115, zip code: 90210-1234, Boston, MA 02115, Ohio 43210, postcode SW1A 1AA",
         patterns: &[
-            r"(?i:\b(?:zip(?:\s*code)?|postal\s+code|postcode))\s*[:#]?\s*(?P<id>\d{5}(?:-\d{4})?)\b",
+            concat!(
+                r"(?i:\b(?:zip(?:\s*code)?|postal\s+code|postcode|post\s+code))",
+                sep!(),
+                r"[:#]?",
+                sep!(),
+                r"(?P<id>\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b"
+            ),
             // After a comma ("Boston, MA 02115"): "CT" and "PA" are also a modality and a view.
             r",\s*(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+(?P<id>\d{5}(?:-\d{4})?)\b",
             r"\b(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|Hampshire|Jersey|Mexico|York|Carolina|Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Island|Tennessee|Texas|Utah|Vermont|Virginia|Washington|Wisconsin|Wyoming)\s+(?P<id>\d{5}(?:-\d{4})?)\b",
@@ -286,22 +479,119 @@ pub static RULES: &[Rule] = &[
         check: any,
     },
     Rule {
+        id: RuleId::Coordinates,
+        name: "coordinates",
+        what: "GPS coordinates",
+        fix: "remove the coordinates; a place smaller than a state identifies",
+        examples: "42.3601, -71.0589, 42.3601° N, 71.0589° W, 42°21'36\"N 71°03'32\"W, GPS -33.8688, 151.2093",
+        patterns: &[
+            r"\b(?P<id>\d{1,2}(?:\.\d+)?\s*°?\s*[NS],?\s+\d{1,3}(?:\.\d+)?\s*°?\s*[EW])\b",
+            r#"\b\d{1,3}\s*°\s*\d{1,2}\s*'\s*(?:\d{1,2}(?:\.\d+)?\s*(?:"|'')\s*)?[NSEW]\b(?:,?\s*\d{1,3}\s*°\s*\d{1,2}\s*'\s*(?:\d{1,2}(?:\.\d+)?\s*(?:"|'')\s*)?[NSEW]\b)?"#,
+            concat!(
+                r"(?i:\b(?:gps|coordinates|coords|lat(?:itude)?\s*/\s*long?(?:itude)?|lat[\s,/]+(?:lng|lon)|location))",
+                sep!(),
+                r"[:=]?",
+                sep!(),
+                r"(?P<id>-?\d{1,2}\.\d{2,}\s*°?\s*[NS]?,?\s*-?\d{1,3}\.\d{2,}\s*°?\s*[EW]?)"
+            ),
+            r"-?\b\d{1,2}\.\d{4,},\s*-?\d{1,3}\.\d{4,}\b",
+        ],
+        check: is_coordinates,
+    },
+    Rule {
+        id: RuleId::Vehicle,
+        name: "vehicle",
+        what: "a vehicle identifier or licence plate",
+        fix: "remove the vehicle identification or plate number",
+        examples: "VIN 1HGCM82633A004352, licence plate AB12 CDE, registration number KA 01 AB 1234",
+        patterns: &[
+            r"(?i:\bVIN\b)(?i:\s*(?:number|no\.?|#))?[\s*_|`]*[:#]?[\s*_|`]*(?P<id>[A-HJ-NPR-Za-hj-npr-z0-9]{17})\b",
+            r"\b[A-HJ-NPR-Z0-9]{17}\b",
+            concat!(
+                r"(?i:\b(?:licen[cs]e\s+plate|number\s+plate|plate\s+(?:number|no\.?)|registration\s+(?:number|no\.?|plate|mark)|vehicle\s+registration|reg\.?\s+no\.?|VRN))",
+                sep!(),
+                r"[:#]?",
+                sep!(),
+                r"(?P<id>[A-Z0-9]{1,8}(?:[\s-][A-Z0-9]{1,4}){0,3})\b"
+            ),
+        ],
+        check: is_vehicle,
+    },
+    Rule {
+        id: RuleId::Licence,
+        name: "licence",
+        what: "a licence, certificate or passport number",
+        fix: "remove the number",
+        examples: "driver's license number D1234567, passport number 123456789, certificate number 2023-44556, National Insurance number QQ 12 34 56 C",
+        patterns: &[labelled!(
+            r"\b(?:driver'?s?\s+licen[cs]e|driving\s+licen[cs]e|licen[cs]e|certificate|passport|permit|national\s+insurance|DEA|NPI|NINO)(?:\s+(?:number|no\.?|#|num))?",
+            r"(?P<id>[A-Za-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Za-z]\b|[A-Za-z]{0,6}\d[A-Za-z0-9-]{3,20})\b"
+        )],
+        check: has_digits_4,
+    },
+    Rule {
+        id: RuleId::DeviceId,
+        name: "device-id",
+        what: "a device identifier or serial number",
+        fix: "remove the serial number or device identifier (of an implant, a pacemaker, a phone)",
+        examples: "pacemaker serial number PJN123456, S/N 4455667788, device ID DX-20394857, UDI (01)00844588003288, IMEI 356938035643809",
+        patterns: &[labelled!(
+            r"\b(?:serial\s+(?:number|no\.?|#)|S/N|device\s+(?:identifier|id|serial|number|no\.?)|UDI|IMEI|(?:pacemaker|implant|ICD|defibrillator|pump|stimulator|prosthesis)\s+(?:serial(?:\s+(?:number|no\.?))?|id|number|no\.?))",
+            r"(?P<id>[A-Za-z0-9(][A-Za-z0-9()-]{4,40})\b"
+        )],
+        check: has_digits_4,
+    },
+    Rule {
+        id: RuleId::Url,
+        name: "url",
+        what: "a web address that identifies a person",
+        fix: "remove the link: a social media profile, a personal page or a link carrying a patient's ID points at the person",
+        examples: "facebook.com/jane.doe.1948, linkedin.com/in/john-smith, example.org/~jdoe/, portal.example.org/view?patient=4455667",
+        patterns: &[
+            r"(?i:\b(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|twitter|x|instagram|tiktok|threads|snapchat|myspace)\.com/@?[A-Za-z0-9._-]{2,})",
+            r"(?i:\b(?:https?://)?(?:www\.)?linkedin\.com/in/[A-Za-z0-9._%-]+)",
+            r"(?i:\bhttps?://[A-Za-z0-9.-]+(?::\d+)?/(?:[A-Za-z0-9._-]+/)*~[A-Za-z0-9._-]+)",
+            r"(?i:\bhttps?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%-]*)*\?(?:[A-Za-z0-9._%-]+=[A-Za-z0-9._%-]*&)*(?:patient(?:_?id)?|pid|mrn|patientname|name|dob|accession)=[A-Za-z0-9._%^-]+)",
+        ],
+        check: any,
+    },
+    Rule {
+        id: RuleId::Biometric,
+        name: "biometric",
+        what: "a biometric identifier",
+        fix: "remove the identifier (of a fingerprint, retina, iris, voice or face)",
+        examples: "fingerprint ID 8f3a9c2e71, retina scan id: RS-99887766, voiceprint identifier VP12345678, biometric ID 44556677",
+        patterns: &[labelled!(
+            r"\b(?:finger\s*print|retina(?:l)?(?:\s+scan)?|iris(?:\s+scan)?|voice\s*print|palm\s*print|face\s*print|facial\s+(?:template|recognition)|biometric)\s+(?:identifier|id|template|hash|code|no\.?|number|#|record)",
+            r"(?P<id>[A-Za-z0-9][A-Za-z0-9-]{5,})\b"
+        )],
+        check: has_digits_3,
+    },
+    Rule {
         id: RuleId::PatientName,
         name: "patient-name",
         what: "a patient's name",
         fix: "remove the name; say \"the patient\", or a role (\"a 45-year-old teacher\")",
-        examples: "Patient: John Smith, Name: SMITH, JOHN, patient name Jane O'Brien, Mr. Bones, Mrs Jones",
+        examples: "Patient: John Smith, Name: SMITH, JOHN, patient name Jane O'Brien, Mr. Bones, Mrs Jones, Mrs de la Cruz, Herr Müller, | Patient | John Smith |",
         patterns: &[
             concat!(
-                r"\b(?:Mr|Mrs|Ms|Mx|Miss|Mister)\b\.?\s+(?P<id>",
-                name!(),
-                r"(?:\s+",
-                name!(),
-                r")?)"
+                honorific!(),
+                r"\s+(?P<id>(?:",
+                particle!(),
+                r"\s+)*",
+                names!(),
+                r")"
             ),
+            r"\b(?i:mr|mrs|ms|miss)\.\s+(?P<id>[a-z]+)\b",
             concat!(
-                r"(?i:\b(?:patient(?:'s)?\s*name|pt\.?\s*name|name\s+of\s+(?:the\s+)?patient|patient|pt|name|surname|last\s+name|first\s+name|given\s+name))\s*[:=]\s*(?P<id>",
-                r"[A-Z]+\^[A-Z]+(?:\^[A-Z]+)?|[A-Z][A-Za-z'-]*,?(?:\s+[A-Z][A-Za-z'-]*\.?){0,3})"
+                r"(?i:\b(?:patient(?:'s)?\s*name|pt\.?\s*name|name\s+of\s+(?:the\s+)?patient|patient|pt|name|surname|last\s+name|first\s+name|given\s+name|family\s+name|full\s+name|nom|nome|nombre|vorname|nachname))",
+                r"[\s*_`]*(?:[:=]|\|)",
+                sep!(),
+                r"(?P<id>[A-Za-z]+\^[A-Za-z]+(?:\^[A-Za-z]+)*|",
+                names!(),
+                r"(?:,\s*",
+                names!(),
+                r")?|[a-z]+(?:\s+[a-z]+){1,2})"
             ),
             concat!(
                 r"(?i:\b(?:patient(?:'s)?\s+name|patient|pt\.?))\s+(?P<id>",
@@ -361,6 +651,10 @@ struct Compiled {
     regexes: Vec<(usize, Regex)>,
 }
 
+/// Room for the lazy DFA of each pattern and of the set: with the default, the set of every
+/// rule's patterns fills its cache on a long body and falls back to a slower engine.
+const DFA_CACHE: usize = 32 << 20;
+
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let mut patterns = Vec::new();
     let mut regexes = Vec::new();
@@ -371,6 +665,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             // in this file, never bad input.
             let re = RegexBuilder::new(p)
                 .unicode(false)
+                .dfa_size_limit(DFA_CACHE)
                 .build()
                 .unwrap_or_else(|e| panic!("privacy rule {}: {e}", rule.name));
             regexes.push((i, re));
@@ -378,15 +673,18 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     }
     let set = RegexSetBuilder::new(&patterns)
         .unicode(false)
+        .dfa_size_limit(DFA_CACHE)
         .build()
         .unwrap_or_else(|e| panic!("privacy rules: {e}"));
     Compiled { set, regexes }
 });
 
-/// Every identifier in `text`, in order, without overlaps.
+/// Every identifier in `text`, in order, without overlaps. Ranges are in `text` as written.
 pub fn find(text: &str) -> Vec<Hit> {
+    let folded = normalize(text);
+    let scanned: &str = &folded.text;
     let compiled = &*COMPILED;
-    let matched = compiled.set.matches(text);
+    let matched = compiled.set.matches(scanned);
     if !matched.matched_any() {
         return Vec::new();
     }
@@ -394,18 +692,24 @@ pub fn find(text: &str) -> Vec<Hit> {
     for i in matched.iter() {
         let (rule_index, re) = &compiled.regexes[i];
         let rule = &RULES[*rule_index];
-        for caps in re.captures_iter(text) {
+        for caps in re.captures_iter(scanned) {
             let Some(whole) = caps.get(0) else { continue };
-            if whole.is_empty() || !(rule.check)(text, whole.range()) {
+            let id = caps.name("id").map_or(whole.range(), |m| m.range());
+            if whole.is_empty() || !(rule.check)(scanned, whole.range(), id.clone()) {
                 continue;
             }
-            let id = caps.name("id").map_or(whole.range(), |m| m.range());
+            // "Call 555-…": a verb is no label; the finding starts at the number.
+            let whole = if rule.id == RuleId::Phone && is_verb(&scanned[whole.start()..id.start]) {
+                id.clone()
+            } else {
+                whole.range()
+            };
             hits.push((
                 *rule_index,
                 Hit {
                     rule,
-                    span: whole.range(),
-                    id,
+                    span: folded.original(whole),
+                    id: folded.original(id),
                 },
             ));
         }
@@ -460,7 +764,7 @@ pub fn mask_id(id: &str) -> String {
     out
 }
 
-fn any(_: &str, _: Range<usize>) -> bool {
+fn any(_: &str, _: Range<usize>, _: Range<usize>) -> bool {
     true
 }
 
@@ -476,8 +780,12 @@ fn numbers(s: &str) -> Vec<u32> {
         .collect()
 }
 
-fn has_digits_4(text: &str, r: Range<usize>) -> bool {
-    digits(&text[r]) >= 4
+fn has_digits_4(text: &str, _: Range<usize>, id: Range<usize>) -> bool {
+    digits(&text[id]) >= 4
+}
+
+fn has_digits_3(text: &str, _: Range<usize>, id: Range<usize>) -> bool {
+    digits(&text[id]) >= 3
 }
 
 /// The text just before a match, lowercased, for context checks.
@@ -487,6 +795,16 @@ fn before(text: &str, start: usize, len: usize) -> String {
         from -= 1;
     }
     text[from..start].to_ascii_lowercase()
+}
+
+/// The word just before a match, lowercased.
+fn word_before(text: &str, start: usize) -> String {
+    let b = before(text, start, 24);
+    b.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        .rsplit(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn char_before(text: &str, start: usize) -> Option<char> {
@@ -506,9 +824,74 @@ fn goes_on_as_number(text: &str, end: usize) -> bool {
             .is_some_and(|c| c.is_ascii_digit())
 }
 
+/// The digits of `s` as numbers 0–9.
+fn digit_values(s: &str) -> Vec<u32> {
+    s.chars().filter_map(|c| c.to_digit(10)).collect()
+}
+
+/// A labelled national number whose scheme has a check digit must have the right one; the
+/// others are taken as written.
+fn is_health_number(text: &str, whole: Range<usize>, id: Range<usize>) -> bool {
+    let label = text[whole.start..id.start].to_ascii_lowercase();
+    let d = digit_values(&text[id]);
+    if label.contains("nhs") || label.contains("chi") {
+        // Modulus 11, weights 10 to 2 (a CHI number is checked the same way).
+        if d.len() != 10 {
+            return false;
+        }
+        let sum: u32 = d[..9].iter().zip((2..=10).rev()).map(|(a, w)| a * w).sum();
+        let check = (11 - sum % 11) % 11;
+        return check != 10 && check == d[9];
+    }
+    if label.contains("medicare") {
+        if !(10..=11).contains(&d.len()) || !(2..=6).contains(&d[0]) {
+            return false;
+        }
+        let w = [1, 3, 7, 9, 1, 3, 7, 9];
+        let sum: u32 = d[..8].iter().zip(w).map(|(a, w)| a * w).sum();
+        return sum % 10 == d[8];
+    }
+    if label.contains("ohip") || label.contains("health card") {
+        return d.len() == 10 && luhn(&d);
+    }
+    d.len() >= 7 || label.contains("nhi")
+}
+
+fn luhn(d: &[u32]) -> bool {
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &x)| {
+            if i % 2 == 1 {
+                let y = x * 2;
+                if y > 9 { y - 9 } else { y }
+            } else {
+                x
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// Words before a date that make it a publication's, not a patient's.
+const PUBLICATION_WORDS: &[&str] = &[
+    "published",
+    "accessed",
+    "epub",
+    "received",
+    "accepted",
+    "revised",
+    "retrieved",
+    "updated",
+    "online",
+    "cited",
+];
+
 /// A numeric date must have a real month and day; a date inside a URL path, a version number
-/// or a citation ("2019 Mar 12;290:1–9", which is a journal issue) is not a patient's.
-fn is_date(text: &str, r: Range<usize>) -> bool {
+/// or a citation ("2019 Mar 12;290:1–9", which is a journal issue) is not a patient's, nor is
+/// a range of days (an event's: "12–16 March 2024"), nor a publication's date.
+fn is_date(text: &str, r: Range<usize>, _: Range<usize>) -> bool {
     let s = &text[r.clone()];
     if matches!(
         char_before(text, r.start),
@@ -518,37 +901,81 @@ fn is_date(text: &str, r: Range<usize>) -> bool {
     {
         return false;
     }
+    let b = before(text, r.start, 24);
+    if PUBLICATION_WORDS
+        .iter()
+        .any(|w| b.split(|c: char| !c.is_ascii_alphabetic()).any(|x| x == *w))
+    {
+        return false;
+    }
+    // The second half of a range: "12-16 March", "28 February - 3 March".
+    let bt = b.trim_end();
+    if let Some(head) = bt.strip_suffix('-') {
+        let head = head.trim_end();
+        if head.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            return false;
+        }
+    }
     // Ordinals ("3rd") and "of" are the only words shorter than a month name.
     let has_month_name = s
         .split(|c: char| !c.is_ascii_alphabetic())
         .any(|w| w.len() >= 3);
     if has_month_name {
-        // "November 26-30": a range of days is an event's dates, not a patient's.
-        let mut rest = text[r.end..].chars();
-        if matches!(rest.next(), Some('-' | '–')) && rest.next().is_some_and(|c| c.is_ascii_digit())
+        // "November 26-30", "28 February - 3 March": the first half of a range.
+        let after = text[r.end..].trim_start();
+        let mut rest = after.chars();
+        if matches!(rest.next(), Some('-'))
+            && rest
+                .as_str()
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit())
         {
             return false;
         }
         // "2019 Mar 12;" is how citations write an issue date.
-        let b = before(text, r.start, 6);
-        // The last four characters, not bytes: the text before may end in "é" or "—".
-        let tail: Vec<char> = b.trim_end().chars().rev().take(4).collect();
+        let tail: Vec<char> = bt.chars().rev().take(4).collect();
         let cited = tail.len() == 4 && tail.iter().all(char::is_ascii_digit);
+        if cited {
+            return false;
+        }
+        let ordinal_word = s.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+            let w = w.to_ascii_lowercase();
+            w.ends_with("th") && w.len() > 4
+                || [
+                    "first", "second", "third", "fifth", "ninth", "twelfth", "eighth",
+                ]
+                .contains(&w.as_str())
+        });
         let day = numbers(s).into_iter().find(|&n| n <= 31);
-        return !cited && day.is_some_and(|d| d >= 1);
+        return ordinal_word || day.is_some_and(|d| d >= 1);
     }
-    let n = numbers(s);
+    let ok_md = |m: u32, d: u32| (1..=12).contains(&m) && (1..=31).contains(&d);
+    let year_ok = |y: u32| (1900..=2100).contains(&y);
+    // DICOM's YYYYMMDD: a bare 8-digit number, so never after a citation's label.
+    if s.len() == 8 && s.bytes().all(|c| c.is_ascii_digit()) {
+        if [
+            "pmid", "pmcid", "doi", "isbn", "nct", "#", "no", "number", "id",
+        ]
+        .iter()
+        .any(|w| bt.ends_with(w))
+        {
+            return false;
+        }
+        let n = |a: usize, b: usize| s[a..b].parse::<u32>().unwrap_or(0);
+        return year_ok(n(0, 4)) && ok_md(n(4, 6), n(6, 8));
+    }
+    // A time after an ISO date is part of it.
+    let date = s.split(['T', ' ']).next().unwrap_or(s);
+    let n = numbers(date);
     if n.len() != 3 {
         return false;
     }
-    let seps: Vec<char> = s.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let seps: Vec<char> = date.chars().filter(|c| !c.is_ascii_digit()).collect();
     if seps.len() != 2 || seps[0] != seps[1] {
         return false;
     }
     let (a, b, c) = (n[0], n[1], n[2]);
-    let ok_md = |m: u32, d: u32| (1..=12).contains(&m) && (1..=31).contains(&d);
-    let year_ok = |y: u32| (1900..=2100).contains(&y);
-    if s.len() >= 4 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+    if date.len() >= 4 && date.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
         year_ok(a) && ok_md(b, c)
     } else {
         let y_ok = if c >= 100 { year_ok(c) } else { true };
@@ -556,14 +983,58 @@ fn is_date(text: &str, r: Range<usize>) -> bool {
     }
 }
 
-/// "aged 93" is an age, "over the age of 90", "aged 92 days" and "age 95%" are not.
-fn is_age(text: &str, r: Range<usize>) -> bool {
-    let b = before(text, r.start, 12);
-    if ["over", "above", "under", "than", ">", "<", "≥", "the"]
-        .iter()
-        .any(|w| b.trim_end().ends_with(w))
+/// "aged 93" is an age, "over the age of 90", "mean age 94" (a cohort's), "aged 92 days" and
+/// "age 95%" are not; "93M" is an age only where a case header puts it.
+fn is_age(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
+    let b = before(text, r.start, 16);
+    if [
+        "over", "above", "under", "than", ">", "<", ">=", "<=", "the",
+    ]
+    .iter()
+    .any(|w| b.trim_end().ends_with(w))
     {
         return false;
+    }
+    // An aggregate is not a person's age.
+    if ["mean", "median", "average", "avg", "mean/median"]
+        .iter()
+        .any(|w| b.split(|c: char| !c.is_ascii_alphabetic()).any(|x| x == *w))
+    {
+        return false;
+    }
+    let s = &text[r.clone()];
+    if s.ends_with(['M', 'F']) && id.end < r.end {
+        // "93M with chest pain", "91F, confusion"; not "the 90 M sample" or "93 M-mode".
+        if matches!(char_before(text, r.start), Some('.' | ',' | '-' | '/')) {
+            return false;
+        }
+        let after = &text[r.end..];
+        let next_word: String = after
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '/')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let punct = after.is_empty() || after.starts_with([',', ';', ':', ')', '.']);
+        return punct
+            || after.starts_with(' ')
+                && [
+                    "with",
+                    "presenting",
+                    "presents",
+                    "presented",
+                    "admitted",
+                    "referred",
+                    "who",
+                    "after",
+                    "c/o",
+                    "complaining",
+                    "known",
+                    "from",
+                    "had",
+                    "has",
+                ]
+                .contains(&next_word.as_str());
     }
     let after = text[r.end..].trim_start().to_ascii_lowercase();
     // "aged 90 and older" is the aggregate Safe Harbor allows.
@@ -585,11 +1056,23 @@ fn is_age(text: &str, r: Range<usize>) -> bool {
         "or above",
         "+",
         "plus",
+        "±",
+        "+-",
     ];
     !not_age.iter().any(|u| after.starts_with(u))
 }
 
-fn is_phone(text: &str, r: Range<usize>) -> bool {
+/// A verb before a phone number ("call", "ring", "text", "contact").
+fn is_verb(label: &str) -> bool {
+    let w = label
+        .trim()
+        .trim_end_matches([':', '.'])
+        .trim()
+        .to_ascii_lowercase();
+    ["call", "ring", "text", "contact", "whatsapp"].contains(&w.as_str())
+}
+
+fn is_phone(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
     let s = &text[r.clone()];
     // A DOI or a longer number of which this is a part.
     if matches!(char_before(text, r.start), Some('/' | '.' | '-'))
@@ -598,12 +1081,33 @@ fn is_phone(text: &str, r: Range<usize>) -> bool {
     {
         return false;
     }
-    digits(s) >= 5
+    let n = digits(&text[id]);
+    if s.starts_with('0') || s.starts_with("(0") {
+        // A national number with its trunk 0 has 9 to 12 digits.
+        return (9..=12).contains(&n);
+    }
+    let labelled = s.bytes().any(|c| c.is_ascii_alphabetic());
+    n >= if labelled { 4 } else { 5 }
 }
 
-/// Four octets of 0–255 that are not part of a longer dotted number (a version, a DICOM UID);
-/// or a valid IPv6 address with enough groups to be one.
-fn is_ip(text: &str, r: Range<usize>) -> bool {
+/// E-mail addresses with an `@`, or spelled out: "[at]", "(at)", or " at " with a dotted
+/// name or spelled-out dots ("jane dot doe at hospital dot org"), so that "available at
+/// radiopaedia.org" is not an address.
+fn is_email(text: &str, r: Range<usize>, _: Range<usize>) -> bool {
+    let s = &text[r];
+    if s.contains('@') || s.contains(['[', '(', '{', '<']) {
+        return true;
+    }
+    let lower = s.to_ascii_lowercase();
+    let Some((user, _)) = lower.split_once(" at ") else {
+        return false;
+    };
+    s.contains(" AT ") || user.contains(['.', '_']) || lower.contains(" dot ")
+}
+
+/// Four octets of 0–255 that are not part of a longer dotted number (a version, a DICOM UID)
+/// or a section number ("2.4.6.1"); or a valid IPv6 address with enough groups to be one.
+fn is_ip(text: &str, r: Range<usize>, _: Range<usize>) -> bool {
     let s = &text[r.clone()];
     if s.contains(':') {
         let groups = s.split(':').filter(|g| !g.is_empty()).count();
@@ -629,21 +1133,151 @@ fn is_ip(text: &str, r: Range<usize>) -> bool {
     {
         return false;
     }
+    // Four single digits are how documents number their sections.
+    if s.split('.').all(|o| o.len() == 1) {
+        let b = before(text, r.start, 24);
+        if !["ip", "address", "host", "server", "pacs", "gateway", "dns"]
+            .iter()
+            .any(|w| b.contains(w))
+        {
+            return false;
+        }
+    }
     s.split('.')
         .all(|o| o.parse::<u32>().is_ok_and(|n| n <= 255) && (o.len() == 1 || !o.starts_with('0')))
 }
 
-/// Words that follow "Patient:" or "Name:" without being a name.
+/// A MAC address has letters among its hex digits, or colons or dashes between six pairs.
+fn is_mac(text: &str, r: Range<usize>, _: Range<usize>) -> bool {
+    let s = &text[r.clone()];
+    if matches!(char_before(text, r.start), Some(':' | '-' | '.'))
+        || matches!(char_after(text, r.end), Some(':' | '-'))
+    {
+        return false;
+    }
+    s.contains([':', '-']) || s.bytes().any(|c| c.is_ascii_alphabetic())
+}
+
+/// Coordinates: latitude at most 90 and longitude at most 180; a bare pair of decimals only if
+/// both have four decimals and one of them is at least 10 (not "p = 0.0012, 0.0345").
+fn is_coordinates(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
+    let s = &text[id.clone()];
+    let nums: Vec<f64> = s
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|p| !p.is_empty() && p != &".")
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    if nums.len() < 2 {
+        return false;
+    }
+    let dms = s.contains('°') && s.contains('\'');
+    if !dms && (nums[0] > 90.0 || nums[1] > 180.0) {
+        return false;
+    }
+    let bare = r == id && !s.contains(['°', 'N', 'S', 'E', 'W']);
+    if bare {
+        let b = before(text, r.start, 6);
+        if b.contains(['=', '<', '>']) || (nums[0] < 10.0 && nums[1] < 10.0) {
+            return false;
+        }
+        return nums[0] >= 1.0 && nums[1] >= 1.0;
+    }
+    true
+}
+
+/// A VIN with its check digit right (North American ones have one; a labelled VIN is taken as
+/// written), or a labelled plate with a digit in it that is not a trial's registration.
+fn is_vehicle(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
+    let s = &text[id.clone()];
+    if r == id {
+        return s.len() == 17 && vin_check(s) && digits(s) >= 3;
+    }
+    let label = text[r.start..id.start].to_ascii_lowercase();
+    if label.contains("vin") {
+        return true;
+    }
+    let b = before(text, r.start, 12);
+    let upper = s.to_ascii_uppercase();
+    digits(s) >= 1
+        && !b.contains("trial")
+        && !["NCT", "ISRCTN", "ACTRN", "EUDRACT", "DRKS", "CHICTR"]
+            .iter()
+            .any(|p| upper.starts_with(p))
+}
+
+fn vin_check(s: &str) -> bool {
+    let value = |c: u8| -> Option<u32> {
+        match c {
+            b'0'..=b'9' => Some(u32::from(c - b'0')),
+            b'A'..=b'H' => Some(u32::from(c - b'A') + 1),
+            b'J'..=b'N' => Some(u32::from(c - b'J') + 1),
+            b'P' => Some(7),
+            b'R' => Some(9),
+            b'S'..=b'Z' => Some(u32::from(c - b'S') + 2),
+            _ => None,
+        }
+    };
+    let weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+    let mut sum = 0;
+    for (i, c) in s.bytes().enumerate() {
+        let Some(v) = value(c) else { return false };
+        sum += v * weights[i];
+    }
+    let check = match sum % 11 {
+        10 => b'X',
+        n => b'0' + n as u8,
+    };
+    s.as_bytes()[8] == check
+}
+
+/// Words that follow "Patient:", "Name:" or an honorific without being a name: articles,
+/// pronouns, descriptions of a patient, headings' words ("Don't Miss The…", "Mx Options").
 const NOT_NAMES: &[&str] = &[
     "a",
     "an",
     "the",
     "this",
     "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "of",
+    "and",
+    "or",
+    "for",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "from",
+    "as",
+    "out",
+    "your",
+    "you",
+    "our",
+    "my",
+    "his",
+    "her",
+    "their",
+    "we",
+    "he",
+    "she",
+    "they",
+    "who",
+    "what",
+    "when",
+    "where",
+    "why",
+    "how",
     "male",
     "female",
     "man",
     "woman",
+    "men",
+    "women",
     "boy",
     "girl",
     "unknown",
@@ -653,17 +1287,18 @@ const NOT_NAMES: &[&str] = &[
     "none",
     "withheld",
     "patient",
-    "he",
-    "she",
-    "they",
+    "patients",
     "adult",
     "child",
     "infant",
     "neonate",
     "elderly",
     "young",
+    "old",
+    "older",
     "middle",
     "case",
+    "cases",
     "history",
     "presentation",
     "ct",
@@ -681,14 +1316,25 @@ const NOT_NAMES: &[&str] = &[
     "is",
     "had",
     "has",
-    "with",
-    "who",
+    "did",
+    "does",
+    "will",
+    "can",
+    "may",
+    "must",
+    "should",
+    "not",
     "presented",
+    "presenting",
+    "presents",
     "underwent",
+    "referred",
+    "admitted",
+    "transferred",
+    "seen",
     "de-identified",
     "anonymised",
     "anonymized",
-    "not",
     "n/a",
     "na",
     "number",
@@ -698,7 +1344,6 @@ const NOT_NAMES: &[&str] = &[
     "february",
     "march",
     "april",
-    "may",
     "june",
     "july",
     "august",
@@ -712,24 +1357,217 @@ const NOT_NAMES: &[&str] = &[
     "positioning",
     "preparation",
     "consent",
+    "acute",
+    "chronic",
+    "known",
+    "suspected",
+    "previously",
+    "recurrent",
+    "new",
+    "pregnant",
+    "healthy",
+    "asymptomatic",
+    "symptomatic",
+    "options",
+    "option",
+    "plan",
+    "plans",
+    "principles",
+    "summary",
+    "key",
+    "important",
+    "diagnosis",
+    "findings",
+    "finding",
+    "lesions",
+    "lesion",
+    "safety",
+    "first",
+    "care",
+    "management",
+    "education",
+    "information",
+    "subtle",
+    "signs",
+    "sign",
+    "anything",
+    "nothing",
+    "all",
+    "any",
+    "some",
+    "one",
+    "two",
+    "three",
+    "same",
+    "other",
+    "notes",
+    "note",
+    "details",
+    "data",
+    "demographics",
+    "record",
+    "records",
+    "identifier",
+    "initials",
+    "removed",
+    "deleted",
+    "hidden",
+    "omitted",
+    "pending",
+    "see",
+    "above",
+    "below",
+    "per",
+    "via",
+    "list",
+    "left",
+    "right",
+    "bilateral",
+    "angiography",
+    "lesson",
+    "lessons",
+    "pitfalls",
+    "pearls",
+    "tips",
+    "advice",
+    "approach",
+    "overview",
+    "review",
+    "follow-up",
+    "followup",
+    "outcome",
+    "course",
+    "treatment",
+    "therapy",
+    "surgery",
+    "conservative",
+    "surgical",
+    "medical",
+    "supine",
+    "prone",
+    "if",
+    "no",
+    "yes",
+    "be",
+    "are",
+    "were",
+    "do",
+    "so",
+    "but",
+    "too",
+    "also",
+    "again",
+    "here",
+    "there",
+    "now",
+    "then",
+    "never",
+    "always",
+    "every",
+    "each",
+    "more",
+    "most",
+    "less",
 ];
 
-fn is_name(text: &str, r: Range<usize>) -> bool {
-    let s = &text[r];
-    // The name part: after a label's colon, or after the honorific / label word.
-    let name_part = match s.find([':', '=']) {
-        Some(i) => &s[i + 1..],
-        None => s.split_once(char::is_whitespace).map_or(s, |(_, n)| n),
+/// Words before "name:" that say whose name it is, when it is not a person's ("drug name").
+const NOT_A_PERSON_BEFORE: &[&str] = &[
+    "drug",
+    "brand",
+    "generic",
+    "trade",
+    "product",
+    "file",
+    "study",
+    "sequence",
+    "protocol",
+    "series",
+    "scanner",
+    "model",
+    "device",
+    "disease",
+    "syndrome",
+    "test",
+    "tracer",
+    "contrast",
+    "agent",
+    "company",
+    "vendor",
+    "software",
+    "program",
+    "programme",
+    "host",
+    "domain",
+    "code",
+    "user",
+    "sign",
+    "tumour",
+    "tumor",
+    "station",
+    "institution",
+    "hospital",
+    "site",
+    "course",
+    "author",
+    "reviewer",
+    "doctor",
+    "physician",
+    "radiologist",
+    "referrer",
+    "referring",
+    "consultant",
+    "project",
+    "trial",
+    "dataset",
+    "variable",
+    "field",
+    "tag",
+    "element",
+    "class",
+    "category",
+    "folder",
+    "image",
+    "feature",
+    "medication",
+    "procedure",
+    "examination",
+    "exam",
+];
+
+fn is_name(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
+    let name_part = &text[id.clone()];
+    if name_part.contains('^') {
+        return true;
+    }
+    let label = text[r.start..id.start].to_ascii_lowercase();
+    if label.contains("name") && NOT_A_PERSON_BEFORE.contains(&word_before(text, r.start).as_str())
+    {
+        return false;
+    }
+    let words: Vec<String> = name_part
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
     };
-    let first = name_part
-        .trim()
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '^')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    !first.is_empty() && first.len() > 1 && !NOT_NAMES.contains(&first.as_str())
-        || name_part.contains('^')
+    // An initial ("A. B. Okonkwo") is not the article "a".
+    let initial = name_part.len() >= 2 && name_part.as_bytes()[1] == b'.';
+    if first.is_empty() || (!initial && NOT_NAMES.contains(&first.as_str())) {
+        return false;
+    }
+    if first.len() == 1 && !name_part.contains('.') && words.len() == 1 {
+        return false;
+    }
+    // A name written in lower case, or after "Patient" without a colon, must not be made of
+    // ordinary words ("patient: presented with", "Patient Safety First").
+    let lower = name_part.chars().all(|c| !c.is_ascii_uppercase());
+    let no_colon = !label.contains([':', '=', '|']);
+    if lower || (no_colon && label.trim_start().to_ascii_lowercase().starts_with(['p'])) {
+        return words.iter().all(|w| !NOT_NAMES.contains(&w.as_str()));
+    }
+    true
 }
 
 #[cfg(test)]
@@ -775,6 +1613,16 @@ mod tests {
             "SSN 123-45-6789",
             "Accession: 20240312-0042",
             "member ID 88442211",
+            "NHS number 943 476 5919",
+            "VIN 1HGCM82633A004352",
+            "00:1A:2B:3C:4D:5E",
+            "42°21'36\"N 71°03'32\"W",
+            "jane dot doe at hospital dot org",
+            "MRN&nbsp;4455667",
+            "| MRN | 4455667 |",
+            "Mrs O’Brien",
+            "the fourteenth of March",
+            "93M with",
         ];
         for before in around {
             for after in around {

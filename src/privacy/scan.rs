@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::ack::{self, Ack};
 use super::finding::Finding;
-use super::rules::{self, Hit};
+use super::rules::{self, Hit, RuleId};
 use crate::diagnostic::Diagnostic;
 use crate::front::{Document, Entry, Lines, Node, Record, Value, keys};
 use crate::source::Sources;
@@ -38,7 +38,36 @@ pub(super) struct FileScan {
 struct Span {
     range: Range<usize>,
     read: Option<String>,
+    /// Rules not applied here: an author's name in `authors`, a publication date in
+    /// `references`.
+    skip: &'static [RuleId],
 }
+
+/// What `authors` may hold without a finding: the authors' names and contacts. A phone
+/// number, a record number or a date of birth there is still a finding.
+const AUTHORS_SKIP: &[RuleId] = &[RuleId::PatientName, RuleId::Email, RuleId::Url];
+/// What `references` may hold: authors' names, publication dates, links.
+const REFERENCES_SKIP: &[RuleId] = &[
+    RuleId::PatientName,
+    RuleId::FullDate,
+    RuleId::Email,
+    RuleId::Url,
+];
+
+/// What an event's `[extra] end` may hold: its date and time.
+const EVENT_END_SKIP: &[RuleId] = &[RuleId::FullDate];
+
+/// Rules whose match inside the site's own `config.toml` text makes it the site's: contact
+/// details. A record number, a date of birth or an age never belongs to the site.
+const SITE_DETAILS: &[RuleId] = &[
+    RuleId::Email,
+    RuleId::Phone,
+    RuleId::StreetAddress,
+    RuleId::Zip,
+    RuleId::PatientName,
+    RuleId::Url,
+    RuleId::Coordinates,
+];
 
 /// Scan one Markdown record: its front matter values, its body, its acknowledgements, and for a
 /// bundle the DICOM files it publishes.
@@ -67,6 +96,7 @@ pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> F
         None => vec![Span {
             range: 0..text.len(),
             read: None,
+            skip: &[],
         }],
     };
     let lines = Lines::new(text);
@@ -89,18 +119,97 @@ pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> F
     scan
 }
 
-/// The parts of a document the guard reads: the body, and every value of a key that may hold
-/// patient text, each with its key (so "age = 93" reads as an age).
+/// The parts of a document the guard reads: the body (and each table row read with its
+/// header), and every value of a key that may hold patient text, each with its key (so
+/// "age = 93" reads as an age); `authors` and `references` with the rules that fit them.
 fn document_spans(doc: &Document) -> Vec<Span> {
+    let body = doc.split.body.clone();
     let mut out = vec![Span {
-        range: doc.split.body.clone(),
+        range: body.clone(),
         read: None,
+        skip: &[],
     }];
+    if let Some(text) = doc.text.get(body.clone()) {
+        out.extend(table_rows(text, body.start));
+    }
     for entry in &doc.tree.entries {
-        if keys::get(&entry.key).is_some_and(|k| !k.patient_text) {
+        let key = entry.key.as_str();
+        let skip = if key == keys::AUTHORS.name {
+            AUTHORS_SKIP
+        } else if key == keys::REFERENCES.name {
+            REFERENCES_SKIP
+        } else if keys::get(key).is_some_and(|k| !k.patient_text) {
+            continue;
+        } else {
+            &[]
+        };
+        let from = out.len();
+        entry_spans(&doc.text, entry, &mut out);
+        for span in &mut out[from..] {
+            span.skip = skip;
+            // An event's end (`[extra] end`, read into its structured data) is the page's own
+            // date, like `date`.
+            if key == "extra"
+                && span
+                    .read
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("end: ") || r.starts_with("end_date: "))
+            {
+                span.skip = EVENT_END_SKIP;
+            }
+        }
+    }
+    out
+}
+
+/// The rows of the Markdown tables in `body`, each read as "header: cell" pairs, so that a
+/// label in the header and a value in a row are seen together (`| MRN |` over `| 4455667 |`).
+fn table_rows(body: &str, offset: usize) -> Vec<Span> {
+    let cells = |line: &str| -> Vec<String> {
+        let t = line.trim();
+        let t = t.strip_prefix('|').unwrap_or(t);
+        let t = t.strip_suffix('|').unwrap_or(t);
+        t.split('|')
+            .map(|c| c.trim().trim_matches(['*', '_', '`']).trim().to_string())
+            .collect()
+    };
+    let is_delimiter = |line: &str| {
+        let t = line.trim();
+        t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    };
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        lines.push((at, line.trim_end_matches(['\n', '\r'])));
+        at += line.len();
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let (_, head) = lines[i];
+        if !(head.contains('|') && is_delimiter(lines[i + 1].1)) {
+            i += 1;
             continue;
         }
-        entry_spans(&doc.text, entry, &mut out);
+        let header = cells(head);
+        i += 2;
+        while i < lines.len() && lines[i].1.contains('|') && !lines[i].1.trim().is_empty() {
+            let (start, row) = lines[i];
+            let read: Vec<String> = header
+                .iter()
+                .zip(cells(row))
+                .filter(|(h, c)| !h.is_empty() && !c.is_empty())
+                .map(|(h, c)| format!("{h}: {c}"))
+                .collect();
+            if !read.is_empty() {
+                out.push(Span {
+                    range: offset + start..offset + start + row.len(),
+                    read: Some(read.join("\n")),
+                    skip: &[],
+                });
+            }
+            i += 1;
+        }
     }
     out
 }
@@ -132,6 +241,7 @@ fn node_spans(text: &str, key: &str, label_start: usize, node: &Node, out: &mut 
     out.push(Span {
         range,
         read: Some(format!("{key}: {shown}")),
+        skip: &[],
     });
 }
 
@@ -163,7 +273,11 @@ fn scan_span(
     let hits = |scanned: &str| -> Vec<Hit> {
         rules::find(scanned)
             .into_iter()
-            .filter(|hit| !is_exempt(&scanned[hit.span.clone()], exempt))
+            .filter(|hit| !span.skip.contains(&hit.rule.id))
+            .filter(|hit| {
+                !(SITE_DETAILS.contains(&hit.rule.id)
+                    && is_exempt(&scanned[hit.span.clone()], exempt))
+            })
             .collect()
     };
     let mut out: Vec<Finding> = hits(written)

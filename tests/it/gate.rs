@@ -157,5 +157,8 @@ fn the_address_the_site_is_built_for_is_the_sites_own() {
     // serve builds for its local address; an IP address in every permalink is not a patient's.
     let site = TestSite::minimal();
     site.build_ok(&["--base-url", "http://127.0.0.1:1111/"]);
-    assert!(site.read_out("about/index.html").contains("http://127.0.0.1:1111/"));
+    assert!(
+        site.read_out("about/index.html")
+            .contains("http://127.0.0.1:1111/")
+    );
 }

@@ -216,7 +216,7 @@ fn dates_authors_and_references_are_not_patient_data() {
 title = \"Case A\"
 date = 2024-05-02
 authors = [\"Mrs Jane Smith\"]
-references = [\"Radiology. 2019 Mar 12;290(3):617-627. DOB 03/14/1948\"]
+references = [\"Radiology. 2019 Mar 12;290(3):617-627. Published 14 March 2019\"]
 +++
 Body.
 ";
@@ -514,6 +514,126 @@ fn a_themes_static_files_are_guarded_too() {
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("themes/local/static/contact.txt:1:12: privacy [phone]"),
+        "{stderr}"
+    );
+}
+
+/// `authors` and `references` are checked for what does not belong in them (a phone, a record
+/// number, a date of birth), but an author's name and a reference's publication date pass.
+#[test]
+fn authors_and_references_are_checked_for_what_does_not_belong() {
+    let cases = [
+        (
+            "a phone in authors",
+            "+++\ntitle = \"A\"\nauthors = [\"Jane Roe, call 555-123-4567\"]\n+++\nBody.\n",
+            Some("index.md:3:28: privacy [phone]"),
+        ),
+        (
+            "a record number in authors",
+            "+++\ntitle = \"A\"\nauthors = [\"Jane Roe MRN 4455667\"]\n+++\nBody.\n",
+            Some("index.md:3:22: privacy [mrn]"),
+        ),
+        (
+            "a date of birth in references",
+            "+++\ntitle = \"A\"\nreferences = [\"Patient DOB 03/14/1948\"]\n+++\nBody.\n",
+            Some("index.md:3:24: privacy [dob]"),
+        ),
+        (
+            "authors' names and a reference's dates",
+            "+++\ntitle = \"A\"\nauthors = [\"Mrs Jane Roe\", \"Dr. John Smith\"]\nreferences = [\"Smith J, Doe A. Radiology. 2019 Mar 12;290(3):617-627. Published 14 March 2019.\"]\n+++\nBody.\n",
+            None,
+        ),
+    ];
+    for (what, case, expected) in cases {
+        let site = site_with(case);
+        let (code, stderr) = check(&site);
+        match expected {
+            Some(expected) => {
+                assert_eq!(code, 1, "{what}: not found:\n{stderr}");
+                assert!(
+                    stderr.contains(expected),
+                    "{what}: expected {expected:?} in:\n{stderr}"
+                );
+            }
+            None => assert_eq!(code, 0, "{what}: flagged:\n{stderr}"),
+        }
+    }
+}
+
+/// The site's own contact details in `config.toml` are not a patient's, but a record number
+/// there does not make the same number in a page the site's.
+#[test]
+fn config_values_exempt_contact_details_only() {
+    let config =
+        format!("{CONFIG}[extra]\ncontact = \"Call 555-123-4567\"\nnote = \"MRN 4455667\"\n");
+    let site = TestSite::with(&[
+        ("config.toml", config),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            "+++\ntitle = \"A\"\n+++\nCall 555-123-4567 for the programme. MRN 4455667.\n"
+                .to_string(),
+        ),
+    ]);
+    let (code, stderr) = check(&site);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("index.md:4:38: privacy [mrn]"), "{stderr}");
+    assert!(!stderr.contains("[phone]"), "{stderr}");
+}
+
+/// What the page source publishes is read: HTML comments, table rows whose label is in the
+/// header, Unicode spaces and entities; the place is where the author wrote it.
+#[test]
+fn comments_tables_and_unicode_are_read_where_they_are_written() {
+    let cases = [
+        (
+            "an HTML comment",
+            "+++\ntitle = \"A\"\n+++\nBody.\n<!-- MRN 4455667 -->\n",
+            "index.md:5:6: privacy [mrn]",
+        ),
+        (
+            "a label in the table header",
+            "+++\ntitle = \"A\"\n+++\n| Finding | MRN |\n|---|---|\n| Mass | 4455667 |\n",
+            "index.md:6:10: privacy [mrn]",
+        ),
+        (
+            "a label in the cell before",
+            "+++\ntitle = \"A\"\n+++\n| MRN | 4455667 |\n",
+            "index.md:4:3: privacy [mrn]",
+        ),
+        (
+            "a no-break space and an entity before",
+            "+++\ntitle = \"A\"\n+++\nSeen\u{a0}\u{a0}&nbsp;by Mrs\u{a0}O\u{2019}Brien.\n",
+            "index.md:4:16: privacy [patient-name]",
+        ),
+    ];
+    for (what, case, expected) in cases {
+        let site = site_with(case);
+        let (code, stderr) = check(&site);
+        assert_eq!(code, 1, "{what}: not found:\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{what}: expected {expected:?} in:\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("4455667") && !stderr.contains("Brien"),
+            "{what}: raw identifier printed:\n{stderr}"
+        );
+    }
+}
+
+/// An event's end in `[extra]` is the page's own date (read into its structured data), but
+/// another `[extra]` value with a date and time is checked.
+#[test]
+fn an_events_end_is_its_own_date() {
+    let ok = "+++\ntitle = \"Open house\"\ndate = 2026-12-05T14:00:00Z\n[extra]\nend = \"2026-12-05T16:00:00Z\"\n+++\nCome.\n";
+    let (code, stderr) = check(&site_with(ok));
+    assert_eq!(code, 0, "{stderr}");
+    let bad = "+++\ntitle = \"A\"\n[extra]\nscanned = \"2023-03-14T10:22:05\"\n+++\nBody.\n";
+    let (code, stderr) = check(&site_with(bad));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("index.md:4:12: privacy [full-date]"),
         "{stderr}"
     );
 }
