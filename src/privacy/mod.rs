@@ -75,9 +75,8 @@ pub struct Scans {
     /// Files refused, and `[privacy] publish` entries that match nothing.
     file_errors: Vec<Diagnostic>,
     file_warnings: Vec<Diagnostic>,
-    /// What every rule finds in each Markdown file and in `config.toml`, for the output gate.
+    /// What every rule finds in each Markdown file, for the output gate.
     known: Vec<(PathBuf, Arc<gate::Known>)>,
-    config_known: Arc<gate::Known>,
 }
 
 /// Scan every source of a site: its Markdown `records`, and the names and text files of
@@ -102,10 +101,6 @@ pub fn scan(config: &Config, sources: &Sources, records: &[Arc<Record>]) -> Scan
     );
     let (names, file_errors, file_warnings) = names;
     let known = records.par_iter().map(|r| known_in(r)).collect();
-    let mut config_known = gate::Known::default();
-    for s in &exempt {
-        config_known.add_text(s);
-    }
     Scans {
         files,
         names,
@@ -113,13 +108,18 @@ pub fn scan(config: &Config, sources: &Sources, records: &[Arc<Record>]) -> Scan
         file_errors,
         file_warnings,
         known,
-        config_known: Arc::new(config_known),
     }
 }
 
 fn known_in(record: &Record) -> (PathBuf, Arc<gate::Known>) {
     let mut known = gate::Known::default();
     known.add_text(record.text());
+    for key in [crate::front::keys::DATE, crate::front::keys::UPDATED] {
+        if let Some(d) = record.fields.date(key) {
+            use chrono::Datelike;
+            known.add_own_date(d.year(), d.month(), d.day());
+        }
+    }
     (record.path.clone(), Arc::new(known))
 }
 
@@ -144,16 +144,14 @@ impl Scans {
     /// `base_url` is the address the site is built for (serve's own local address, or
     /// `--base-url`): it is in every permalink and is the site's, not a patient's.
     pub fn gate(&self, base_url: &str) -> Gate<'_> {
-        let mut known = (*self.config_known).clone();
+        let mut known = gate::Known::default();
         for (_, k) in &self.known {
             known.extend(k);
         }
-        let mut exempt = self.exempt.clone();
-        exempt.push(base_url.to_string());
         Gate {
             scans: self,
             known,
-            exempt,
+            base_url: base_url.to_string(),
         }
     }
 
@@ -256,7 +254,7 @@ fn mask_paths(findings: &mut [Finding]) {
 pub struct Gate<'s> {
     scans: &'s Scans,
     known: gate::Known,
-    exempt: Vec<String>,
+    base_url: String,
 }
 
 impl Gate<'_> {
@@ -284,7 +282,15 @@ impl Gate<'_> {
             let (path, _) = texts.iter().find(|(_, t)| t.contains(id))?;
             with_acks(path)
         };
-        gate::check(output, text, &self.known, source, &quoted, &self.exempt)
+        gate::check(
+            output,
+            text,
+            &self.known,
+            source,
+            &quoted,
+            &self.scans.exempt,
+            &self.base_url,
+        )
     }
 }
 

@@ -59,7 +59,7 @@ const EVENT_END_SKIP: &[RuleId] = &[RuleId::FullDate];
 
 /// Rules whose match inside the site's own `config.toml` text makes it the site's: contact
 /// details. A record number, a date of birth or an age never belongs to the site.
-const SITE_DETAILS: &[RuleId] = &[
+pub(super) const SITE_DETAILS: &[RuleId] = &[
     RuleId::Email,
     RuleId::Phone,
     RuleId::StreetAddress,

@@ -99,17 +99,24 @@ fn a_template_that_labels_a_value_is_caught_and_the_page_is_named() {
 
 #[test]
 fn text_only_a_template_writes_is_caught_in_the_published_file() {
+    // The template's own text has no identifier, and neither has the config value: only the
+    // page the template makes of them does.
     let site = TestSite::minimal();
     site.write(
+        "config.toml",
+        format!("{CONFIG}[extra]\nref = \"00123456\"\n"),
+    );
+    site.write(
         "templates/404.html",
-        "<html><body><p>Lost? Ask Dr. Jane Smith at 617-555-0123.</p></body></html>",
+        "<html><body><p>Lost? Hospital number: {{ config.extra.ref }}.</p></body></html>",
     );
     let stderr = build_fails(&site, &[]);
-    assert!(stderr.contains("privacy [phone]"), "{stderr}");
+    assert!(stderr.contains("privacy [mrn]"), "{stderr}");
     assert!(
         stderr.contains("404.html") && stderr.contains("made by the templates"),
         "{stderr}"
     );
+    assert!(!stderr.contains("00123456"), "{stderr}");
 }
 
 #[test]
