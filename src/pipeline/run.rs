@@ -102,6 +102,7 @@ impl Pipeline {
         clock.mark("share cards");
         let renderer = Renderer::new(&self.config, &self.library, &self.templates)?;
         let gate = self.scans.gate(&self.config.base_url);
+        let passed = privacy::gate::Passed::open(self.cache.dir());
         let texts: HashMap<&Path, &str> = self
             .records
             .iter()
@@ -117,7 +118,7 @@ impl Pipeline {
                         Product::Text(text) => {
                             // Nothing reaches the sink that the gate did not see.
                             let source = self.job_source(&out.job);
-                            leaks = gate.check(out.path.as_str(), &text, source, &texts);
+                            leaks = gate.check(out.path.as_str(), &text, source, &texts, &passed);
                             if leaks.is_empty() {
                                 sink.write(&out.path, text.into_bytes())
                             } else {
@@ -135,6 +136,7 @@ impl Pipeline {
             .unzip();
         let mut errors: Vec<Diagnostic> = errors.into_iter().flatten().collect();
         errors.extend(privacy::gate::report(leaks.into_iter().flatten().collect()));
+        passed.save(*selection == Selection::All);
         clock.mark("render and write");
         Errors::or_ok(
             errors,

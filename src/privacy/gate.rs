@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
@@ -46,6 +47,20 @@ impl Known {
         }
     }
 
+    /// Feed everything the verdicts depend on into `hasher`, in a fixed order.
+    pub fn fingerprint(&self, hasher: &mut blake3::Hasher) {
+        let mut ids: Vec<&String> = self.ids.iter().collect();
+        ids.sort_unstable();
+        for id in ids {
+            hasher.update(id.as_bytes()).update(b"\0");
+        }
+        let mut dates: Vec<_> = self.dates.iter().collect();
+        dates.sort_unstable();
+        for (y, m, d) in dates {
+            hasher.update(format!("{y}-{m}-{d};").as_bytes());
+        }
+    }
+
     pub fn extend(&mut self, other: &Known) {
         self.ids.extend(other.ids.iter().cloned());
         self.dates.extend(other.dates.iter().copied());
@@ -76,6 +91,96 @@ impl Known {
             !dates.is_empty() && dates.iter().any(|d| self.dates.contains(d))
         }
     }
+}
+
+/// Outputs the gate passed in earlier builds, kept in the cache folder: a warm build reads
+/// no output twice. An entry is the hash of the output's path and text and of everything a
+/// verdict depends on (what the sources say, the acknowledgements, the site's own details,
+/// the rules' version), so any change there checks every output again.
+pub struct Passed {
+    file: Option<PathBuf>,
+    old: HashSet<[u8; 32]>,
+    new: Mutex<HashSet<[u8; 32]>>,
+}
+
+const PASSED: &str = "gate-v1.json";
+
+impl Passed {
+    pub fn open(dir: &Path) -> Passed {
+        let file = dir.join(PASSED);
+        let old = std::fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|h| blake3::Hash::from_hex(h).ok())
+            .map(|h| *h.as_bytes())
+            .collect();
+        Passed {
+            file: Some(file),
+            old,
+            new: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn holds(&self, key: &[u8; 32]) -> bool {
+        self.old.contains(key) || self.new.lock().is_ok_and(|n| n.contains(key))
+    }
+
+    fn add(&self, key: [u8; 32]) {
+        if let Ok(mut n) = self.new.lock() {
+            n.insert(key);
+        }
+    }
+
+    /// Keep what passed this run; after a run of only some outputs, what passed before too.
+    /// Failing to write only costs checking again.
+    pub fn save(&self, whole_site: bool) {
+        let (Some(file), Ok(new)) = (&self.file, self.new.lock()) else {
+            return;
+        };
+        let mut keep: Vec<String> = new
+            .iter()
+            .chain(self.old.iter().filter(|_| !whole_site))
+            .map(|k| blake3::Hash::from_bytes(*k).to_hex().to_string())
+            .collect();
+        keep.sort_unstable();
+        keep.dedup();
+        let Ok(bytes) = serde_json::to_vec(&keep) else {
+            return;
+        };
+        let tmp = file.with_extension(format!("tmp-{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, file).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Check `text` unless an earlier build passed the same text under the same `fingerprint`.
+pub fn check_cached(
+    passed: &Passed,
+    fingerprint: &blake3::Hash,
+    output: &str,
+    text: &str,
+    run: impl FnOnce() -> Vec<Leak>,
+) -> Vec<Leak> {
+    let key = *blake3::Hasher::new()
+        .update(fingerprint.as_bytes())
+        .update(output.as_bytes())
+        .update(b"\0")
+        .update(text.as_bytes())
+        .finalize()
+        .as_bytes();
+    if passed.holds(&key) {
+        // Still in use: kept for the next build.
+        passed.add(key);
+        return Vec::new();
+    }
+    let leaks = run();
+    if leaks.is_empty() {
+        passed.add(key);
+    }
+    leaks
 }
 
 /// How an output is read.

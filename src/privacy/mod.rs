@@ -148,10 +148,28 @@ impl Scans {
         for (_, k) in &self.known {
             known.extend(k);
         }
+        // Everything a verdict depends on besides the output itself.
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(concat!("radcase-gate-", env!("CARGO_PKG_VERSION"), "\0").as_bytes());
+        known.fingerprint(&mut hasher);
+        for s in &self.exempt {
+            hasher.update(s.as_bytes()).update(b"\0");
+        }
+        hasher.update(base_url.as_bytes()).update(b"\0");
+        for f in &self.files {
+            for a in &f.acks {
+                hasher.update(f.path.as_os_str().as_encoded_bytes());
+                hasher
+                    .update(a.rule.name.as_bytes())
+                    .update(a.text.as_bytes())
+                    .update(b"\0");
+            }
+        }
         Gate {
             scans: self,
             known,
             base_url: base_url.to_string(),
+            fingerprint: hasher.finalize(),
         }
     }
 
@@ -255,12 +273,26 @@ pub struct Gate<'s> {
     scans: &'s Scans,
     known: gate::Known,
     base_url: String,
+    fingerprint: blake3::Hash,
 }
 
 impl Gate<'_> {
     /// What `text`, published at `output`, adds to the sources. `source` is the Markdown file
     /// it is made from, when there is one; `texts` the text of every Markdown file by path.
     pub fn check(
+        &self,
+        output: &str,
+        text: &str,
+        source: Option<&std::path::Path>,
+        texts: &HashMap<&std::path::Path, &str>,
+        passed: &gate::Passed,
+    ) -> Vec<gate::Leak> {
+        gate::check_cached(passed, &self.fingerprint, output, text, || {
+            self.check_now(output, text, source, texts)
+        })
+    }
+
+    fn check_now(
         &self,
         output: &str,
         text: &str,

@@ -169,3 +169,37 @@ fn the_address_the_site_is_built_for_is_the_sites_own() {
             .contains("http://127.0.0.1:1111/")
     );
 }
+
+#[test]
+fn what_passed_before_is_checked_again_once_the_sources_say_less() {
+    // Warm builds trust outputs the gate passed before. The about page is the same text in
+    // both builds; it passed because another page wrote (and acknowledged) the same number.
+    // Once that page no longer says it, the about page is checked again and fails.
+    let site = TestSite::minimal();
+    site.write(
+        "templates/page.html",
+        "<html><body><h1>{{ page.title }}</h1><p>Hospital number: {{ page.extra.ref }}</p></body></html>",
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n[extra]\nref = \"00123456\"\n+++\nAbout.\n",
+    );
+    let case = |body: &str, ack: &str| {
+        format!("+++\ntitle = \"First case\"\ndate = 2024-05-02\n{ack}+++\n{body}\n")
+    };
+    site.write(
+        "content/cases/a/index.md",
+        case(
+            "The phantom's hospital number 00123456.",
+            "[[privacy.acknowledge]]\nrule = \"mrn\"\ntext = \"00123456\"\nreason = \"a made-up number\"\n",
+        ),
+    );
+    site.build_ok(&[]);
+    let about = site.read_out("about/index.html");
+    site.build_ok(&[]);
+    site.write("content/cases/a/index.md", case("Findings.", ""));
+    let stderr = build_fails(&site, &[]);
+    assert!(stderr.contains("privacy [mrn]"), "{stderr}");
+    assert!(stderr.contains("content/about.md"), "{stderr}");
+    assert!(about.contains("Hospital number: 00123456"));
+}
