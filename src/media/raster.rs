@@ -383,7 +383,7 @@ mod tests {
     /// `cargo test --release --lib compositing_cost -- --ignored --nocapture`: the cost of
     /// compositing a 1600×1600 RGBA image, beside decoding it.
     #[test]
-    #[ignore]
+    #[ignore = "a measurement, not a check: run it in a release build when compositing changes"]
     fn compositing_cost() {
         let img = image::RgbaImage::from_fn(1600, 1600, |x, y| {
             image::Rgba([

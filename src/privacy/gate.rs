@@ -219,26 +219,23 @@ pub struct Leak {
 impl Leak {
     pub fn diagnostic(&self) -> Diagnostic {
         let f = &self.finding;
-        let file = self
-            .source
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(&self.output));
+        let (file, place) = match &self.source {
+            Some(path) => (
+                path.clone(),
+                format!("shows in the published {}", self.output),
+            ),
+            None => (
+                PathBuf::from(&self.output),
+                "in this published file, made by the templates".to_string(),
+            ),
+        };
         let mut d = Diagnostic::in_file(
             &file,
             format!(
-                "privacy [{}]: {} `{}` shows in the published {}",
-                f.rule.name, f.rule.what, f.masked, self.output
+                "privacy [{}]: {} `{}` {place}",
+                f.rule.name, f.rule.what, f.masked
             ),
         );
-        if self.source.is_none() {
-            d = Diagnostic::in_file(
-                &file,
-                format!(
-                    "privacy [{}]: {} `{}` in this published file, made by the templates",
-                    f.rule.name, f.rule.what, f.masked
-                ),
-            );
-        }
         if let Some(line) = f.line {
             d = d.at(line, f.column.unwrap_or(1));
         }

@@ -501,7 +501,7 @@ fn tesseract_reads_a_name_and_number_in_both_polarities() {
 /// Timings and rates, for the record: `cargo test --release --lib ocr::tests::measure --
 /// --ignored --nocapture`.
 #[test]
-#[ignore]
+#[ignore = "a measurement, not a check: prints timings and rates, run in a release build"]
 fn measure() {
     let (w, h) = (1024, 1024);
     let images: Vec<GrayImage> = vec![radiograph(w, h, 1), ct_slice(w, h, 2), ultrasound(w, h, 3)];
