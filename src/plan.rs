@@ -242,16 +242,28 @@ impl Planner<'_> {
                     ),
                 }
             }
-            let mut pictures: Vec<&Picture> = page.pictures.iter().chain(&page.gallery).collect();
-            pictures.extend(page.stacks.iter().flat_map(|s| &s.frames));
+            // (picture, whether it is a stack slice)
+            let mut pictures: Vec<(&Picture, bool)> = page
+                .pictures
+                .iter()
+                .chain(&page.gallery)
+                .map(|p| (p, false))
+                .collect();
+            pictures.extend(
+                page.stacks
+                    .iter()
+                    .flat_map(|s| &s.frames)
+                    .map(|p| (p, true)),
+            );
             // A stack's default window is `frames` again; the others are new jobs.
             pictures.extend(
                 page.stacks
                     .iter()
-                    .flat_map(|s| s.windows.iter().skip(1).flat_map(|w| &w.frames)),
+                    .flat_map(|s| s.windows.iter().skip(1).flat_map(|w| &w.frames))
+                    .map(|p| (p, true)),
             );
             let mut seen = HashSet::new();
-            for pic in pictures {
+            for (pic, slice) in pictures {
                 // A gallery image is usually one of the bundle's pictures too: one job per file.
                 // A multi-frame DICOM file is one source with a job per frame and window.
                 if !seen.insert((&pic.source, pic.dicom.map(|d| d.key()))) {
@@ -264,6 +276,7 @@ impl Planner<'_> {
                     dicom: pic.dicom,
                     variants: pic.variants.clone(),
                     redact: pic.redact.clone(),
+                    slice,
                 });
                 for v in &pic.variants {
                     self.add(v.output.clone(), Job::ImageVariant(index));

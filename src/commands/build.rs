@@ -74,6 +74,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     stages.push(("commit", lap.elapsed()));
     let library = pipeline.library();
     let mut warnings = pipeline.warnings().to_vec();
+    warnings.extend(run.warnings.iter().cloned());
     let tampered = pipeline.cache().tampered();
     if tampered > 0 {
         warnings.push(

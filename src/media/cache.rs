@@ -185,6 +185,21 @@ impl Cache {
         Ok(())
     }
 
+    /// The bytes of an entry (one [`Cache::holds`]), kept by this build's prune like a
+    /// published one.
+    pub fn read(&self, entry: &Path) -> Option<Vec<u8>> {
+        self.keep(entry);
+        std::fs::read(entry).ok()
+    }
+
+    /// Keep `entry` through this build's prune (an entry no output links to).
+    pub fn keep(&self, entry: &Path) {
+        self.used
+            .lock()
+            .map(|mut u| u.insert(entry.to_path_buf()))
+            .ok();
+    }
+
     /// Put a cache entry at `dest` in the output: a hard link when possible (no copy), else a copy.
     pub fn publish(&self, entry: &Path, dest: &Path) -> Result<(), Diagnostic> {
         self.used

@@ -18,6 +18,6 @@ mod raster;
 
 pub use assets::publish;
 pub use cache::Cache;
-pub use pipeline::{ImageJob, ImageStats, decode_source, process};
+pub use pipeline::{FoundText, ImageJob, ImageStats, card_text, decode_source, file_text, process};
 pub use probes::Probes;
 pub use raster::{ImageInfo, decode, probe};

@@ -21,7 +21,7 @@ use image::{GrayImage, Luma, imageops};
 use wait_timeout::ChildExt;
 
 /// A line of burned-in text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TextRegion {
     /// `(x, y, width, height)` in pixels of the image searched, with a margin around the glyphs
     /// so that painting it over hides them whole.
@@ -31,13 +31,15 @@ pub struct TextRegion {
     pub text: Option<String>,
     /// How text-like the region is, 0–1 (from the number of glyphs and how well they line up).
     pub confidence: f32,
+    /// How many glyphs the line seems to hold (touching glyphs counted by their width).
+    pub glyphs: u32,
     /// Tesseract's mean word confidence, 0–1, when it read something.
     pub ocr_confidence: Option<f32>,
     /// Light text on a darker background, or dark on light.
     pub polarity: Polarity,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Polarity {
     LightOnDark,
     DarkOnLight,
@@ -59,11 +61,66 @@ const OCR_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_OCR_REGIONS: usize = 32;
 
 /// Find the lines of burned-in text in `image` and read them when `tesseract` is available
-/// (see [`ocr`]); without it every region has `text: None`.
+/// (see [`ocr`]); without it every region has `text: None`, and every region found is kept.
+///
+/// With it, a short line that Tesseract reads as almost nothing is dismissed: a row of round
+/// anatomy (kidneys beside a vertebra, a column of vertebral bodies) can pass for a few large
+/// glyphs, and reads as two or three random letters. Tesseract's own confidence is not used to
+/// dismiss anything: on noisy backgrounds it is near zero for text it reads correctly.
 pub fn find_text(image: &GrayImage) -> Vec<TextRegion> {
     let mut regions = detect(image);
     if ocr() == &Ocr::Ready {
         read(image, &mut regions);
+        regions.retain(|r| !dismissed(r));
+    }
+    regions
+}
+
+/// Glyphs a line must seem to hold to be kept whatever OCR reads of it.
+const SURE_GLYPHS: u32 = 8;
+/// Letters and digits OCR must read in a shorter line to keep it: fewer cannot spell a name, a
+/// record number or a date.
+const READ_CHARS: usize = 4;
+
+/// Whether a region read by OCR is not text after all (see [`find_text`]).
+fn dismissed(region: &TextRegion) -> bool {
+    let Some(text) = &region.text else {
+        return false;
+    };
+    let chars = text.chars().filter(|c| c.is_alphanumeric()).count();
+    region.glyphs < SURE_GLYPHS && chars < READ_CHARS
+}
+
+/// Part of the cache key of a verdict: bump it whenever detection or reading changes.
+pub const VERSION: &str = "radcase-ocr-2";
+
+/// Long side, in pixels, above which an image is searched at a smaller size: text readable in a
+/// published image is at least a few pixels high at this size, and a 6000-pixel photograph is
+/// not searched at full size for glyphs of 6–72 pixels.
+const SEARCH_SIDE: u32 = 2048;
+
+/// [`find_text`] on decoded pixels of any size and colour, with each region's rectangle in the
+/// pixels given (an image larger than [`SEARCH_SIDE`] is searched scaled down).
+pub fn find_text_in(image: &image::DynamicImage) -> Vec<TextRegion> {
+    let (w, h) = (image.width(), image.height());
+    let long = w.max(h);
+    if long <= SEARCH_SIDE {
+        return find_text(&image.to_luma8());
+    }
+    let scale = f64::from(long) / f64::from(SEARCH_SIDE);
+    let (sw, sh) = (
+        ((f64::from(w) / scale).round() as u32).max(1),
+        ((f64::from(h) / scale).round() as u32).max(1),
+    );
+    let small = image.resize_exact(sw, sh, imageops::FilterType::Triangle);
+    let mut regions = find_text(&small.to_luma8());
+    for r in &mut regions {
+        let (x, y, rw, rh) = r.rect;
+        let x0 = (f64::from(x) * scale).floor() as u32;
+        let y0 = (f64::from(y) * scale).floor() as u32;
+        let x1 = ((f64::from(x + rw) * scale).ceil() as u32).min(w);
+        let y1 = ((f64::from(y + rh) * scale).ceil() as u32).min(h);
+        r.rect = (x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0));
     }
     regions
 }
@@ -395,6 +452,7 @@ fn text_line(members: &[Glyph], w: u32, h: u32, polarity: Polarity) -> Option<Te
         rect: (rx0, ry0, rx1 - rx0, ry1 - ry0),
         text: None,
         confidence: (0.4 + 0.6 * count) * aligned,
+        glyphs,
         ocr_confidence: None,
         polarity,
     })
@@ -417,6 +475,7 @@ fn merge(mut regions: Vec<TextRegion>) -> Vec<TextRegion> {
                     let x1 = (a.rect.0 + a.rect.2).max(b.rect.0 + b.rect.2);
                     let y1 = (a.rect.1 + a.rect.3).max(b.rect.1 + b.rect.3);
                     a.rect = (x0, y0, x1 - x0, y1 - y0);
+                    a.glyphs = a.glyphs.max(b.glyphs);
                     if b.confidence > a.confidence {
                         a.confidence = b.confidence;
                         a.polarity = b.polarity;

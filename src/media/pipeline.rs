@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::cache::Cache;
 use super::card::{self, CardJob, Tally};
+use super::ocr::{self, TextRegion};
 use super::{dicom, encode, raster};
 use crate::diagnostic::{Diagnostic, Errors};
 use crate::types::{DicomFrame, OutPath, Rect, Variant};
@@ -25,6 +26,8 @@ pub struct ImageJob {
     pub variants: Vec<Variant>,
     /// Rectangles blacked out before any size is made.
     pub redact: Vec<Rect>,
+    /// A slice of a stack (which takes no `redact`).
+    pub slice: bool,
 }
 
 /// The upright, opaque pixels of a source, with `redact` blacked out: a raster image
@@ -100,6 +103,106 @@ pub struct ImageStats {
     pub variants: usize,
     /// Sources decoded this build (0 when everything came from the cache).
     pub decoded: usize,
+    /// Images whose pixels were searched for text this build (the rest from the cache).
+    pub searched: usize,
+}
+
+/// Text found in the pixels an image publishes (after `redact`), for the privacy guard.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FoundText {
+    /// The upright size of the pixels searched: the coordinates of `regions` are in it.
+    pub size: (u32, u32),
+    pub regions: Vec<TextRegion>,
+}
+
+/// Where the text verdict on the pixels cached under `key` lives. Whether OCR could run is part
+/// of it: installing Tesseract reads again what was only found before.
+fn text_entry(cache: &Cache, key: &blake3::Hash) -> PathBuf {
+    let mut h = blake3::Hasher::new();
+    h.update(key.as_bytes());
+    h.update(ocr::VERSION.as_bytes());
+    h.update(if *ocr::ocr() == ocr::Ocr::Ready {
+        b"ocr"
+    } else {
+        b"detect-only"
+    });
+    cache.keyed_entry(&h.finalize(), "text.json")
+}
+
+/// The cached text verdict at `entry`, if there is a readable one.
+fn cached_text(cache: &Cache, entry: &Path) -> Option<FoundText> {
+    if !cache.holds(entry) {
+        return None;
+    }
+    serde_json::from_slice(&cache.read(entry)?).ok()
+}
+
+/// Search `image` for text and keep the verdict at `entry`.
+fn search(
+    image: &image::DynamicImage,
+    entry: &Path,
+    cache: &Cache,
+) -> Result<FoundText, Diagnostic> {
+    let found = FoundText {
+        size: (image.width(), image.height()),
+        regions: ocr::find_text_in(image),
+    };
+    let bytes = serde_json::to_vec(&found).unwrap_or_default();
+    cache.store(entry, &bytes)?;
+    cache.keep(entry);
+    Ok(found)
+}
+
+/// The text in the pixels of an image published in its own format (a `static/` file, a figure
+/// a page links to), whose bytes hash to `hash`: what a viewer sees of it over a dark page and,
+/// when it has transparent parts, over a light one.
+pub fn file_text(
+    source: &Path,
+    hash: &blake3::Hash,
+    cache: &Cache,
+) -> Result<FoundText, Diagnostic> {
+    let mut h = blake3::Hasher::new();
+    h.update(hash.as_bytes());
+    h.update(b"published as it is");
+    let entry = text_entry(cache, &h.finalize());
+    if let Some(found) = cached_text(cache, &entry) {
+        return Ok(found);
+    }
+    let image = raster::decode(source)?.image;
+    let mut found = FoundText {
+        size: (image.width(), image.height()),
+        regions: Vec::new(),
+    };
+    if image.color().has_alpha() {
+        found.regions = ocr::find_text_in(&raster::composite_over_white(&image));
+    }
+    let overlaps = |a: (u32, u32, u32, u32), b: (u32, u32, u32, u32)| {
+        a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+    };
+    for region in ocr::find_text_in(&raster::composite(image)) {
+        if !found.regions.iter().any(|r| overlaps(r.rect, region.rect)) {
+            found.regions.push(region);
+        }
+    }
+    found.regions.sort_by_key(|r| (r.rect.1, r.rect.0));
+    let bytes = serde_json::to_vec(&found).unwrap_or_default();
+    cache.store(&entry, &bytes)?;
+    cache.keep(&entry);
+    Ok(found)
+}
+
+/// The text in the pixels a share card shows when no image job has the same pixels (a
+/// `card_image` that is not in the gallery): decoded and searched here, once per key image.
+pub fn card_text(card: &CardJob, cache: &Cache) -> Result<Option<FoundText>, Diagnostic> {
+    let Some(source) = &card.source else {
+        return Ok(None);
+    };
+    let entry = text_entry(cache, &card.key);
+    if let Some(found) = cached_text(cache, &entry) {
+        return Ok(Some(found));
+    }
+    let decoded = decode_source(source, card.dicom, &card.redact)?;
+    search(&decoded.image, &entry, cache).map(Some)
 }
 
 /// Produce every variant of every job at `dest(variant.output)`. A source decoded here also
@@ -113,7 +216,7 @@ pub fn process(
     tally: &Tally,
     dest: &(dyn Fn(&OutPath) -> Result<PathBuf, Diagnostic> + Sync),
     show_progress: bool,
-) -> Result<ImageStats, Errors> {
+) -> Result<(ImageStats, Vec<Option<FoundText>>), Errors> {
     // A card is drawn from a job's pixels only if they are the same pixels: same frame and
     // window, same rectangles blacked out.
     type Shown<'a> = (&'a Path, Option<String>, &'a [Rect]);
@@ -127,59 +230,75 @@ pub fn process(
                 .push(card);
         }
     }
-    // Phase 1: which sources need work, from the cache alone.
-    let keys: Vec<(blake3::Hash, bool)> = jobs
+    // Phase 1: which sources need work, from the cache alone. A source is complete when every
+    // size is cached and so is what its pixels were found to say.
+    let keys: Vec<(blake3::Hash, Option<FoundText>)> = jobs
         .par_iter()
         .map(|job| {
             let key = job_key(job.hash, job.dicom, &job.redact);
-            let complete = job
+            let sized = job
                 .variants
                 .iter()
                 .all(|v| cache.holds(&cache.entry(&key, v, quality)));
-            (key, complete)
+            let text = sized
+                .then(|| cached_text(cache, &text_entry(cache, &key)))
+                .flatten();
+            (key, text)
         })
         .collect();
     let mut errors = Vec::new();
-    let to_decode = keys.iter().filter(|(_, complete)| !complete).count();
+    let to_decode = keys.iter().filter(|(_, text)| text.is_none()).count();
     let bar = progress_bar(show_progress && to_decode > 0, to_decode);
 
     // Phase 2: decode what is missing, then publish every variant from the cache.
-    let results: Vec<Result<bool, Diagnostic>> = jobs
+    let results: Vec<Result<(bool, FoundText), Diagnostic>> = jobs
         .par_iter()
         .zip(keys.par_iter())
-        .map(|(job, (key, complete))| {
-            let decoded = !complete;
-            if decoded {
-                let cards = cards_of
-                    .get(&(
-                        job.source.as_path(),
-                        job.dicom.map(|f| f.key()),
-                        job.redact.as_slice(),
-                    ))
-                    .map_or(&[][..], Vec::as_slice);
-                fill_cache(job, key, quality, cache, cards, tally)?;
-                bar.inc(1);
-            }
+        .map(|(job, (key, cached))| {
+            let (decoded, text) = match cached {
+                Some(text) => (false, text.clone()),
+                None => {
+                    let cards = cards_of
+                        .get(&(
+                            job.source.as_path(),
+                            job.dicom.map(|f| f.key()),
+                            job.redact.as_slice(),
+                        ))
+                        .map_or(&[][..], Vec::as_slice);
+                    let text = fill_cache(job, key, quality, cache, cards, tally)?;
+                    bar.inc(1);
+                    (true, text)
+                }
+            };
             for v in &job.variants {
                 cache.publish(&cache.entry(key, v, quality), &dest(&v.output)?)?;
             }
-            Ok(decoded)
+            Ok((decoded, text))
         })
         .collect();
     bar.finish_and_clear();
     let mut stats = ImageStats {
         sources: jobs.len(),
         variants: jobs.iter().map(|j| j.variants.len()).sum(),
-        decoded: 0,
+        ..ImageStats::default()
     };
+    let mut texts = Vec::with_capacity(jobs.len());
     for r in results {
         match r {
-            Ok(true) => stats.decoded += 1,
-            Ok(false) => {}
-            Err(e) => errors.push(e),
+            Ok((decoded, text)) => {
+                if decoded {
+                    stats.decoded += 1;
+                    stats.searched += 1;
+                }
+                texts.push(Some(text));
+            }
+            Err(e) => {
+                errors.push(e);
+                texts.push(None);
+            }
         }
     }
-    Errors::or_ok(errors, stats)
+    Errors::or_ok(errors, (stats, texts))
 }
 
 fn fill_cache(
@@ -189,7 +308,7 @@ fn fill_cache(
     cache: &Cache,
     cards: &[&CardJob],
     tally: &Tally,
-) -> Result<(), Diagnostic> {
+) -> Result<FoundText, Diagnostic> {
     let missing: Vec<(&Variant, PathBuf)> = job
         .variants
         .iter()
@@ -198,6 +317,9 @@ fn fill_cache(
         .collect();
     // The budget share stays held (in `decoded`) while the sizes are made from the pixels.
     let decoded = decode_source(&job.source, job.dicom, &job.redact)?;
+    // Searched at full size, before any size is made: every size and card is made from these
+    // pixels, so text in none of them is text in none of those.
+    let text = search(&decoded.image, &text_entry(cache, key), cache)?;
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let failed = |e: String| {
         Diagnostic::in_file(
@@ -214,7 +336,7 @@ fn fill_cache(
     for ((_, entry), bytes) in missing.iter().zip(encoded) {
         cache.store(entry, &bytes)?;
     }
-    Ok(())
+    Ok(text)
 }
 
 fn progress_bar(show: bool, len: usize) -> indicatif::ProgressBar {
@@ -251,6 +373,7 @@ mod tests {
             dicom: None,
             variants: plan_variants("/", "a/", "ct", (64, 48), &[32], &[Format::Png]),
             redact: Vec::new(),
+            slice: false,
         };
         let text = CardText {
             headline: "Pneumothorax".into(),
@@ -272,7 +395,7 @@ mod tests {
         let tally = Tally::default();
         let jobs = [job];
         let cards = [card];
-        let images = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
+        let (images, _) = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
         assert_eq!(images.decoded, 1);
         let stats = card::process(&cards, &cache, &tally, &dest).unwrap();
         assert_eq!((stats.drawings, stats.decoded), (1, 0), "{stats:?}");
@@ -288,7 +411,7 @@ mod tests {
         retitled.key = card::key(Some((&jobs[0].hash, None, &[])), &retitled.text);
         let tally = Tally::default();
         let cards = [retitled];
-        let images = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
+        let (images, _) = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();
         assert_eq!(images.decoded, 0);
         let stats = card::process(&cards, &cache, &tally, &dest).unwrap();
         assert_eq!((stats.drawings, stats.decoded), (1, 1), "{stats:?}");

@@ -159,6 +159,19 @@ pub fn composite(mut img: DynamicImage) -> DynamicImage {
     }
 }
 
+/// `img` composited over white, as a light page shows it.
+pub fn composite_over_white(img: &DynamicImage) -> DynamicImage {
+    let mut rgba = img.to_rgba8();
+    for p in rgba.pixels_mut() {
+        let a = u16::from(p.0[3]);
+        for c in &mut p.0[..3] {
+            *c = ((u16::from(*c) * a + 255 * (255 - a) + 127) / 255) as u8;
+        }
+        p.0[3] = 255;
+    }
+    DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(rgba).to_rgb8())
+}
+
 /// Keep alpha, but let the colour of each pixel say no more than a viewer shows of it over any
 /// background: the colour a viewer blends is `c·a`, so the colour is replaced by the one that
 /// gives the same `c·a`, and a fully transparent pixel becomes black. For images published in

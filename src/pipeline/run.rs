@@ -35,6 +35,8 @@ pub struct RunStats {
     pub cards: CardStats,
     /// How long each stage took, in order, for `--verbose`.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Warnings only a run can give (a `text-in-image` acknowledgement that covers no image).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What one job of the plan yields.
@@ -87,7 +89,7 @@ impl Pipeline {
         let (images, cards) = self.media_jobs(selection, &selected);
         let dest = |path: &_| sink.media_file(path);
         let tally = media::card::Tally::new(&cards, &self.cache);
-        let image_stats = media::process(
+        let (image_stats, texts) = media::process(
             &images,
             &cards,
             self.config.images.quality,
@@ -97,6 +99,8 @@ impl Pipeline {
             progress,
         )?;
         clock.mark("images");
+        let pixels = self.pixel_verdict(&selected, &images, &texts, &cards)?;
+        clock.mark("text in pixels");
         let card_stats = media::card::process(&cards, &self.cache, &tally, &dest)?;
         self.cache.save();
         clock.mark("share cards");
@@ -135,6 +139,7 @@ impl Pipeline {
             })
             .unzip();
         let mut errors: Vec<Diagnostic> = errors.into_iter().flatten().collect();
+        errors.extend(pixels.errors);
         errors.extend(privacy::gate::report(leaks.into_iter().flatten().collect()));
         passed.save(*selection == Selection::All);
         clock.mark("render and write");
@@ -145,8 +150,101 @@ impl Pipeline {
                 images: image_stats,
                 cards: card_stats,
                 stages: clock.stages,
+                // Whether an acknowledgement covers nothing is known only when every image was
+                // searched.
+                warnings: if *selection == Selection::All {
+                    pixels.stale
+                } else {
+                    Vec::new()
+                },
             },
         )
+    }
+
+    /// What the text found in the pixels of `images`, of the key images of `cards` that no
+    /// image job shares and of the images `selected` publishes in their own format means for
+    /// the build.
+    fn pixel_verdict(
+        &self,
+        selected: &[usize],
+        images: &[ImageJob],
+        texts: &[Option<media::FoundText>],
+        cards: &[CardJob],
+    ) -> Result<privacy::PixelVerdict> {
+        let shared = |c: &CardJob| {
+            images.iter().any(|j| {
+                Some(&j.source) == c.source.as_ref()
+                    && j.dicom.map(|f| f.key()) == c.dicom.map(|f| f.key())
+                    && j.redact == c.redact
+            })
+        };
+        let card_texts: Vec<(&CardJob, media::FoundText)> = cards
+            .par_iter()
+            .filter(|c| !shared(c))
+            .map(|c| Ok(media::card_text(c, &self.cache)?.map(|t| (c, t))))
+            .collect::<std::result::Result<Vec<_>, Diagnostic>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        let as_is: Vec<&Path> = selected
+            .iter()
+            .filter_map(|&o| match &self.plan.outputs[o].job {
+                Job::Static { source, kind } | Job::Asset { source, kind } if kind.is_image() => {
+                    Some(source.as_path())
+                }
+                _ => None,
+            })
+            .collect();
+        let by_path: HashMap<&Path, &crate::source::Source> = if as_is.is_empty() {
+            HashMap::new()
+        } else {
+            self.sources
+                .files
+                .iter()
+                .map(|s| (s.path.as_path(), s))
+                .collect()
+        };
+        let file_texts: Vec<(&crate::source::Source, media::FoundText)> = as_is
+            .par_iter()
+            .filter_map(|path| {
+                let source = *by_path.get(path)?;
+                let found = self
+                    .probes
+                    .raster(path)
+                    .and_then(|(_, hash)| media::file_text(path, &hash, &self.cache));
+                Some(found.map(|f| (source, f)))
+            })
+            .collect::<std::result::Result<Vec<_>, Diagnostic>>()?;
+        let mut searched: Vec<privacy::Searched<'_>> = images
+            .iter()
+            .zip(texts)
+            .filter_map(|(job, text)| {
+                Some(privacy::Searched {
+                    source: &job.source,
+                    dicom: job.dicom.is_some(),
+                    slice: job.slice,
+                    as_is: None,
+                    found: text.as_ref()?,
+                })
+            })
+            .collect();
+        searched.extend(card_texts.iter().filter_map(|(card, found)| {
+            Some(privacy::Searched {
+                source: card.source.as_deref()?,
+                dicom: card.dicom.is_some(),
+                slice: false,
+                as_is: None,
+                found,
+            })
+        }));
+        searched.extend(file_texts.iter().map(|(source, found)| privacy::Searched {
+            source: &source.path,
+            dicom: false,
+            slice: false,
+            as_is: Some(source),
+            found,
+        }));
+        Ok(self.scans.pixel_text(&self.config, &searched))
     }
 
     /// The Markdown file an output is made from, when it is made from one.

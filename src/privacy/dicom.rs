@@ -166,6 +166,37 @@ pub fn audit(obj: &InMemDicomObject) -> HeaderAudit {
     }
 }
 
+/// The values of a DICOM file's header that name its patient or visit (name, ID, accession
+/// number, dates), to recognise them in text burned into its own pixels.
+pub fn own_values(path: &Path) -> Vec<(&'static str, String)> {
+    const OWN: &[(Tag, &str)] = &[
+        (tags::PATIENT_NAME, "PatientName"),
+        (tags::PATIENT_ID, "PatientID"),
+        (tags::ACCESSION_NUMBER, "AccessionNumber"),
+        (tags::PATIENT_BIRTH_DATE, "PatientBirthDate"),
+        (tags::STUDY_DATE, "StudyDate"),
+        (tags::SERIES_DATE, "SeriesDate"),
+        (tags::ACQUISITION_DATE, "AcquisitionDate"),
+        (tags::CONTENT_DATE, "ContentDate"),
+        (tags::INSTITUTION_NAME, "InstitutionName"),
+    ];
+    let part10 = OpenFileOptions::new()
+        .read_preamble(ReadPreamble::Auto)
+        .read_until(tags::PIXEL_DATA)
+        .open_file(path);
+    let values = |obj: &InMemDicomObject| {
+        OWN.iter()
+            .filter_map(|(tag, name)| Some((*name, text(obj, *tag)?)))
+            .collect()
+    };
+    match part10 {
+        Ok(obj) => values(&obj),
+        Err(_) => crate::media::dicom::open(path)
+            .map(|obj| values(&obj))
+            .unwrap_or_default(),
+    }
+}
+
 /// Read only the header of the DICOM file at `path` (up to the pixels) and audit it. A file
 /// without the Part 10 preamble and magic is read whole, as the build reads it.
 pub fn audit_file(path: &Path) -> Option<HeaderAudit> {

@@ -55,7 +55,14 @@ pub(super) fn scan(config: &Config, sources: &Sources, exempt: &[String]) -> Fil
         .collect();
     let mut out = FilesScan::default();
     for (k, allow) in config.publish.iter().enumerate() {
-        if !judged.iter().any(|(_, _, p)| allow.matches(p)) {
+        // An entry naming an image allows the text in its pixels (`privacy::pixels`).
+        let names_image = || {
+            sources
+                .files
+                .iter()
+                .any(|s| s.kind.is_image() && allow.matches(&site_path(s, theme)))
+        };
+        if !judged.iter().any(|(_, _, p)| allow.matches(p)) && !names_image() {
             out.stale.push(
                 Diagnostic::in_file(
                     config_path(sources),

@@ -5,7 +5,8 @@
 //! are (by allow-list: text, fonts, and what `[privacy] publish` allows), and both turn hits into
 //! [`Finding`]s with their file, line and column; `ack` decides which findings a page's
 //! acknowledgements cover; `dicom` audits the headers of the DICOM files a case publishes;
-//! `metadata` lists what will be stripped from source images. The guard reads the same source
+//! `metadata` lists what will be stripped from source images; `pixels` turns the text the image
+//! stage found in published pixels into findings. The guard reads the same source
 //! list and records as the loader, so the two never disagree about what a file says; it
 //! never writes anything.
 
@@ -16,6 +17,7 @@ mod finding;
 pub mod gate;
 pub mod metadata;
 mod normalize;
+mod pixels;
 pub mod rules;
 mod scan;
 
@@ -32,6 +34,7 @@ use crate::front::Record;
 use crate::source::Sources;
 pub use finding::Finding;
 pub use metadata::ImageMetadata;
+pub use pixels::{PixelVerdict, Searched};
 pub use rules::RuleId;
 
 /// What the guard found in a site.
@@ -220,7 +223,8 @@ impl Scans {
         for (i, file) in files.iter().enumerate() {
             report.errors.extend(file.errors.iter().cloned());
             for (k, ack) in file.acks.iter().enumerate() {
-                if !used[i][k] {
+                // What the pixels say is known after the image stage, which reports these.
+                if !used[i][k] && ack.rule.id != RuleId::TextInImage {
                     report.stale.push(ack.stale());
                 }
             }
@@ -324,6 +328,13 @@ impl Gate<'_> {
             &self.base_url,
         )
     }
+}
+
+/// Whether `[privacy] publish` in `config` names `source` (a file published as it is, or an
+/// image whose pixels hold text).
+pub fn publish_allows(config: &Config, source: &crate::source::Source) -> bool {
+    let site = files::site_path(source, config.theme.as_deref());
+    config.publish.iter().any(|a| a.matches(&site))
 }
 
 /// Every source image of the site (in `content/` and `static/`) that carries metadata, with

@@ -47,6 +47,7 @@ pub enum RuleId {
     Biometric,
     BurnedInAnnotation,
     RecognizableFeatures,
+    TextInImage,
 }
 
 impl RuleId {
@@ -623,6 +624,15 @@ pub static PIXEL_RULES: &[Rule] = &[
         what: "the image may show the patient's face",
         fix: "use an image that does not show the face (a 2-D slice rather than a surface render), or crop it out",
         examples: "RecognizableVisualFeatures = YES (a 3-D surface render of the head)",
+        patterns: &[],
+        check: any,
+    },
+    Rule {
+        id: RuleId::TextInImage,
+        name: "text-in-image",
+        what: "text is burned into the pixels",
+        fix: "black it out with `redact` on the image's entry (the rectangles are given above), or crop it out of the source",
+        examples: "a name, record number or date in a corner of a screenshot, a DICOM secondary capture or an ultrasound frame",
         patterns: &[],
         check: any,
     },
