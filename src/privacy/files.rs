@@ -612,8 +612,8 @@ const PDF_KEYS: &[&str] = &[
 ];
 
 /// What a PDF says of itself: its Info dictionary (the author read as a name), its XMP, and
-/// the strings of page text that are not compressed. Compressed streams (most page text) and
-/// embedded files are not read.
+/// the text its pages show, in the file as it is and in its Flate-compressed streams (inflated
+/// up to [`DOC_LIMIT`] in all). Streams under other filters and embedded files are not read.
 fn pdf(bytes: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     for key in PDF_KEYS {
@@ -646,16 +646,92 @@ fn pdf(bytes: &[u8]) -> Vec<String> {
         out.extend(leaves(&xmp));
         from = end;
     }
+    out.extend(shown_text(bytes));
+    let mut budget = DOC_LIMIT;
+    for stream in flate_streams(bytes, &mut budget) {
+        out.extend(shown_text(&stream));
+    }
+    out
+}
+
+/// The strings a PDF content stream shows, each line of text (`Tj`, `'`, `"`, and a `TJ`
+/// array's pieces joined, as they are printed side by side) one string.
+fn shown_text(content: &[u8]) -> Option<String> {
     static SHOWN: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-        regex::bytes::Regex::new(r"\(((?:[^()\\]|\\.){1,2000})\)\s*T[jJ]").unwrap()
+        regex::bytes::Regex::new(
+            r#"\[((?:[^\]\\]|\\.)*)\]\s*TJ|\(((?:[^()\\]|\\.){1,2000})\)\s*(?:Tj|'|")"#,
+        )
+        .unwrap()
+    });
+    static PIECE: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r"\(((?:[^()\\]|\\.){0,2000})\)|<([0-9A-Fa-f\s]*)>").unwrap()
     });
     let shown: Vec<String> = SHOWN
-        .captures_iter(bytes)
+        .captures_iter(content)
         .take(100_000)
-        .filter_map(|c| pdf_string(&[b"(", &c[1], b")"].concat()))
+        .filter_map(|c| match (c.get(1), c.get(2)) {
+            (Some(array), _) => {
+                let pieces: Vec<String> = PIECE
+                    .find_iter(array.as_bytes())
+                    .filter_map(|m| pdf_string(m.as_bytes()))
+                    .collect();
+                Some(pieces.concat())
+            }
+            (None, Some(one)) => pdf_string(&[b"(", one.as_bytes(), b")"].concat()),
+            _ => None,
+        })
         .collect();
-    if !shown.is_empty() {
-        out.push(shown.join(" "));
+    (!shown.is_empty()).then(|| shown.join(" "))
+}
+
+/// The inflated bytes of every stream whose dictionary names only `/FlateDecode`, counted
+/// against `budget`.
+fn flate_streams(bytes: &[u8], budget: &mut u64) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while *budget > 0 {
+        let Some(i) = find(&bytes[from..], b"stream") else {
+            break;
+        };
+        let at = from + i;
+        from = at + 6;
+        // `endstream` contains `stream`; a stream keyword follows its dictionary's `>>`.
+        if at >= 3 && &bytes[at - 3..at] == b"end" {
+            continue;
+        }
+        let dict_start = bytes[..at]
+            .windows(2)
+            .rposition(|w| w == b"<<")
+            .unwrap_or(0);
+        let dict = &bytes[dict_start..at];
+        let flate = find(dict, b"/FlateDecode").is_some();
+        let other = [
+            &b"/LZWDecode"[..],
+            b"/ASCII85Decode",
+            b"/ASCIIHexDecode",
+            b"/RunLengthDecode",
+        ]
+        .iter()
+        .any(|f| find(dict, f).is_some());
+        let mut start = from;
+        if bytes.get(start) == Some(&b'\r') {
+            start += 1;
+        }
+        if bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        let end =
+            find(&bytes[start.min(bytes.len())..], b"endstream").map_or(bytes.len(), |e| start + e);
+        if !flate || other || start >= end {
+            continue;
+        }
+        let mut inflated = Vec::new();
+        let _ = flate2::read::ZlibDecoder::new(&bytes[start..end])
+            .take(*budget)
+            .read_to_end(&mut inflated);
+        *budget = budget.saturating_sub(inflated.len() as u64);
+        out.push(inflated);
+        from = end;
     }
     out
 }
@@ -895,5 +971,49 @@ mod tests {
             b"PK\x05\x06\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\0\0",
         );
         assert!(office(&fake).is_empty());
+    }
+
+    /// A PDF whose one page shows `content` in a Flate-compressed stream.
+    fn compressed_pdf(content: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(content.as_bytes()).unwrap();
+        let data = z.finish().unwrap();
+        let mut pdf = format!(
+            "%PDF-1.4\n4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        pdf.extend(data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n%%EOF\n");
+        pdf
+    }
+
+    #[test]
+    fn text_in_compressed_pdf_streams_is_read_in_every_way_it_is_shown() {
+        for (content, want) in [
+            (
+                "BT /F1 12 Tf 72 700 Td (MRN: 4455604) Tj ET",
+                "MRN: 4455604",
+            ),
+            ("BT [(MR) -20 (N: 44) 10 (55604)] TJ ET", "MRN: 4455604"),
+            ("BT (Patient: John Smith) ' ET", "Patient: John Smith"),
+            ("BT [<4D524E> (: 4455604)] TJ ET", "MRN: 4455604"),
+        ] {
+            let read = pdf(&compressed_pdf(content)).join(" ");
+            assert!(read.contains(want), "{content}: {read:?}");
+        }
+        // Uncompressed page text too; and a stream under another filter is not inflated.
+        let plain = pdf(b"%PDF-1.4\nstream\nBT [(Jo) 5 (hn)] TJ ET\nendstream");
+        assert!(plain.join(" ").contains("John"), "{plain:?}");
+        let mut lzw = compressed_pdf("(MRN: 4455604) Tj");
+        let at = find(&lzw, b"/FlateDecode").unwrap();
+        lzw.splice(at..at, b"/LZWDecode ".iter().copied());
+        assert!(!pdf(&lzw).join(" ").contains("4455604"));
+        // A truncated stream reads what it can, never panics.
+        let full = compressed_pdf("(MRN: 4455604) Tj");
+        for cut in [10, full.len() / 2, full.len() - 12] {
+            let _ = pdf(&full[..cut]);
+        }
     }
 }

@@ -295,6 +295,47 @@ fn an_allowed_pdf_is_published_and_its_metadata_scanned() {
     );
 }
 
+/// A PDF whose page shows `text` from a Flate-compressed content stream, as most PDFs do.
+fn compressed_pdf(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!("BT /F1 11 Tf 72 720 Td [({text})] TJ ET");
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(content.as_bytes()).unwrap();
+    let data = z.finish().unwrap();
+    let mut out = format!(
+        "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n4 0 obj\n<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        data.len()
+    )
+    .into_bytes();
+    out.extend(data);
+    out.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    out
+}
+
+#[test]
+fn an_allowed_pdf_has_its_compressed_page_text_scanned() {
+    let allow = "[privacy]\npublish = [{ path = \"content/cases/a/handout.pdf\", reason = \"the department's handout\" }]\n";
+    let s = site(
+        allow,
+        &[(
+            "content/cases/a/handout.pdf",
+            compressed_pdf("Hosp #: 4471203"),
+        )],
+    );
+    let err = build_fails(&s, &[]);
+    assert!(
+        err.lines()
+            .any(|l| l.contains("handout.pdf") && l.contains("privacy [mrn]")),
+        "{err}"
+    );
+    assert!(!err.contains("4471203"), "{err}");
+    s.write(
+        "content/cases/a/handout.pdf",
+        compressed_pdf("Teaching points: the hilum overlay sign"),
+    );
+    s.build_ok(&[]);
+}
+
 #[test]
 fn an_allowed_office_file_has_its_properties_and_text_scanned() {
     let allow = "[privacy]\npublish = [{ pattern = \"content/cases/*/*.docx\", reason = \"talk notes\" }]\n";
