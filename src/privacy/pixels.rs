@@ -53,6 +53,11 @@ impl Scans {
             .iter()
             .map(|f| vec![false; f.acks.len()])
             .collect();
+        let mut slices: Vec<(std::path::PathBuf, String)> = Vec::new();
+        let mut frames: std::collections::HashMap<&Path, usize> = Default::default();
+        for s in searched.iter().filter(|s| s.slice) {
+            *frames.entry(s.source).or_default() += 1;
+        }
         for s in searched.iter().filter(|s| !s.found.regions.is_empty()) {
             // The case whose bundle holds the image; the innermost when bundles nest.
             let owner = self
@@ -93,7 +98,39 @@ impl Scans {
                     used[i][k] = true;
                     verdict.acknowledged += 1;
                 }
+                None if s.slice => {
+                    // A stack of 200 slices with a banner in each is one problem, not 200: a
+                    // multi-frame file is its stack, a folder of slices is.
+                    let folder = if frames.get(s.source).is_some_and(|n| *n > 1) {
+                        s.source.to_path_buf()
+                    } else {
+                        s.source.parent().unwrap_or(s.source).to_path_buf()
+                    };
+                    let shown = slices.iter().filter(|(f, _)| *f == folder).count();
+                    if shown < SLICES_SHOWN {
+                        verdict.errors.push(diagnostic(s, &id, owner.is_some()));
+                    }
+                    slices.push((folder, id));
+                }
                 None => verdict.errors.push(diagnostic(s, &id, owner.is_some())),
+            }
+        }
+        let mut folders: Vec<&std::path::PathBuf> = slices.iter().map(|(f, _)| f).collect();
+        folders.sort();
+        folders.dedup();
+        for folder in folders {
+            let more = slices.iter().filter(|(f, _)| f == folder).count();
+            if more > SLICES_SHOWN {
+                verdict.errors.push(
+                    Diagnostic::in_file(
+                        folder,
+                        format!(
+                            "privacy [text-in-image]: {} more slices of this stack have text burned into the pixels",
+                            more - SLICES_SHOWN
+                        ),
+                    )
+                    .with_hint("black the text out in every slice and add the stack again; acknowledge the stack's folder only once you have looked at every slice"),
+                );
             }
         }
         for (i, file) in self.files.iter().enumerate() {
@@ -106,6 +143,9 @@ impl Scans {
         verdict
     }
 }
+
+/// Slices of one stack reported one by one; the rest are counted.
+const SLICES_SHOWN: usize = 3;
 
 /// Regions listed in a report at most; the hint's `redact` still covers every one.
 const LISTED: usize = 6;

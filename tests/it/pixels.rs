@@ -426,3 +426,36 @@ fn walk_out(site: &TestSite) -> Vec<String> {
     walk(&site.out(""), &mut out);
     out
 }
+
+#[test]
+fn a_stack_with_text_in_every_slice_is_reported_once_per_stack_not_per_slice() {
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        ("content/cases/_index.md", CASES_SECTION.to_string()),
+        (
+            "content/cases/a/index.md",
+            case("stacks = [{ dir = \"axial\", alt = \"Axial CT\" }]\n"),
+        ),
+    ]);
+    let (image, _) = with_text(ct_background(), LABEL);
+    for n in 1..=5 {
+        site.write(&format!("content/cases/a/axial/{n:03}.png"), png(&image));
+    }
+    let stderr = build_fails(&site, &[]);
+    let per_slice = stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with("error:") && l.contains("/axial/0") && l.contains("text-in-image")
+        })
+        .count();
+    assert_eq!(per_slice, 3, "{stderr}");
+    assert!(
+        stderr.contains("2 more slices of this stack") && stderr.contains("or the stack's folder"),
+        "{stderr}"
+    );
+    site.write(
+        "content/cases/a/index.md",
+        case("stacks = [{ dir = \"axial\", alt = \"Axial CT\" }]\n[[privacy.acknowledge]]\nrule = \"text-in-image\"\ntext = \"axial\"\nreason = \"a test: every slice looked at\"\n"),
+    );
+    site.build_ok(&[]);
+}
