@@ -117,9 +117,10 @@ pub struct FoundText {
 
 /// Where the text verdict on the pixels cached under `key` lives. Whether OCR could run is part
 /// of it: installing Tesseract reads again what was only found before.
-fn text_entry(cache: &Cache, key: &blake3::Hash) -> PathBuf {
+fn text_entry(cache: &Cache, key: &blake3::Hash, side: u32) -> PathBuf {
     let mut h = blake3::Hasher::new();
     h.update(key.as_bytes());
+    h.update(&side.to_le_bytes());
     h.update(ocr::VERSION.as_bytes());
     h.update(if *ocr::ocr() == ocr::Ocr::Ready {
         b"ocr"
@@ -137,15 +138,26 @@ fn cached_text(cache: &Cache, entry: &Path) -> Option<FoundText> {
     serde_json::from_slice(&cache.read(entry)?).ok()
 }
 
-/// Search `image` for text and keep the verdict at `entry`.
+/// The long side the pixels of `job` are searched at: that of its largest published size.
+fn search_side(job: &ImageJob) -> u32 {
+    job.variants
+        .iter()
+        .map(|v| v.width.max(v.height))
+        .max()
+        .unwrap_or(ocr::SEARCH_SIDE)
+}
+
+/// Search `image` for text (at most `side` pixels on the long side) and keep the verdict at
+/// `entry`.
 fn search(
     image: &image::DynamicImage,
+    side: u32,
     entry: &Path,
     cache: &Cache,
 ) -> Result<FoundText, Diagnostic> {
     let found = FoundText {
         size: (image.width(), image.height()),
-        regions: ocr::find_text_in(image),
+        regions: ocr::find_text_in(image, side),
     };
     let bytes = serde_json::to_vec(&found).unwrap_or_default();
     cache.store(entry, &bytes)?;
@@ -164,7 +176,9 @@ pub fn file_text(
     let mut h = blake3::Hasher::new();
     h.update(hash.as_bytes());
     h.update(b"published as it is");
-    let entry = text_entry(cache, &h.finalize());
+    // Published at full size.
+    let side = ocr::SEARCH_SIDE;
+    let entry = text_entry(cache, &h.finalize(), side);
     if let Some(found) = cached_text(cache, &entry) {
         return Ok(found);
     }
@@ -174,12 +188,12 @@ pub fn file_text(
         regions: Vec::new(),
     };
     if image.color().has_alpha() {
-        found.regions = ocr::find_text_in(&raster::composite_over_white(&image));
+        found.regions = ocr::find_text_in(&raster::composite_over_white(&image), side);
     }
     let overlaps = |a: (u32, u32, u32, u32), b: (u32, u32, u32, u32)| {
         a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
     };
-    for region in ocr::find_text_in(&raster::composite(image)) {
+    for region in ocr::find_text_in(&raster::composite(image), side) {
         if !found.regions.iter().any(|r| overlaps(r.rect, region.rect)) {
             found.regions.push(region);
         }
@@ -197,12 +211,14 @@ pub fn card_text(card: &CardJob, cache: &Cache) -> Result<Option<FoundText>, Dia
     let Some(source) = &card.source else {
         return Ok(None);
     };
-    let entry = text_entry(cache, &card.key);
+    // The card shows the image cut to fill its box: no more than this on the long side.
+    let side = card::KEY_IMAGE_BOX.0.max(card::KEY_IMAGE_BOX.1) * 2;
+    let entry = text_entry(cache, &card.key, side);
     if let Some(found) = cached_text(cache, &entry) {
         return Ok(Some(found));
     }
     let decoded = decode_source(source, card.dicom, &card.redact)?;
-    search(&decoded.image, &entry, cache).map(Some)
+    search(&decoded.image, side, &entry, cache).map(Some)
 }
 
 /// Produce every variant of every job at `dest(variant.output)`. A source decoded here also
@@ -241,7 +257,7 @@ pub fn process(
                 .iter()
                 .all(|v| cache.holds(&cache.entry(&key, v, quality)));
             let text = sized
-                .then(|| cached_text(cache, &text_entry(cache, &key)))
+                .then(|| cached_text(cache, &text_entry(cache, &key, search_side(job))))
                 .flatten();
             (key, text)
         })
@@ -317,9 +333,10 @@ fn fill_cache(
         .collect();
     // The budget share stays held (in `decoded`) while the sizes are made from the pixels.
     let decoded = decode_source(&job.source, job.dicom, &job.redact)?;
-    // Searched at full size, before any size is made: every size and card is made from these
-    // pixels, so text in none of them is text in none of those.
-    let text = search(&decoded.image, &text_entry(cache, key), cache)?;
+    // Searched before any size is made, at the largest published size: every size and card is
+    // made from these pixels, so text in none of them is text in none of those.
+    let side = search_side(job);
+    let text = search(&decoded.image, side, &text_entry(cache, key, side), cache)?;
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let failed = |e: String| {
         Diagnostic::in_file(
