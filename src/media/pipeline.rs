@@ -138,6 +138,12 @@ fn cached_text(cache: &Cache, entry: &Path) -> Option<FoundText> {
     serde_json::from_slice(&cache.read(entry)?).ok()
 }
 
+/// What an earlier run found in the pixels of `job`, if the cache has it (no decoding).
+pub fn cached_text_of(job: &ImageJob, cache: &Cache) -> Option<FoundText> {
+    let key = job_key(job.hash, job.dicom, &job.redact);
+    cached_text(cache, &text_entry(cache, &key, search_side(job)))
+}
+
 /// The long side the pixels of `job` are searched at: that of its largest published size.
 fn search_side(job: &ImageJob) -> u32 {
     job.variants

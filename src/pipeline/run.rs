@@ -99,7 +99,21 @@ impl Pipeline {
             progress,
         )?;
         clock.mark("images");
-        let pixels = self.pixel_verdict(&selected, &images, &texts, &cards)?;
+        // Every image of the site is judged on every run against the acknowledgements as they
+        // are now (a `serve` edit that removes one fails its unchanged image): those outside the
+        // selection by what the cache says was found in them.
+        let mut judged: Vec<(&ImageJob, Option<media::FoundText>)> =
+            images.iter().zip(texts).collect();
+        if *selection != Selection::All {
+            let rest: Vec<(&ImageJob, Option<media::FoundText>)> = plan
+                .images
+                .par_iter()
+                .filter(|job| !images.contains(job))
+                .map(|job| (job, media::cached_text_of(job, &self.cache)))
+                .collect();
+            judged.extend(rest);
+        }
+        let pixels = self.pixel_verdict(&selected, &judged, &cards)?;
         clock.mark("text in pixels");
         let card_stats = media::card::process(&cards, &self.cache, &tally, &dest)?;
         self.cache.save();
@@ -167,12 +181,11 @@ impl Pipeline {
     fn pixel_verdict(
         &self,
         selected: &[usize],
-        images: &[ImageJob],
-        texts: &[Option<media::FoundText>],
+        images: &[(&ImageJob, Option<media::FoundText>)],
         cards: &[CardJob],
     ) -> Result<privacy::PixelVerdict> {
         let shared = |c: &CardJob| {
-            images.iter().any(|j| {
+            images.iter().any(|(j, _)| {
                 Some(&j.source) == c.source.as_ref()
                     && j.dicom.map(|f| f.key()) == c.dicom.map(|f| f.key())
                     && j.redact == c.redact
@@ -217,7 +230,6 @@ impl Pipeline {
             .collect::<std::result::Result<Vec<_>, Diagnostic>>()?;
         let mut searched: Vec<privacy::Searched<'_>> = images
             .iter()
-            .zip(texts)
             .filter_map(|(job, text)| {
                 Some(privacy::Searched {
                     source: &job.source,

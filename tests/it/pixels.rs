@@ -459,3 +459,31 @@ fn a_stack_with_text_in_every_slice_is_reported_once_per_stack_not_per_slice() {
     );
     site.build_ok(&[]);
 }
+
+/// `serve` judges every image on every rebuild: removing the acknowledgement of an image with
+/// text fails the rebuild although the image itself did not change.
+#[test]
+fn serve_fails_an_unchanged_image_once_its_acknowledgement_is_gone() {
+    use crate::common::server::{Server, save};
+    let (image, _) = with_text(ct_background(), LABEL);
+    let acked = case(
+        "images = [{ file = \"ct.png\", alt = \"Axial CT\" }]\n[[privacy.acknowledge]]\nrule = \"text-in-image\"\ntext = \"ct.png\"\nreason = \"a test\"\n",
+    );
+    let site = site_with("ct.png", png(&image), "");
+    site.write("content/cases/a/index.md", &acked);
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    events.next("build-ok");
+    save(
+        &site,
+        "content/cases/a/index.md",
+        case("images = [{ file = \"ct.png\", alt = \"Axial CT\" }]\n"),
+    );
+    let report = events.next("build-error");
+    assert!(
+        report.contains("text-in-image") && report.contains("ct.png"),
+        "{report}"
+    );
+    save(&site, "content/cases/a/index.md", &acked);
+    events.next("build-ok");
+}
