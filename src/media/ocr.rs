@@ -215,40 +215,47 @@ pub fn detect(image: &GrayImage) -> Vec<TextRegion> {
     merge(regions)
 }
 
-/// Mean over the (2r+1)² square around each pixel (cut at the edges), from an integral image.
+/// Mean over the (2r+1)² square around each pixel (cut at the edges), from sliding sums: along
+/// each row into u16 (at most 33 × 255), then down each column. The window's area is (rows at y)
+/// × (columns at x), so each mean is a multiplication by two reciprocals, not a division.
 fn box_mean(raw: &[u8], w: usize, h: usize, r: i64) -> Vec<u8> {
-    let stride = w + 1;
-    let mut sum = vec![0u64; stride * (h + 1)];
-    for y in 0..h {
-        let mut row = 0u64;
+    let r = r.max(0) as usize;
+    let mut rows = vec![0u16; w * h];
+    for (src, dst) in raw.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
+        let mut acc: u32 = src[..r.min(w)].iter().map(|&v| u32::from(v)).sum();
         for x in 0..w {
-            row += u64::from(raw[y * w + x]);
-            sum[(y + 1) * stride + x + 1] = sum[y * stride + x + 1] + row;
+            if x + r < w {
+                acc += u32::from(src[x + r]);
+            }
+            if x > r {
+                acc -= u32::from(src[x - r - 1]);
+            }
+            dst[x] = acc as u16;
         }
     }
-    // The window's area is (rows at y) × (columns at x): a multiplication by the reciprocals of
-    // both instead of a division per pixel, which took most of the search's time. A window
-    // holds at most 33² pixels of 255, well inside f32's exact integers.
-    let span = |i: i64, n: usize| {
-        let lo = (i - r).max(0) as usize;
-        let hi = ((i + r + 1) as usize).min(n);
-        (lo, hi)
-    };
-    let cols: Vec<(usize, usize, f32)> = (0..w as i64)
-        .map(|x| {
-            let (lo, hi) = span(x, w);
-            (lo, hi, 1.0 / (hi - lo) as f32)
-        })
-        .collect();
+    let span = |i: usize, n: usize| (i + r + 1).min(n) - i.saturating_sub(r);
+    let inv_cols: Vec<f32> = (0..w).map(|x| 1.0 / span(x, w) as f32).collect();
+    let mut acc = vec![0u32; w];
+    for row in rows.chunks_exact(w).take(r.min(h)) {
+        for (a, &v) in acc.iter_mut().zip(row) {
+            *a += u32::from(v);
+        }
+    }
     let mut out = vec![0u8; w * h];
-    for y in 0..h as i64 {
-        let (y0, y1) = span(y, h);
-        let inv_rows = 1.0 / (y1 - y0) as f32;
-        let (top, bottom) = (&sum[y0 * stride..], &sum[y1 * stride..]);
-        let row = &mut out[y as usize * w..(y as usize + 1) * w];
-        for (o, &(x0, x1, inv_cols)) in row.iter_mut().zip(&cols) {
-            let s = bottom[x1] + top[x0] - top[x1] - bottom[x0];
-            *o = (s as f32 * inv_rows * inv_cols + 0.5) as u8;
+    for y in 0..h {
+        if y + r < h {
+            for (a, &v) in acc.iter_mut().zip(&rows[(y + r) * w..(y + r + 1) * w]) {
+                *a += u32::from(v);
+            }
+        }
+        if y > r {
+            for (a, &v) in acc.iter_mut().zip(&rows[(y - r - 1) * w..(y - r) * w]) {
+                *a -= u32::from(v);
+            }
+        }
+        let inv_rows = 1.0 / span(y, h) as f32;
+        for ((o, &a), &inv) in out[y * w..(y + 1) * w].iter_mut().zip(&acc).zip(&inv_cols) {
+            *o = (a as f32 * inv_rows * inv + 0.5) as u8;
         }
     }
     out

@@ -562,3 +562,35 @@ fn measure() {
         );
     }
 }
+
+/// The sliding box mean is the plain mean of each clipped window, rounded, at the edges and on
+/// images smaller than the window too.
+#[test]
+fn box_means_are_the_means_of_their_windows() {
+    let mut rng = Rng(7);
+    for (w, h) in [(1usize, 1usize), (5, 3), (40, 17), (64, 64)] {
+        let raw: Vec<u8> = (0..w * h).map(|_| (rng.next() * 255.0) as u8).collect();
+        for r in [1i64, 3, 16] {
+            let got = box_mean(&raw, w, h, r);
+            for y in 0..h {
+                for x in 0..w {
+                    let (x0, x1) = (x.saturating_sub(r as usize), (x + r as usize + 1).min(w));
+                    let (y0, y1) = (y.saturating_sub(r as usize), (y + r as usize + 1).min(h));
+                    let mut sum = 0u32;
+                    for yy in y0..y1 {
+                        for xx in x0..x1 {
+                            sum += u32::from(raw[yy * w + xx]);
+                        }
+                    }
+                    let mean = f64::from(sum) / ((x1 - x0) * (y1 - y0)) as f64;
+                    let diff = (f64::from(got[y * w + x]) - mean).abs();
+                    assert!(
+                        diff <= 0.5 + 1e-3,
+                        "{w}x{h} r{r} at {x},{y}: {} vs {mean}",
+                        got[y * w + x]
+                    );
+                }
+            }
+        }
+    }
+}
