@@ -60,6 +60,10 @@ pub struct BuildArgs {
     /// Include pages marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// What "today" is for upcoming events, deadlines and residents' PGY years: a date
+    /// (2027-01-15) or an RFC 3339 time. Defaults to $SOURCE_DATE_EPOCH, else the clock.
+    #[arg(long, value_name = "DATE", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Keep processed images here instead of [images] cache_dir (default SITE/.radcase-cache).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -82,6 +86,10 @@ pub struct ServeArgs {
     /// Include pages marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// What "today" is for upcoming events, deadlines and residents' PGY years: a date
+    /// (2027-01-15) or an RFC 3339 time. Defaults to $SOURCE_DATE_EPOCH, else the clock.
+    #[arg(long, value_name = "DATE", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Keep processed images here instead of [images] cache_dir (default SITE/.radcase-cache).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -110,6 +118,10 @@ pub struct CheckArgs {
     /// Include pages marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// What "today" is for upcoming events, deadlines and residents' PGY years: a date
+    /// (2027-01-15) or an RFC 3339 time. Defaults to $SOURCE_DATE_EPOCH, else the clock.
+    #[arg(long, value_name = "DATE", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Keep processed images and link answers here instead of [images] cache_dir.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -130,4 +142,11 @@ pub enum NewCommand {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+}
+
+/// `--now`: a date (midnight UTC) or an RFC 3339 date and time.
+fn parse_now(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    crate::config::parse_instant(s).ok_or_else(|| {
+        format!("`{s}` is not a date: write 2027-01-15 or 2027-01-15T09:00:00-05:00")
+    })
 }

@@ -176,7 +176,76 @@ struct RawConfig {
     #[serde(default)]
     privacy: RawPrivacy,
     #[serde(default)]
+    program: RawProgram,
+    #[serde(default)]
+    contact: Contact,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[program]` as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawProgram {
+    academic_year_start: Option<String>,
+    timezone: Option<String>,
+    #[serde(default)]
+    home: HomeLead,
+}
+
+/// `[program]`: what a residency program's site needs to know about the program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Program {
+    /// Month and day the academic year starts (residents' PGY years roll over): 1 July unless
+    /// `academic_year_start = "MM-DD"` says otherwise.
+    pub year_start: (u32, u32),
+    /// The IANA time zone of event times written without one (`timezone`), UTC if unset.
+    pub timezone: Option<String>,
+    /// What the home page leads with.
+    pub home: HomeLead,
+}
+
+/// `[program] home`: what the home page leads with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HomeLead {
+    /// The latest cases first (a teaching file).
+    #[default]
+    Cases,
+    /// Upcoming events and deadlines, people and a call to apply first (a residency site).
+    Program,
+}
+
+/// `[contact]`: the program's contact details, shown in every page's footer.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Social accounts by network (`x`, `bluesky`, `mastodon`, `linkedin`, `instagram`,
+    /// `facebook`, `youtube`): their full URLs.
+    #[serde(default)]
+    pub social: std::collections::BTreeMap<String, String>,
+}
+
+/// A date (midnight UTC) or an RFC 3339 date and time, as `--now` takes it.
+pub fn parse_instant(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let s = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+/// `MM-DD` → (month, day), a day that exists in a leap year.
+fn month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.trim().split_once('-')?;
+    let (m, d) = (m.parse::<u32>().ok()?, d.parse::<u32>().ok()?);
+    chrono::NaiveDate::from_ymd_opt(2028, m, d).map(|_| (m, d))
 }
 
 /// The site configuration after defaults are applied.
@@ -204,6 +273,11 @@ pub struct Config {
     pub cache_dir: PathBuf,
     /// `[privacy] publish`: files published although radcase cannot read all of them.
     pub publish: Vec<Allow>,
+    pub program: Program,
+    pub contact: Contact,
+    /// What today is for this build: `--now`, else `$SOURCE_DATE_EPOCH`, else the clock (set
+    /// by `pipeline::load_config`; the time of parsing for a config read on its own).
+    pub now: chrono::DateTime<chrono::Utc>,
     pub extra: toml::Table,
 }
 
@@ -231,7 +305,9 @@ impl Config {
         let places = Places::new(path, text);
         // serde would take a date for a table (it reads one as a table of its own) and a list
         // for the fields of a table in order: the tables are checked before it reads them.
-        for key in ["images", "markdown", "privacy", "extra"] {
+        for key in [
+            "images", "markdown", "privacy", "program", "contact", "extra",
+        ] {
             if let Some(e) = places.table.get(key)
                 && !matches!(e.node.value, Value::Table(_))
             {
@@ -325,8 +401,26 @@ impl Config {
             None => 20,
         };
         let publish = allows(path, &places, raw.privacy.publish)?;
+        let year_start = match &raw.program.academic_year_start {
+            None => (7, 1),
+            Some(s) => month_day(s).ok_or_else(|| {
+                Diagnostic::in_file(
+                    path,
+                    format!("`academic_year_start` in [program] is `{s}`, not a month and day"),
+                )
+                .at_line(places.line(&["program", "academic_year_start"]))
+                .with_hint("write it as \"MM-DD\", e.g. academic_year_start = \"07-01\" for 1 July")
+            })?,
+        };
         Ok(Config {
             publish,
+            program: Program {
+                year_start,
+                timezone: raw.program.timezone,
+                home: raw.program.home,
+            },
+            contact: raw.contact,
+            now: chrono::Utc::now(),
             images,
             markdown: raw.markdown,
             feed_content: raw.feed_content,
@@ -601,6 +695,54 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config> {
         Config::parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn program_and_contact() {
+        let base = "title = \"T\"\nbase_url = \"https://x.org\"\n";
+        let c = parse(base).unwrap();
+        assert_eq!(c.program.year_start, (7, 1));
+        assert_eq!(c.program.home, HomeLead::Cases);
+        let c = parse(&format!(
+            "{base}[program]\nacademic_year_start = \"06-24\"\nhome = \"program\"\n\
+             [contact]\nemail = \"a@b.org\"\n[contact.social]\nbluesky = \"https://bsky.app/profile/x\"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.program.year_start, (6, 24));
+        assert_eq!(c.program.home, HomeLead::Program);
+        assert_eq!(c.contact.email.as_deref(), Some("a@b.org"));
+        assert_eq!(c.contact.social.len(), 1);
+        for bad in ["13-01", "02-30", "July 1", "7"] {
+            let e = parse(&format!(
+                "{base}[program]\nacademic_year_start = \"{bad}\"\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains("config.toml:4:") && e.contains("MM-DD"),
+                "{bad}: {e}"
+            );
+        }
+        let e = parse(&format!("{base}[contact]\nfax = \"1\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("fax"), "{e}");
+    }
+
+    #[test]
+    fn instants() {
+        let t = |s| parse_instant(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            t("2027-01-15").as_deref(),
+            Some("2027-01-15T00:00:00+00:00")
+        );
+        assert_eq!(
+            t("2027-01-15T09:00:00-05:00").as_deref(),
+            Some("2027-01-15T14:00:00+00:00")
+        );
+        for bad in ["2027-13-01", "15/01/2027", "tomorrow", ""] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
     }
 
     #[test]

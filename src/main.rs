@@ -33,6 +33,7 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                 output: args.output.clone(),
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
+                now: args.now,
                 cache_dir: args.cache_dir.clone(),
                 progress: !cli.quiet,
             };
@@ -89,12 +90,14 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
             bind: args.bind,
             open: args.open,
             drafts: args.drafts,
+            now: args.now,
             cache_dir: args.cache_dir.clone(),
             quiet: cli.quiet,
         }),
         Command::Check(args) => check::run(&check::CheckOptions {
             site: args.site.clone(),
             drafts: args.drafts,
+            now: args.now,
             cache_dir: args.cache_dir.clone(),
             external: args.external.then(|| check::External {
                 timeout: std::time::Duration::from_secs(args.timeout),

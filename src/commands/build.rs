@@ -17,6 +17,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// `--now`: what today is (else $SOURCE_DATE_EPOCH, else the clock).
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Overrides `[images] cache_dir`.
     pub cache_dir: Option<PathBuf>,
     /// Show a progress bar while images are processed (on a terminal only).
@@ -51,6 +53,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         site: options.site.clone(),
         base_url: options.base_url.clone(),
         drafts: options.drafts,
+        now: options.now,
         cache_dir: options.cache_dir.clone(),
     };
     let site = &options.site;

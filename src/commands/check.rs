@@ -26,6 +26,8 @@ const HOST_DELAY: Duration = Duration::from_millis(100);
 pub struct CheckOptions {
     pub site: PathBuf,
     pub drafts: bool,
+    /// `--now`: what today is (else $SOURCE_DATE_EPOCH, else the clock).
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// Overrides `[images] cache_dir` (where external answers are kept too).
     pub cache_dir: Option<PathBuf>,
     /// Check other sites' addresses, with these limits.
@@ -48,6 +50,7 @@ pub fn run(options: &CheckOptions) -> Result<()> {
     let settings = Settings {
         site: options.site.clone(),
         drafts: options.drafts,
+        now: options.now,
         cache_dir: options.cache_dir.clone(),
         ..Settings::default()
     };

@@ -21,6 +21,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub drafts: bool,
+    /// `--now`: what today is (else $SOURCE_DATE_EPOCH, else the clock).
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
     pub cache_dir: Option<PathBuf>,
     pub quiet: bool,
 }
@@ -65,6 +67,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         site: site.clone(),
         base_url: Some(base_url.clone()),
         drafts: options.drafts,
+        now: options.now,
         cache_dir: options.cache_dir.clone(),
     };
     let shared = Shared::new(vec![root.clone(), media_dir.clone()]);

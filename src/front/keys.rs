@@ -123,6 +123,18 @@ const CASES_AND_POSTS: Place = Place {
     section: false,
     kinds: &[Kind::Case, Kind::Post],
 };
+const PEOPLE: Place = Place {
+    section: false,
+    kinds: &[Kind::Person],
+};
+const EVENTS: Place = Place {
+    section: false,
+    kinds: &[Kind::Event],
+};
+const EVENTS_AND_POSTS: Place = Place {
+    section: false,
+    kinds: &[Kind::Event, Kind::Post],
+};
 
 /// One front matter key.
 #[derive(Debug, PartialEq, Eq)]
@@ -181,6 +193,27 @@ keys! {
     STACKS = "stacks", Stacks, CASES, true;
     WINDOW = "window", Window, CASES, true;
     CARD_IMAGE = "card_image", Text, CASES_AND_POSTS, true;
+    // People (`kind = "person"`): faculty, residents, fellows, alumni and staff.
+    ROLE = "role", Text, PEOPLE, false;
+    POSITION = "position", Text, PEOPLE, false;
+    CLASS_OF = "class_of", Int, PEOPLE, false;
+    PHOTO = "photo", Text, PEOPLE, false;
+    PRONOUNS = "pronouns", Text, PEOPLE, false;
+    INTERESTS = "interests", TextList, PEOPLE, false;
+    EDUCATION = "education", TextList, PEOPLE, false;
+    FELLOWSHIP = "fellowship", Text, PEOPLE, false;
+    LINKS = "links", Table, PEOPLE, false;
+    // Events and deadlines (`kind = "event"`; a post may carry a `deadline`).
+    START = "start", Date, EVENTS, false;
+    END = "end", Date, EVENTS, false;
+    ALL_DAY = "all_day", Bool, EVENTS, false;
+    TIMEZONE = "timezone", Text, EVENTS, false;
+    LOCATION = "location", Text, EVENTS, false;
+    ONLINE = "online", Text, EVENTS, false;
+    REGISTRATION = "registration", Text, EVENTS, false;
+    DEADLINE = "deadline", Bool, EVENTS_AND_POSTS, false;
+    REMIND = "remind", TextList, EVENTS, false;
+    ORGANIZER = "organizer", Text, EVENTS, false;
 }
 
 /// The key called `name`.

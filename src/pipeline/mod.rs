@@ -44,6 +44,8 @@ pub struct Settings {
     pub drafts: bool,
     /// Overrides `[images] cache_dir`.
     pub cache_dir: Option<PathBuf>,
+    /// What today is (`--now`); none: `$SOURCE_DATE_EPOCH`, else the clock.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Every stage's result for one state of the site's sources. Cheap to clone: `update` shares
@@ -88,7 +90,32 @@ pub fn load_config(settings: &Settings) -> Result<Config> {
                 .with_hint("write a full URL such as https://teaching.example.org/")
         })?;
     }
+    config.now = match settings.now {
+        Some(now) => now,
+        None => now_from_env()?,
+    };
     Ok(config)
+}
+
+/// `$SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds), else the clock.
+fn now_from_env() -> Result<chrono::DateTime<chrono::Utc>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                Diagnostic::new(format!(
+                    "SOURCE_DATE_EPOCH is `{v}`, not a number of seconds since 1970-01-01"
+                ))
+                .with_hint(
+                    "set it to a whole number such as 1767225600, or unset it to use the clock",
+                )
+                .into()
+            }),
+        _ => Ok(chrono::Utc::now()),
+    }
 }
 
 /// Where processed images are cached: the settings' choice, else `[images] cache_dir`.
