@@ -10,6 +10,7 @@ use serde_json::{Map, Value as Json};
 
 use super::Document;
 use super::keys::{self, ACK_FIELDS, IMAGE_FIELDS, Key, Kind, STACK_FIELDS, SortBy, Type};
+use super::person::{self, Network, ProfileLink, Role};
 use super::split::Format;
 use super::tree::{Entry, Node, Value};
 use crate::diagnostic::{Diagnostic, closest};
@@ -81,6 +82,9 @@ enum Typed {
     Media(Vec<MediaRef>),
     Window(Window),
     Acks(Vec<AckEntry>),
+    Role(Role),
+    Focus((f64, f64)),
+    Links(Vec<ProfileLink>),
 }
 
 /// The typed front matter of one file.
@@ -173,6 +177,30 @@ impl Fields {
         match self.get(key) {
             Some(Typed::Window(w)) => Some(*w),
             _ => None,
+        }
+    }
+
+    /// A person's `role`.
+    pub fn role(&self) -> Option<Role> {
+        match self.get(keys::ROLE) {
+            Some(Typed::Role(r)) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// `photo_focus`, in fractions (0–1) of the photo's width and height.
+    pub fn focus(&self) -> Option<(f64, f64)> {
+        match self.get(keys::PHOTO_FOCUS) {
+            Some(Typed::Focus(f)) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// A person's `links`, checked, in the order written.
+    pub fn links(&self) -> &[ProfileLink] {
+        match self.get(keys::LINKS) {
+            Some(Typed::Links(l)) => l,
+            _ => &[],
         }
     }
 
@@ -410,6 +438,10 @@ impl Reader<'_> {
             Type::Stacks => Typed::Media(self.media_list(entry, true)),
             Type::Window => Typed::Window(self.window(entry)?),
             Type::Acknowledgements => Typed::Acks(self.acknowledgements(entry)),
+            Type::Role => Typed::Role(self.role(entry)?),
+            Type::Year => Typed::Int(self.year(entry)?),
+            Type::Focus => Typed::Focus(self.focus(entry)?),
+            Type::Links => Typed::Links(self.links(entry)?),
         })
     }
 
@@ -586,6 +618,151 @@ impl Reader<'_> {
             );
         }
         kind
+    }
+
+    fn role(&mut self, e: &Entry) -> Option<Role> {
+        let s = self.text(e)?;
+        let role = Role::parse(&s);
+        if role.is_none() {
+            let names = Role::NAMES.join(", ");
+            let hint = match closest(s.trim(), Role::NAMES) {
+                Some(best) => format!(
+                    "did you mean \"{best}\"? A person's role is one of {names}, e.g. {}",
+                    self.assign("role", &format!("\"{best}\""))
+                ),
+                None => format!(
+                    "a person's role is one of {names}, e.g. {}",
+                    self.assign("role", "\"resident\"")
+                ),
+            };
+            self.error_at(
+                e.key_span.start,
+                format!("`{}` must be one of {names}, not \"{s}\"", e.key),
+                hint,
+            );
+        }
+        role
+    }
+
+    /// A year of graduation: a whole number a program could have graduated someone in.
+    fn year(&mut self, e: &Entry) -> Option<i64> {
+        let n = self.int(e)?;
+        if !(1900..=2200).contains(&n) {
+            self.error_at(
+                e.key_span.start,
+                format!("`{}` must be a year such as 2027, not {n}", e.key),
+                format!(
+                    "write the year the person graduates (or graduated) from the program: {}",
+                    self.assign(&e.key, "2027")
+                ),
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    /// `photo_focus = [x, y]`: percent of the width from the left and of the height from the
+    /// top, each from 0 to 100.
+    fn focus(&mut self, e: &Entry) -> Option<(f64, f64)> {
+        let example = format!(
+            "write {} (percent of the photo's width from the left and of its height from the top: the point the square crop is centred on)",
+            self.assign(&e.key, "[50, 30]")
+        );
+        let numbers: Option<Vec<f64>> = match &e.node.value {
+            Value::List(items) if items.len() == 2 => items
+                .iter()
+                .map(|i| match i.value {
+                    Value::Int(n) => Some(n as f64),
+                    Value::Float(x) => Some(x),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
+        match numbers.as_deref() {
+            Some(&[x, y]) if (0.0..=100.0).contains(&x) && (0.0..=100.0).contains(&y) => {
+                Some((x / 100.0, y / 100.0))
+            }
+            _ => {
+                let shown = match &e.node.value {
+                    Value::List(items) => {
+                        let written = self
+                            .doc
+                            .text
+                            .get(e.node.span.clone())
+                            .map(str::trim)
+                            .unwrap_or_default()
+                            .to_string();
+                        format!("a list of {} ({written})", items.len())
+                    }
+                    _ => self.shown(&e.node),
+                };
+                self.error_at(
+                    e.key_span.start,
+                    format!("`{}` must be two numbers from 0 to 100, not {shown}", e.key),
+                    example,
+                );
+                None
+            }
+        }
+    }
+
+    /// `[links]`: each key a known network, each value text that is an address (or handle)
+    /// of that network. One bad entry does not hide the others.
+    fn links(&mut self, e: &Entry) -> Option<Vec<ProfileLink>> {
+        let names = Network::NAMES.join(", ");
+        let Value::Table(t) = &e.node.value else {
+            let shown = self.shown(&e.node);
+            self.error_at(
+                e.key_span.start,
+                format!("`{}` must be a table of network = address, not {shown}", e.key),
+                format!(
+                    "write it as a [{}] section at the end of the front matter, e.g. website = \"https://example.org/\" (networks: {names})",
+                    e.key
+                ),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for f in &t.entries {
+            let Some(network) = Network::parse(&f.key) else {
+                let hint = match closest(&f.key, Network::NAMES) {
+                    Some(best) => format!("did you mean `{best}`? Known networks: {names}"),
+                    None => format!("known networks: {names}; any other page goes under `website`"),
+                };
+                self.error_at(
+                    f.key_span.start,
+                    format!("`{}` has an unknown network `{}`", e.key, f.key),
+                    hint,
+                );
+                ok = false;
+                continue;
+            };
+            let Value::Str(v) = &f.node.value else {
+                let what = format!("`{}.{}`", e.key, f.key);
+                self.not_text(&what, &f.key, &f.node, f.key_span.start);
+                ok = false;
+                continue;
+            };
+            match person::profile_link(network, v) {
+                Ok((url, text)) => out.push(ProfileLink {
+                    network,
+                    url,
+                    text,
+                    line: self.line(f.key_span.start),
+                }),
+                Err(why) => {
+                    self.error_at(
+                        f.key_span.start,
+                        format!("`{}.{}` {why}", e.key, f.key),
+                        format!("write {} = {}", f.key, network.example()),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
     }
 
     fn sort_by(&mut self, e: &Entry) -> Option<SortBy> {

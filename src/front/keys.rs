@@ -84,6 +84,14 @@ pub enum Type {
     Window,
     /// `[[privacy.acknowledge]]`: `rule`, `text`, `reason`.
     Acknowledgements,
+    /// A person's `role`: faculty, resident, fellow, alumni or staff.
+    Role,
+    /// A year such as 2027 (`class_of`).
+    Year,
+    /// `[x, y]`: a point of an image in percent of its width and height (`photo_focus`).
+    Focus,
+    /// A person's `[links]`: a table of network → address.
+    Links,
 }
 
 /// Where a key may be written: in a section's `_index.md`, and on pages of which kinds.
@@ -194,15 +202,16 @@ keys! {
     WINDOW = "window", Window, CASES, true;
     CARD_IMAGE = "card_image", Text, CASES_AND_POSTS, true;
     // People (`kind = "person"`): faculty, residents, fellows, alumni and staff.
-    ROLE = "role", Text, PEOPLE, false;
+    ROLE = "role", Role, PEOPLE, false;
     POSITION = "position", Text, PEOPLE, false;
-    CLASS_OF = "class_of", Int, PEOPLE, false;
+    CLASS_OF = "class_of", Year, PEOPLE, false;
     PHOTO = "photo", Text, PEOPLE, false;
+    PHOTO_FOCUS = "photo_focus", Focus, PEOPLE, false;
     PRONOUNS = "pronouns", Text, PEOPLE, false;
     INTERESTS = "interests", TextList, PEOPLE, false;
     EDUCATION = "education", TextList, PEOPLE, false;
     FELLOWSHIP = "fellowship", Text, PEOPLE, false;
-    LINKS = "links", Table, PEOPLE, false;
+    LINKS = "links", Links, PEOPLE, false;
     // Events and deadlines (`kind = "event"`; a post may carry a `deadline`).
     START = "start", Date, EVENTS, false;
     END = "end", Date, EVENTS, false;

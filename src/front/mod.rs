@@ -9,6 +9,7 @@
 
 mod fields;
 pub mod keys;
+pub mod person;
 mod split;
 mod tree;
 
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 pub use fields::{AckEntry, Fields, MediaRef, RedactRect, Scope, parse_date, read};
 pub use keys::{Key, Kind, SortBy};
+pub use person::{Network, ProfileLink, Role};
 pub use split::{Format, Split, split};
 pub use tree::{Entry, Node, Table, Value, parse_toml, parse_yaml};
 

@@ -33,6 +33,10 @@ fn valid_value(ty: Type) -> Option<&'static str> {
         // These name files or need entries of their own; their place is checked all the same.
         Type::Images => "[{ file = \"ct.png\", alt = \"Axial CT\" }]",
         Type::Stacks => "[{ dir = \"axial\", alt = \"Axial CT\" }]",
+        Type::Role => "\"faculty\"",
+        Type::Year => "2027",
+        Type::Focus => "[50, 50]",
+        Type::Links => "{ website = \"https://example.org/\" }",
         Type::Table | Type::Acknowledgements => return None,
     })
 }
@@ -319,6 +323,8 @@ fn accepted(ty: Type, category: &str) -> bool {
         Type::Table => category == "table",
         Type::Images | Type::Stacks | Type::Acknowledgements => false,
         Type::Window => false,
+        // A role or network named "x"/"a", or a year 42, is no value of these.
+        Type::Role | Type::Year | Type::Focus | Type::Links => false,
     }
 }
 
