@@ -191,6 +191,7 @@ struct RawProgram {
     timezone: Option<String>,
     #[serde(default)]
     home: HomeLead,
+    final_pgy: Option<i64>,
 }
 
 /// `[program]`: what a residency program's site needs to know about the program.
@@ -203,6 +204,10 @@ pub struct Program {
     pub timezone: Option<String>,
     /// What the home page leads with.
     pub home: HomeLead,
+    /// The PGY year of a resident's last year (`final_pgy`, default 5, as in diagnostic
+    /// radiology with its internship): a resident of the class graduating this academic year
+    /// is in it.
+    pub final_pgy: u32,
 }
 
 /// `[program] home`: what the home page leads with.
@@ -412,12 +417,21 @@ impl Config {
                 .with_hint("write it as \"MM-DD\", e.g. academic_year_start = \"07-01\" for 1 July")
             })?,
         };
+        let final_pgy = match raw.program.final_pgy {
+            None => 5,
+            Some(n) => count(n, 1, 10).map_err(|why| {
+                Diagnostic::in_file(path, format!("`final_pgy` in [program] {why}"))
+                    .at_line(places.line(&["program", "final_pgy"]))
+                    .with_hint("the PGY year of the residents' last year, from 1 to 10: 5 for diagnostic radiology with its internship, 4 without")
+            })? as u32,
+        };
         Ok(Config {
             publish,
             program: Program {
                 year_start,
                 timezone: raw.program.timezone,
                 home: raw.program.home,
+                final_pgy,
             },
             contact: raw.contact,
             now: chrono::Utc::now(),
@@ -712,6 +726,18 @@ mod tests {
         assert_eq!(c.program.home, HomeLead::Program);
         assert_eq!(c.contact.email.as_deref(), Some("a@b.org"));
         assert_eq!(c.contact.social.len(), 1);
+        assert_eq!(c.program.final_pgy, 5);
+        let c = parse(&format!("{base}[program]\nfinal_pgy = 4\n")).unwrap();
+        assert_eq!(c.program.final_pgy, 4);
+        for bad in ["0", "11", "-1", "\"5\""] {
+            let e = parse(&format!("{base}[program]\nfinal_pgy = {bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("config.toml:4:") && e.contains("final_pgy"),
+                "{bad}: {e}"
+            );
+        }
         for bad in ["13-01", "02-30", "July 1", "7"] {
             let e = parse(&format!(
                 "{base}[program]\nacademic_year_start = \"{bad}\"\n"
