@@ -277,6 +277,7 @@ impl Planner<'_> {
                     variants: pic.variants.clone(),
                     redact: pic.redact.clone(),
                     slice,
+                    crop: pic.crop,
                 });
                 for v in &pic.variants {
                     self.add(v.output.clone(), Job::ImageVariant(index));

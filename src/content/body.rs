@@ -37,6 +37,7 @@ pub struct Rendered {
     pub gallery: Vec<Picture>,
     pub stacks: Vec<Stack>,
     pub assets: Vec<Asset>,
+    pub photo: Option<Picture>,
 }
 
 impl Rendered {
@@ -51,6 +52,7 @@ impl Rendered {
         page.gallery = self.gallery;
         page.stacks = self.stacks;
         page.assets = self.assets;
+        page.photo = self.photo;
     }
 }
 
@@ -135,6 +137,13 @@ pub fn render_page(
             errors.extend(errs);
         }
         out.assets = sorted.assets;
+        if page.kind == Kind::Person {
+            out.photo = page
+                .fields
+                .text(crate::front::keys::PHOTO)
+                .and_then(|p| sorted.media.get(p.trim()))
+                .cloned();
+        }
         out.pictures = sorted.media.pictures;
         out.stacks = sorted.stacks;
     }

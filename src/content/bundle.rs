@@ -68,7 +68,62 @@ impl Bundle<'_> {
             alt: String::new(),
             caption: None,
             redact: Vec::new(),
+            crop: None,
         })
+    }
+}
+
+/// The widths a person's square photo is published in: the people page shows it at up to
+/// 10 rem, a person's own page at up to 15 rem, each at twice that on sharp screens.
+pub const PHOTO_WIDTHS: &[u32] = &[160, 320, 640];
+
+impl Bundle<'_> {
+    /// The person's `photo` (the file `name` of the bundle): a square around `photo_focus`
+    /// (default: the middle across, 40 % down, where faces in portraits are), in
+    /// [`PHOTO_WIDTHS`]. Only the square is published.
+    fn photo(&self, name: &str, source: &Source) -> Result<Picture, Diagnostic> {
+        let mut pic = self.picture(name, source, &[], &self.config.images.formats)?;
+        let focus = self.fields.focus().unwrap_or((0.5, 0.4));
+        let crop = Rect::square_around(pic.width, pic.height, focus);
+        pic.width = crop.width;
+        pic.height = crop.height;
+        pic.variants = crate::types::plan_variants(
+            &self.config.base_path,
+            &layout::output_folder(self.page_path, name),
+            layout::stem(name),
+            (crop.width, crop.height),
+            PHOTO_WIDTHS,
+            &self.config.images.formats,
+        );
+        pic.crop = Some(crop);
+        Ok(pic)
+    }
+
+    /// What is wrong with `photo`: outside the folder, missing, or not an image radcase can
+    /// publish (a DICOM file, a PDF).
+    fn photo_problem(&self, photo: &str) -> Option<Diagnostic> {
+        let error = |message: String, hint: String| {
+            Diagnostic::in_file(self.file, message)
+                .at_line(self.fields.line(keys::PHOTO).unwrap_or(1))
+                .with_hint(hint)
+        };
+        if !is_inside(photo) {
+            return Some(error(
+                format!("`photo` `{photo}` is outside the page's folder"),
+                "copy the photo into the page's folder and name it without ../".into(),
+            ));
+        }
+        match self.get(photo) {
+            None => Some(error(
+                format!("`photo` `{photo}` does not exist"),
+                format!("put the photo in {} or fix the name", self.dir.display()),
+            )),
+            Some(s) if !s.kind.is_image() => Some(error(
+                format!("`photo` `{photo}` is not an image radcase can publish"),
+                "use a JPEG, PNG or WebP photo".into(),
+            )),
+            Some(_) => None,
+        }
     }
 }
 
@@ -122,9 +177,16 @@ pub fn sort(bundle: &Bundle<'_>) -> (Sorted, Vec<Diagnostic>) {
         .collect();
     let mut pictures = Vec::new();
     let mut assets = Vec::new();
+    let photo = bundle.fields.text(keys::PHOTO).map(str::trim);
+    errors.extend(photo.and_then(|p| bundle.photo_problem(p)));
     for &(name, source) in &bundle.files {
         let in_stack = stack_dirs.iter().any(|d| name.starts_with(d.as_str()));
         match source.kind {
+            // Only the square is published, never the whole photo.
+            FileKind::Image { .. } if Some(name) == photo => match bundle.photo(name, source) {
+                Ok(p) => pictures.push(p),
+                Err(e) => errors.push(e),
+            },
             FileKind::Image { .. } | FileKind::Dicom if in_stack => {}
             FileKind::UnsupportedImage(format) => errors.push(
                 Diagnostic::in_file(&source.path, format!("{format} images cannot be published"))

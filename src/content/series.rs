@@ -64,6 +64,7 @@ pub fn gallery_picture(
         alt: String::new(),
         caption: None,
         redact: Vec::new(),
+        crop: None,
     })
 }
 
@@ -181,6 +182,7 @@ pub fn stack_frames(
                     alt: String::new(),
                     caption: None,
                     redact: Vec::new(),
+                    crop: None,
                 });
             }
         }

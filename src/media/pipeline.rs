@@ -28,6 +28,8 @@ pub struct ImageJob {
     pub redact: Vec<Rect>,
     /// A slice of a stack (which takes no `redact`).
     pub slice: bool,
+    /// The part of the upright pixels published (a person's square photo), cut after `redact`.
+    pub crop: Option<Rect>,
 }
 
 /// The upright, opaque pixels of a source, with `redact` blacked out: a raster image
@@ -81,8 +83,9 @@ fn black_out(mut img: image::DynamicImage, rects: &[Rect]) -> Result<image::Dyna
 /// The cache key of a source from the hash of its bytes: for DICOM the frame and window too,
 /// so one file gives one entry per frame and a changed window re-encodes; and the redacted
 /// rectangles, so changing them makes every size again.
-fn job_key(key: blake3::Hash, dicom: Option<DicomFrame>, redact: &[Rect]) -> blake3::Hash {
-    if dicom.is_none() && redact.is_empty() {
+fn job_key(job: &ImageJob) -> blake3::Hash {
+    let (key, dicom, redact) = (job.hash, job.dicom, &job.redact);
+    if dicom.is_none() && redact.is_empty() && job.crop.is_none() {
         return key;
     }
     let mut h = blake3::Hasher::new();
@@ -93,7 +96,28 @@ fn job_key(key: blake3::Hash, dicom: Option<DicomFrame>, redact: &[Rect]) -> bla
     if !redact.is_empty() {
         h.update(Rect::key(redact).as_bytes());
     }
+    // Another square of the same photo is another image.
+    if let Some(c) = job.crop {
+        h.update(format!("crop;{},{},{},{}", c.x, c.y, c.width, c.height).as_bytes());
+    }
     h.finalize()
+}
+
+/// The pixels a job publishes: its source decoded (with `redact`), cut to `crop`.
+fn decode_job(job: &ImageJob) -> Result<super::budget::Decoded, Diagnostic> {
+    let mut decoded = decode_source(&job.source, job.dicom, &job.redact)?;
+    if let Some(c) = job.crop {
+        let (w, h) = (decoded.image.width(), decoded.image.height());
+        if c.x.saturating_add(c.width) > w || c.y.saturating_add(c.height) > h {
+            return Err(Diagnostic::in_file(
+                &job.source,
+                format!("the photo is {w}×{h} pixels, smaller than when the site was planned"),
+            )
+            .with_hint("the image changed while the site was built; build again"));
+        }
+        decoded.image = decoded.image.crop_imm(c.x, c.y, c.width, c.height);
+    }
+    Ok(decoded)
 }
 
 /// What the image stage did, for the build summary.
@@ -140,7 +164,7 @@ fn cached_text(cache: &Cache, entry: &Path) -> Option<FoundText> {
 
 /// What an earlier run found in the pixels of `job`, if the cache has it (no decoding).
 pub fn cached_text_of(job: &ImageJob, cache: &Cache) -> Option<FoundText> {
-    let key = job_key(job.hash, job.dicom, &job.redact);
+    let key = job_key(job);
     cached_text(cache, &text_entry(cache, &key, search_side(job)))
 }
 
@@ -257,7 +281,7 @@ pub fn process(
     let keys: Vec<(blake3::Hash, Option<FoundText>)> = jobs
         .par_iter()
         .map(|job| {
-            let key = job_key(job.hash, job.dicom, &job.redact);
+            let key = job_key(job);
             let sized = job
                 .variants
                 .iter()
@@ -280,12 +304,18 @@ pub fn process(
             let (decoded, text) = match cached {
                 Some(text) => (false, text.clone()),
                 None => {
-                    let cards = cards_of
-                        .get(&(
-                            job.source.as_path(),
-                            job.dicom.map(|f| f.key()),
-                            job.redact.as_slice(),
-                        ))
+                    // A card shows the whole image: never drawn from a cut of it.
+                    let cards = job
+                        .crop
+                        .is_none()
+                        .then(|| {
+                            cards_of.get(&(
+                                job.source.as_path(),
+                                job.dicom.map(|f| f.key()),
+                                job.redact.as_slice(),
+                            ))
+                        })
+                        .flatten()
                         .map_or(&[][..], Vec::as_slice);
                     let text = fill_cache(job, key, quality, cache, cards, tally)?;
                     bar.inc(1);
@@ -338,7 +368,7 @@ fn fill_cache(
         .filter(|(_, entry)| !cache.holds(entry))
         .collect();
     // The budget share stays held (in `decoded`) while the sizes are made from the pixels.
-    let decoded = decode_source(&job.source, job.dicom, &job.redact)?;
+    let decoded = decode_job(job)?;
     // Searched before any size is made, at the largest published size: every size and card is
     // made from these pixels, so text in none of them is text in none of those.
     let side = search_side(job);
@@ -397,6 +427,7 @@ mod tests {
             variants: plan_variants("/", "a/", "ct", (64, 48), &[32], &[Format::Png]),
             redact: Vec::new(),
             slice: false,
+            crop: None,
         };
         let text = CardText {
             headline: "Pneumothorax".into(),

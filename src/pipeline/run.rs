@@ -189,6 +189,7 @@ impl Pipeline {
                 Some(&j.source) == c.source.as_ref()
                     && j.dicom.map(|f| f.key()) == c.dicom.map(|f| f.key())
                     && j.redact == c.redact
+                    && j.crop.is_none()
             })
         };
         let card_texts: Vec<(&CardJob, media::FoundText)> = cards

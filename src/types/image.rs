@@ -216,6 +216,24 @@ pub struct Rect {
 
 impl Rect {
     /// Text for cache keys: other rectangles are another image.
+    /// The square around the point `(fx, fy)` (fractions of the width and height) of an image
+    /// of `width`×`height`, as large as the image allows, moved inside it where the point is
+    /// near an edge.
+    pub fn square_around(width: u32, height: u32, (fx, fy): (f64, f64)) -> Rect {
+        let side = width.min(height);
+        let place = |len: u32, f: f64| {
+            let centre = f.clamp(0.0, 1.0) * f64::from(len);
+            let start = (centre - f64::from(side) / 2.0).round();
+            start.clamp(0.0, f64::from(len - side)) as u32
+        };
+        Rect {
+            x: place(width, fx),
+            y: place(height, fy),
+            width: side,
+            height: side,
+        }
+    }
+
     pub fn key(rects: &[Rect]) -> String {
         let mut key = String::from("redact");
         for r in rects {
@@ -236,7 +254,7 @@ pub struct Picture {
     pub hash: blake3::Hash,
     /// For a DICOM source, the frame and window published (never any header value).
     pub dicom: Option<DicomFrame>,
-    /// Upright size of the source.
+    /// Upright size of what is published: the source's, or that of `crop`.
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -245,6 +263,9 @@ pub struct Picture {
     pub variants: Vec<Variant>,
     /// Rectangles blacked out before any size or card is made (`redact` of its `images` entry).
     pub redact: Vec<Rect>,
+    /// The part of the upright source that is published (a person's square photo), cut after
+    /// `redact`; None: all of it.
+    pub crop: Option<Rect>,
 }
 
 impl Picture {
@@ -329,6 +350,20 @@ mod tests {
         assert_eq!(sizes, [(320, 160), (480, 240), (960, 480), (1000, 500)]);
         assert_eq!(v[0].output.as_str(), "cases/a/ct-320.jpg");
         assert_eq!(v[0].url, "/cases/a/ct-320.jpg");
+    }
+
+    #[test]
+    fn squares_are_centred_on_the_focus_and_stay_inside() {
+        let r = Rect::square_around(400, 600, (0.5, 0.5));
+        assert_eq!((r.x, r.y, r.width, r.height), (0, 100, 400, 400));
+        let r = Rect::square_around(400, 600, (0.5, 0.0));
+        assert_eq!((r.x, r.y), (0, 0));
+        let r = Rect::square_around(400, 600, (0.5, 1.0));
+        assert_eq!((r.x, r.y), (0, 200));
+        let r = Rect::square_around(900, 300, (0.75, 0.4));
+        assert_eq!((r.x, r.y, r.width), (525, 0, 300));
+        let r = Rect::square_around(900, 300, (1.0, 0.4));
+        assert_eq!(r.x, 600);
     }
 
     #[test]
