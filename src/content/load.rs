@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::body::{self, Ctx};
 use super::bundle::Bundle;
 use super::tree::{self, ContentTree};
-use super::{Library, Page, Section, card, disclosure, taxonomy};
+use super::{Library, Page, Section, card, disclosure, people, taxonomy};
 use crate::config::Config;
 use crate::diagnostic::{Collector, Diagnostic, Errors, Result};
 use crate::front::{Fields, Key, Kind, Record, Scope, SortBy, keys};
@@ -170,7 +170,9 @@ pub fn load(
     }
     sort_sections(&mut library);
     library.taxonomies = taxonomy::build(&library.pages, config);
-    Ok(library)
+    let (directory, byline_errors) = people::Directory::build(&library.pages);
+    library.people = directory;
+    Errors::or_ok(byline_errors, library)
 }
 
 /// The bundle of `page`, if it is one.
@@ -274,6 +276,7 @@ pub fn reload_pages(
         let mut page = library.page(id).clone();
         let section = library.section(page.section);
         errors.extend(kind_errors(&record.fields, page.kind, &page, section));
+        errors.extend(people::check(&record.fields, page.kind, &page.file));
         page.fields = Arc::clone(&record.fields);
         errors.extend(not_a_bundle(&page));
         page.disclosure = kind_and_disclosure(&page.fields, section, &page.rel, &taxonomies).1;
@@ -298,7 +301,9 @@ pub fn reload_pages(
     }
     sort_sections(&mut library);
     library.taxonomies = taxonomy::build(&library.pages, config);
-    Ok(Some(library))
+    let (directory, byline_errors) = people::Directory::build(&library.pages);
+    library.people = directory;
+    Errors::or_ok(byline_errors, Some(library))
 }
 
 /// The folder part of a relative path, with a trailing `/` (empty at the top).
@@ -553,6 +558,7 @@ fn place_pages<'r>(
             higher: None,
             disclosure,
             card: None,
+            photo: None,
         };
         errors.extend(kind_errors(
             &record.fields,
@@ -560,6 +566,7 @@ fn place_pages<'r>(
             &page,
             library.section(section),
         ));
+        errors.extend(people::check(&record.fields, kind, &page.file));
         errors.extend(not_a_bundle(&page));
         library.pages.push(page);
         records.push(record);
@@ -593,6 +600,13 @@ fn place_pages<'r>(
 fn not_a_bundle(page: &Page) -> Option<Diagnostic> {
     if page.bundle_dir.is_some() {
         return None;
+    }
+    if let Some(photo) = page.fields.text(keys::PHOTO) {
+        return Some(
+            Diagnostic::in_file(&page.file, format!("`photo` is `{photo}`, but this page is not a bundle"))
+                .at_line(page.fields.line(keys::PHOTO).unwrap_or(1))
+                .with_hint("move the page to a folder of its own as index.md (content/people/NAME/index.md) and put the photo beside it"),
+        );
     }
     [keys::IMAGES, keys::STACKS].into_iter().find_map(|key| {
         let first = page.fields.media(key).first()?;

@@ -12,6 +12,7 @@ pub mod card;
 pub mod disclosure;
 mod layout;
 mod load;
+pub mod people;
 mod series;
 mod stacks;
 mod taxonomy;
@@ -82,6 +83,8 @@ pub struct Page {
     pub disclosure: Disclosure,
     /// The share card of a case or a post.
     pub card: Option<ShareCard>,
+    /// A person's `photo`: the square crop the site publishes (also among `pictures`).
+    pub photo: Option<Picture>,
 }
 
 impl Page {
@@ -154,6 +157,8 @@ pub struct Library {
     pub taxonomies: Vec<Taxonomy>,
     /// Drafts left out of this build, by path under `content/` (a link to one says so).
     pub drafts: HashSet<String>,
+    /// The person pages that bylines name, and what each person wrote.
+    pub people: people::Directory,
 }
 
 impl Library {

@@ -47,7 +47,9 @@ pub fn graduating_class(today: NaiveDate, (month, day): (u32, u32)) -> i32 {
     } else {
         today.year() - 1
     };
-    start(begun + 1).pred_opt().map_or(begun + 1, |end| end.year())
+    start(begun + 1)
+        .pred_opt()
+        .map_or(begun + 1, |end| end.year())
 }
 
 /// Where the person of `fields` stands on `today`.
@@ -117,7 +119,7 @@ pub fn check(fields: &Fields, kind: Kind, file: &Path) -> Vec<Diagnostic> {
         Role::Faculty | Role::Staff if class_line.is_some() => errors.push(
             Diagnostic::in_file(
                 file,
-                format!("`class_of` is set, but {} has no class, so it does nothing", role.as_str()),
+                format!("`class_of` does nothing for {}: only residents, fellows and alumni have a class", role.as_str()),
             )
             .at_line(class_line.unwrap_or(1))
             .with_hint("`class_of` is the graduation year of a resident, fellow or alumnus: remove it, or change `role`"),
@@ -128,7 +130,7 @@ pub fn check(fields: &Fields, kind: Kind, file: &Path) -> Vec<Diagnostic> {
         && fields.line(keys::PHOTO).is_none()
     {
         errors.push(
-            Diagnostic::in_file(file, "`photo_focus` is set, but the page has no `photo`")
+            Diagnostic::in_file(file, "`photo_focus` needs a `photo`, and the page has none")
                 .at_line(line)
                 .with_hint("add photo = \"portrait.jpg\" (a file beside the page), or remove `photo_focus`"),
         );
@@ -180,7 +182,7 @@ pub fn groups(pages: &[(PageId, &Page, Status)]) -> Vec<Group> {
         if members.is_empty() {
             continue;
         }
-        members.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        members.sort_by_key(|m| order_key(m));
         let by_class = matches!(role, Role::Resident | Role::Alumni);
         let mut classes: Vec<Class> = Vec::new();
         if by_class {
@@ -364,7 +366,9 @@ mod tests {
         assert!(
             leadership(Some("Program Director")) < leadership(Some("Associate Program Director"))
         );
-        assert!(leadership(Some("Associate Program Director")) < leadership(Some("Chief Resident")));
+        assert!(
+            leadership(Some("Associate Program Director")) < leadership(Some("Chief Resident"))
+        );
         assert!(leadership(Some("Chief Resident")) < leadership(Some("Neuroradiologist")));
         assert_eq!(leadership(None), 4);
     }

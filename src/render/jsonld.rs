@@ -13,7 +13,13 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
     let authors: Vec<Value> = page
         .authors()
         .iter()
-        .map(|a| json!({ "@type": "Person", "name": a }))
+        .map(|a| match library.people.person(a) {
+            Some(id) => {
+                let p = library.page(id);
+                json!({ "@type": "Person", "name": a.trim(), "url": p.permalink, "@id": format!("{}#person", p.permalink) })
+            }
+            None => json!({ "@type": "Person", "name": a }),
+        })
         .collect();
     let mut article = json!({
         "@type": match page.kind {
@@ -83,7 +89,7 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
         subject = Some(report);
     }
     if page.kind == Kind::Person {
-        subject = Some(person(page, image.clone()));
+        subject = Some(person(page, config));
         obj.insert(
             "mainEntity".into(),
             json!({ "@id": format!("{}#person", page.permalink) }),
@@ -127,30 +133,48 @@ fn extra<'p>(page: &'p Page, names: &[&str]) -> Option<&'p str> {
     })
 }
 
-/// A person's page (faculty, residents): the person, named by the page title; the role and
-/// affiliation come from `[extra]` (`role`, `affiliation`) until people get keys of their own.
-fn person(page: &Page, image: Option<Value>) -> Value {
+/// A person's page: the person, named by the page title, with `jobTitle` from `position`, the
+/// site's program as `affiliation`, the square photo as `image`, `knowsAbout` from `interests`
+/// and `sameAs` from `links` (every link but the e-mail address, which is never published in
+/// a form harvesters read).
+fn person(page: &Page, config: &Config) -> Value {
     let mut p = json!({
         "@type": "Person",
         "@id": format!("{}#person", page.permalink),
         "name": page.title(),
         "url": page.permalink,
+        "affiliation": {
+            "@type": "Organization",
+            "name": config.author.as_deref().unwrap_or(&config.title),
+            "url": config.base_url,
+        },
     });
     let o = p.as_object_mut().expect("a JSON object literal");
-    if let Some(d) = page.fields.text(keys::DESCRIPTION) {
+    let fields = &page.fields;
+    if let Some(d) = fields.text(keys::DESCRIPTION) {
         o.insert("description".into(), json!(d));
     }
-    if let Some(role) = extra(page, &["role", "job_title"]) {
-        o.insert("jobTitle".into(), json!(role));
+    if let Some(position) = fields.text(keys::POSITION) {
+        o.insert("jobTitle".into(), json!(position));
     }
-    if let Some(a) = extra(page, &["affiliation"]) {
+    if let Some(v) = page.photo.as_ref().and_then(|p| p.largest()) {
         o.insert(
-            "affiliation".into(),
-            json!({ "@type": "Organization", "name": a }),
+            "image".into(),
+            json!({ "@type": "ImageObject", "url": config.permalink(&v.url), "width": v.width, "height": v.height }),
         );
     }
-    if let Some(image) = image {
-        o.insert("image".into(), image);
+    let interests = fields.list(keys::INTERESTS);
+    if !interests.is_empty() {
+        o.insert("knowsAbout".into(), json!(interests));
+    }
+    let same_as: Vec<&str> = fields
+        .links()
+        .iter()
+        .filter(|l| l.network != crate::front::Network::Email)
+        .map(|l| l.url.as_str())
+        .collect();
+    if !same_as.is_empty() {
+        o.insert("sameAs".into(), json!(same_as));
     }
     p
 }

@@ -29,6 +29,8 @@ use views::Views;
 
 /// Number of newest cases and posts the home page lists.
 const HOME_LATEST: usize = 6;
+/// Number of people the home page features.
+const HOME_PEOPLE: usize = 6;
 
 pub struct Renderer<'a> {
     config: &'a Config,
@@ -190,6 +192,13 @@ impl<'a> Renderer<'a> {
         } else {
             "section.html"
         };
+        // A section of people is shown by role and class (`people.html`), not as cards.
+        let people = section.fields.kind(keys::PAGE_KIND) == Some(Kind::Person);
+        let default = if people && self.templates.has("people.html") {
+            "people.html"
+        } else {
+            default
+        };
         let template = section.fields.text(keys::TEMPLATE).unwrap_or(default);
         let url = Pager::path(&section.url, pager.number);
         let mut c = self.context(&url);
@@ -207,9 +216,13 @@ impl<'a> Renderer<'a> {
             "paginator",
             self.paginator(&section.pages, &section.url, pager),
         );
+        if people {
+            c.insert_value("people", self.views.people_groups(&section.pages));
+        }
         if section.is_home() {
             c.insert_value("latest_cases", self.latest(Kind::Case));
             c.insert_value("latest_posts", self.latest(Kind::Post));
+            c.insert_value("featured_people", self.views.featured_people(HOME_PEOPLE));
         }
         let origin = section
             .file

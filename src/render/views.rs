@@ -14,8 +14,8 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::config::Config;
-use crate::content::{Library, Page, Section, Term};
-use crate::front::{Kind, keys};
+use crate::content::{Library, Page, Section, Term, people};
+use crate::front::{Kind, Network, Role, keys};
 use crate::markdown::{Heading, render_inline};
 use crate::types::{PageId, Picture, SectionId, Stack};
 
@@ -170,6 +170,168 @@ struct AnswerView<'a> {
     taxonomies: BTreeMap<&'a str, Vec<Link<'a>>>,
 }
 
+/// An author as a byline shows them: linked when the name is a person page of the site.
+#[derive(Serialize)]
+struct Byline<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+}
+
+fn bylines<'a>(page: &'a Page, library: &'a Library) -> Vec<Byline<'a>> {
+    page.authors()
+        .iter()
+        .map(|a| Byline {
+            name: a.trim(),
+            url: library
+                .people
+                .person(a)
+                .map(|id| library.page(id).url.as_str()),
+        })
+        .collect()
+}
+
+/// A person's square photo.
+#[derive(Serialize)]
+struct PhotoView<'a> {
+    src: &'a str,
+    width: u32,
+    height: u32,
+    srcset: String,
+    sources: Vec<SourceView>,
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    network: &'static str,
+    label: &'static str,
+    url: &'a str,
+    text: &'a str,
+}
+
+/// What a person page shows of the person, as of the build's day.
+#[derive(Serialize)]
+struct PersonView<'a> {
+    /// The role shown (alumni once a resident's or fellow's class has graduated).
+    role: &'static str,
+    role_label: &'static str,
+    /// `role` as written.
+    listed_role: &'static str,
+    class_of: Option<i32>,
+    pgy: Option<u32>,
+    incoming: bool,
+    /// "PGY-3 · Class of 2028", "Fellow", "Alumni · Class of 2024".
+    standing: String,
+    position: Option<&'a str>,
+    pronouns: Option<&'a str>,
+    interests: &'a [String],
+    education: &'a [String],
+    fellowship: Option<&'a str>,
+    /// What `fellowship` means for the role: "Fellowship" (alumni: where they went; fellows:
+    /// theirs), "Matched fellowship" (residents), "Fellowship training" (faculty, staff).
+    fellowship_label: &'static str,
+    /// Every link but e-mail, in the order of [`Network`].
+    links: Vec<LinkView<'a>>,
+    /// The e-mail address, for the theme's `protected_email` filter.
+    email: Option<&'a str>,
+    /// Up to two letters for a placeholder where there is no photo.
+    initials: String,
+    photo: Option<PhotoView<'a>>,
+}
+
+/// "JD" for "Jane Doe", "JD" for "Dr. Jane Q. Doe, MD": the first letters of the first and the
+/// last word that are names (titles and degrees left out).
+pub fn initials(name: &str) -> String {
+    const SKIP: &[&str] = &[
+        "dr", "dr.", "prof", "prof.", "md", "phd", "do", "mbbs", "frcr", "facr", "ms", "mph", "jr",
+        "jr.", "sr", "sr.", "ii", "iii",
+    ];
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .filter(|w| !SKIP.contains(&w.to_lowercase().as_str()))
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    let first = |w: &str| w.chars().next().map(|c| c.to_uppercase().to_string());
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => first(one).unwrap_or_default(),
+        [a, .., b] => format!(
+            "{}{}",
+            first(a).unwrap_or_default(),
+            first(b).unwrap_or_default()
+        ),
+    }
+}
+
+fn photo_view(p: &Picture) -> Option<PhotoView<'_>> {
+    let small = p.at_least(320)?;
+    let fallback = p.fallback_format();
+    Some(PhotoView {
+        src: &small.url,
+        width: small.width,
+        height: small.height,
+        srcset: p.srcset(fallback),
+        sources: p
+            .formats()
+            .into_iter()
+            .filter(|f| *f != fallback)
+            .map(|f| SourceView {
+                mime: f.mime(),
+                srcset: p.srcset(f),
+            })
+            .collect(),
+    })
+}
+
+fn person_view<'a>(page: &'a Page, config: &Config) -> Option<PersonView<'a>> {
+    let fields = &page.fields;
+    let s = people::status(fields, &config.program, people::today(config.now))?;
+    let standing = match (s.role, s.pgy, s.class_of) {
+        (Role::Resident, Some(pgy), Some(c)) => format!("PGY-{pgy} · Class of {c}"),
+        (Role::Resident, None, Some(c)) if s.incoming => format!("Incoming · Class of {c}"),
+        (Role::Alumni, _, Some(c)) => format!("Alumni · Class of {c}"),
+        (role, _, _) => role.label().to_string(),
+    };
+    let fellowship_label = match s.role {
+        Role::Alumni | Role::Fellow => "Fellowship",
+        Role::Resident => "Matched fellowship",
+        Role::Faculty | Role::Staff => "Fellowship training",
+    };
+    let mut links: Vec<&crate::front::ProfileLink> = fields.links().iter().collect();
+    links.sort_by_key(|l| l.network);
+    Some(PersonView {
+        role: s.role.as_str(),
+        role_label: s.role.label(),
+        listed_role: s.listed.as_str(),
+        class_of: s.class_of,
+        pgy: s.pgy,
+        incoming: s.incoming,
+        standing,
+        position: fields.text(keys::POSITION),
+        pronouns: fields.text(keys::PRONOUNS),
+        interests: fields.list(keys::INTERESTS),
+        education: fields.list(keys::EDUCATION),
+        fellowship: fields.text(keys::FELLOWSHIP),
+        fellowship_label,
+        email: links
+            .iter()
+            .find(|l| l.network == Network::Email)
+            .map(|l| l.url.as_str()),
+        links: links
+            .iter()
+            .filter(|l| l.network != Network::Email)
+            .map(|l| LinkView {
+                network: l.network.as_str(),
+                label: l.network.label(),
+                url: &l.url,
+                text: &l.text,
+            })
+            .collect(),
+        initials: initials(page.title()),
+        photo: page.photo.as_ref().and_then(photo_view),
+    })
+}
+
 #[derive(Serialize)]
 struct Neighbour<'a> {
     title: &'a str,
@@ -185,6 +347,8 @@ struct PageView<'a> {
     datetime: Option<String>,
     updated: Option<String>,
     authors: &'a [String],
+    /// The authors, each linked to their person page when the site has one.
+    bylines: Vec<Byline<'a>>,
     kind: &'static str,
     is_quiz: bool,
     url: &'a str,
@@ -199,6 +363,7 @@ struct PageView<'a> {
     taxonomies: BTreeMap<&'a str, Vec<Link<'a>>>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     case: Option<CaseView<'a>>,
+    person: Option<PersonView<'a>>,
     section: Link<'a>,
     higher: Option<Neighbour<'a>>,
     lower: Option<Neighbour<'a>>,
@@ -242,6 +407,9 @@ impl<'a> Views<'a> {
     pub fn own_page(&self, id: PageId) -> Value {
         let view = self.page(id);
         let page = self.library.page(id);
+        if page.kind == Kind::Person {
+            return self.with_works(id, view);
+        }
         if page.kind != Kind::Case {
             return view;
         }
@@ -253,6 +421,93 @@ impl<'a> Views<'a> {
             answer_view(page, self.library, self.config),
         );
         Value::from(map)
+    }
+
+    /// A person's own page: their cases and posts (`page.cases`, `page.posts`), newest first.
+    fn with_works(&self, id: PageId, view: Value) -> Value {
+        let Some(mut map) = view.as_map().cloned() else {
+            return view;
+        };
+        let works = self.library.people.works(id);
+        let of = |kind: Kind| -> Vec<PageId> {
+            works
+                .iter()
+                .copied()
+                .filter(|&w| self.library.page(w).kind == kind)
+                .collect()
+        };
+        map.insert("cases".into(), self.pages_of(&of(Kind::Case)));
+        map.insert("posts".into(), self.pages_of(&of(Kind::Post)));
+        Value::from(map)
+    }
+
+    /// The people page of a section of person pages: `[{ role, title, classes: [{ class_of,
+    /// title, people }] }]`, in the order of [`people::groups`].
+    pub fn people_groups(&self, pages: &[PageId]) -> Value {
+        let today = people::today(self.config.now);
+        let persons: Vec<(PageId, &Page, people::Status)> = pages
+            .iter()
+            .filter_map(|&id| {
+                let p = self.library.page(id);
+                let s = people::status(&p.fields, &self.config.program, today)?;
+                Some((id, p, s))
+            })
+            .collect();
+        let groups: Vec<Value> = people::groups(&persons)
+            .into_iter()
+            .map(|g| {
+                let classes: Vec<Value> = g
+                    .classes
+                    .iter()
+                    .map(|c| {
+                        let pgy = c.people.first().and_then(|&id| {
+                            persons.iter().find(|p| p.0 == id).and_then(|p| p.2.pgy)
+                        });
+                        let title = match (g.role, c.class_of, pgy) {
+                            (Role::Resident, Some(y), Some(pgy)) => {
+                                format!("PGY-{pgy} · Class of {y}")
+                            }
+                            (Role::Resident, Some(y), None) => format!("Incoming · Class of {y}"),
+                            (_, Some(y), _) => format!("Class of {y}"),
+                            _ => String::new(),
+                        };
+                        let mut m = tera::Map::new();
+                        m.insert(
+                            "class_of".into(),
+                            c.class_of.map_or_else(Value::none, Value::from),
+                        );
+                        m.insert("pgy".into(), pgy.map_or_else(Value::none, Value::from));
+                        m.insert("title".into(), Value::from(title));
+                        m.insert("people".into(), self.pages_of(&c.people));
+                        Value::from(m)
+                    })
+                    .collect();
+                let mut m = tera::Map::new();
+                m.insert("role".into(), Value::from(g.role.as_str()));
+                m.insert("title".into(), Value::from(g.role.group_title()));
+                m.insert("classes".into(), Value::from(classes));
+                Value::from(m)
+            })
+            .collect();
+        Value::from(groups)
+    }
+
+    /// The people the home page features (see [`people::featured`]).
+    pub fn featured_people(&self, limit: usize) -> Value {
+        let today = people::today(self.config.now);
+        let persons: Vec<(PageId, &Page, people::Status)> = self
+            .library
+            .page_ids()
+            .filter_map(|id| {
+                let p = self.library.page(id);
+                if p.kind != Kind::Person {
+                    return None;
+                }
+                let s = people::status(&p.fields, &self.config.program, today)?;
+                Some((id, p, s))
+            })
+            .collect();
+        self.pages_of(&people::featured(&persons, limit))
     }
 
     pub fn pages_of(&self, ids: &[PageId]) -> Value {
@@ -322,6 +577,7 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
         datetime: page.date().map(|d| d.to_rfc3339()),
         updated: date_string(&page.updated()),
         authors: page.authors(),
+        bylines: bylines(page, library),
         kind: page.kind.as_str(),
         is_quiz: page.is_quiz(),
         url: &page.url,
@@ -335,6 +591,9 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
         taxonomies: term_links(library, &page.disclosure.terms),
         extra: fields.table(keys::EXTRA),
         case,
+        person: (page.kind == Kind::Person)
+            .then(|| person_view(page, config))
+            .flatten(),
         section: Link {
             name: section.title.as_deref().unwrap_or(""),
             url: &section.url,
