@@ -142,6 +142,14 @@ pub enum NewCommand {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+    /// Create a person page (content/people/SLUG/index.md) with every person field ready to fill in.
+    Person {
+        /// The person's name as the site shows it, e.g. "Jane Doe".
+        name: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
 }
 
 /// `--now`: a date (midnight UTC) or an RFC 3339 date and time.

@@ -124,5 +124,15 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
             }
             Ok(())
         }
+        Command::New(NewCommand::Person { name, site }) => {
+            let path = new::person(site, name)?;
+            if !cli.quiet {
+                eprintln!(
+                    "Created {}. Put the person's photo beside it and set `photo`.",
+                    path.display()
+                );
+            }
+            Ok(())
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! `radcase new site DIR` and `radcase new case TITLE`: starter files that build as they are.
+//! `radcase new site DIR`, `radcase new case TITLE` and `radcase new person NAME`: starter files
+//! that build as they are.
 
 use std::path::{Path, PathBuf};
 
@@ -102,6 +103,101 @@ Next:
   radcase new case \"TITLE\" --site {dir}   start a case
   radcase build {dir}   the site to publish, in {dir}/public/"
     )
+}
+
+/// Create `content/people/SLUG/index.md` in `site` (and the people section, if the site has
+/// none) and return its path.
+pub fn person(site: &Path, name: &str) -> Result<PathBuf> {
+    is_site(site)?;
+    if name.chars().any(char::is_control) {
+        return Err(
+            Diagnostic::new("the name contains a line break or another control character")
+                .with_hint("give the name on one line, e.g. \"Jane Doe\"")
+                .into(),
+        );
+    }
+    let slug = slug::slugify(name);
+    if slug.is_empty() {
+        return Err(Diagnostic::new(format!(
+            "the name \"{name}\" has no letters or digits to make a folder name from"
+        ))
+        .with_hint("give the person's name as the site should show it, e.g. \"Jane Doe\"")
+        .into());
+    }
+    let path = site.join("content/people").join(&slug).join("index.md");
+    if path.exists() {
+        return Err(
+            Diagnostic::in_file(&path, "a person with this name already exists")
+                .with_hint("edit the existing page, or give the name as the site should tell them apart (e.g. with a middle initial)")
+                .into(),
+        );
+    }
+    let section = site.join("content/people/_index.md");
+    if !section.exists() {
+        write_new(&section, PEOPLE_SECTION)?;
+    }
+    write_new(&path, &person_text(name))?;
+    Ok(path)
+}
+
+const PEOPLE_SECTION: &str = r#"+++
+title = "People"
+description = "Our faculty, residents, fellows, alumni and staff."
+page_kind = "person"
++++
+"#;
+
+/// A new person: every person key, commented out but `role` (a person page needs one).
+fn person_text(name: &str) -> String {
+    let name = name.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r###"+++
+title = "{name}"
+# A line starting with # is not published: remove the # and write the value to show it.
+role = "faculty"                   # faculty, resident, fellow, alumni or staff
+# position = "Program Director"    # e.g. "Chief Resident", "Program Coordinator"
+# class_of = 2028                  # residents, fellows, alumni: the year they graduate(d); a
+#                                  #   resident's PGY year is counted from it, and residents and
+#                                  #   fellows move to alumni once it has passed
+# pronouns = "she/her"
+# description = "One sentence for search results and link previews."
+# photo = "portrait.jpg"           # a photo in this folder; published as a square, metadata removed
+# photo_focus = [50, 35]           # the centre of the square, in percent across and down (default [50, 40])
+interests = []                     # e.g. ["Neuroradiology", "Medical education"]
+education = []                     # e.g. ["MD, University of Somewhere", "Residency, Riverside Hospital"]
+# fellowship = "Neuroradiology, University Hospital"   # alumni: where they went; fellows: their fellowship
+# draft = true                     # keeps the page out of the site (`serve --drafts` shows it)
+# weight = 1                       # a lower weight lists the person first within their group
+
+# Elsewhere on the web: each is shown with rel="me"; the e-mail address so that harvesters cannot read it.
+[links]
+# website = "https://example.org/"
+# email = "jane.doe@example.org"
+# orcid = "0000-0002-1825-0097"
+# scholar = "https://scholar.google.com/citations?user=…"
+# linkedin = "https://www.linkedin.com/in/…"
+# bluesky = "@name.bsky.social"
+# mastodon = "@name@mastodon.social"
+# x = "@name"
+
+# Below the closing +++ goes a short biography in Markdown. Cases and posts whose `authors`
+# name this person (by "{name}" or by the folder name) are listed on the page by themselves.
++++
+"###
+    )
+}
+
+fn is_site(site: &Path) -> Result<()> {
+    if !site.join("config.toml").is_file() {
+        return Err(
+            Diagnostic::in_file(site, "this is not a site folder (it has no config.toml)")
+                .with_hint(
+                    "pass the site folder with --site, or create one with `radcase new site DIR`",
+                )
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// Create `content/cases/SLUG/index.md` in `site` and return its path.
@@ -280,6 +376,25 @@ mod tests {
                     .trim_start_matches("# ")
                     .starts_with(&format!("{} = ", key.name))),
                 "`radcase new case` does not show `{}`",
+                key.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_person_lists_every_person_key() {
+        let text = person_text("A \"B\" C");
+        assert!(text.contains(r#"title = "A \"B\" C""#));
+        let keys = crate::front::keys::ALL
+            .iter()
+            .filter(|k| k.place.kinds == [crate::front::Kind::Person]);
+        for key in keys {
+            assert!(
+                text.lines().any(|l| l
+                    .trim_start_matches("# ")
+                    .starts_with(&format!("{} = ", key.name))
+                    || l.starts_with(&format!("[{}]", key.name))),
+                "`radcase new person` does not show `{}`",
                 key.name
             );
         }
