@@ -16,6 +16,7 @@ mod feeds;
 mod gate;
 mod images;
 mod output_safety;
+mod people;
 mod pixels;
 mod privacy;
 mod privacy_corpus;
