@@ -16,7 +16,7 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
         .map(|a| match library.people.person(a) {
             Some(id) => {
                 let p = library.page(id);
-                json!({ "@type": "Person", "name": a.trim(), "url": p.permalink, "@id": format!("{}#person", p.permalink) })
+                json!({ "@type": "Person", "name": p.title().trim(), "url": p.permalink, "@id": format!("{}#person", p.permalink) })
             }
             None => json!({ "@type": "Person", "name": a }),
         })

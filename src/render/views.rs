@@ -180,12 +180,16 @@ struct Byline<'a> {
 fn bylines<'a>(page: &'a Page, library: &'a Library) -> Vec<Byline<'a>> {
     page.authors()
         .iter()
-        .map(|a| Byline {
-            name: a.trim(),
-            url: library
-                .people
-                .person(a)
-                .map(|id| library.page(id).url.as_str()),
+        .map(|a| match library.people.person(a) {
+            // Named by slug or by name, the person is shown by their name.
+            Some(id) => Byline {
+                name: library.page(id).title().trim(),
+                url: Some(library.page(id).url.as_str()),
+            },
+            None => Byline {
+                name: a.trim(),
+                url: None,
+            },
         })
         .collect()
 }

@@ -429,15 +429,17 @@ fn bylines_link_to_people_by_slug_or_by_exact_name() {
     );
     // The case of a name is part of it; a slug names the person too.
     let b = site.html("cases/b/index.html");
+    assert_eq!(texts(&b, ".bylines .byline"), ["lena park", "Kai Brandt"]);
     assert_eq!(texts(&b, ".bylines span.byline"), ["lena park"]);
     assert_eq!(
         attrs(&b, ".bylines a.byline", "href"),
         ["/people/kai-brandt/"]
     );
     let post = site.html("posts/p/index.html");
+    // Named by slug, a person is shown by their name.
     assert_eq!(
         texts(&post, ".bylines a.byline"),
-        ["dana-whitfield", "sam-ortiz"]
+        ["Dana Whitfield", "Sam Ortiz"]
     );
     // List cards link them too.
     let list = site.html("cases/index.html");
@@ -909,4 +911,30 @@ fn new_person_scaffolds_a_page_that_builds() {
         err.contains("already exists") && err.contains("hint:"),
         "{err}"
     );
+}
+
+/// `cargo test --test it -- --ignored people::screenshot_site` builds the people site above
+/// into /tmp/radcase-people/public for a person to look at in a browser.
+#[test]
+#[ignore]
+fn screenshot_site() {
+    let site = people_site();
+    let bio = "Dana trained in neuroradiology and has led the residency since 2019. She teaches the first-year neuro course and runs the monthly case conference.\n\nHer research is on imaging of acute stroke.\n";
+    let page =
+        std::fs::read_to_string(site.path("content/people/dana-whitfield/index.md")).unwrap();
+    site.write(
+        "content/people/dana-whitfield/index.md",
+        page.replace("A short biography.\n", bio),
+    );
+    site.build_ok(NOW);
+    let to = std::path::Path::new("/tmp/radcase-people");
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(site.out(""))
+        .arg(to.join("public"))
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
