@@ -376,6 +376,7 @@ fn place_sections<'r>(
             );
             continue;
         };
+        errors.extend(people::check_section(&record.fields, &source.path));
         let url = format!("{}{}", config.base_path, path);
         let id = SectionId(library.sections.len());
         library.sections.push(Section {

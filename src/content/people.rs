@@ -138,6 +138,16 @@ pub fn check(fields: &Fields, kind: Kind, file: &Path) -> Vec<Diagnostic> {
     errors
 }
 
+/// A people section shows everyone on one page, grouped: `paginate_by` would do nothing there.
+pub fn check_section(fields: &Fields, file: &Path) -> Option<Diagnostic> {
+    let line = fields.line(keys::PAGINATE_BY)?;
+    (fields.kind(keys::PAGE_KIND) == Some(Kind::Person)).then(|| {
+        Diagnostic::in_file(file, "`paginate_by` is set, but a section of people is shown on one page, grouped by role and class")
+            .at_line(line)
+            .with_hint("remove `paginate_by`")
+    })
+}
+
 /// How high a `position` stands, for ordering: chairs, then program directors, associate and
 /// assistant directors, chiefs, then everyone else. Read from the words of the position,
 /// case-insensitively; `weight` comes first when it is set.

@@ -2,7 +2,8 @@
 //!
 //! Kept apart from the server so the rules can be read, and tested, in one place. An output
 //! reads a page when the page is its subject, a neighbour it links to by title, an entry of
-//! the slice of a list it shows, or an entry of a feed or sitemap.
+//! the slice of a list it shows, an entry of a feed or sitemap, one of the cases and posts a
+//! person's page lists, or a person a byline names.
 
 use std::collections::HashSet;
 
@@ -19,12 +20,16 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
         Job::Page(i) => {
             let (o, n) = (old.page(*i), new.page(*i));
             // A page shows its neighbours' titles: a re-sort or a renamed neighbour changes it.
+            // A person's page lists what they wrote.
+            let works = (old.people.works(*i), new.people.works(*i));
             changed.contains(i)
                 || (o.lower, o.higher) != (n.lower, n.higher)
                 || [n.lower, n.higher]
                     .into_iter()
                     .flatten()
                     .any(|j| changed.contains(&j))
+                || works.0 != works.1
+                || touches(works.1)
         }
         Job::Section(s, pager) => {
             let (o, n) = (old.section(*s), new.section(*s));
@@ -68,6 +73,24 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
         | Job::ThemeStatic(_)
         | Job::ImageVariant(_) => false,
     }
+}
+
+/// The pages whose shown view an edit of `changed` changes: those, and every page whose byline
+/// names (before or after) one of them, since a byline shows the person's name and link.
+pub fn shown_changed(old: &Library, new: &Library, changed: &HashSet<PageId>) -> HashSet<PageId> {
+    let mut out = changed.clone();
+    for (i, (o, n)) in old.pages.iter().zip(&new.pages).enumerate() {
+        let names = o.authors().iter().chain(n.authors()).any(|a| {
+            [old.people.person(a), new.people.person(a)]
+                .into_iter()
+                .flatten()
+                .any(|p| changed.contains(&p))
+        });
+        if names {
+            out.insert(PageId(i));
+        }
+    }
+    out
 }
 
 /// Whether one page of a paginated list shows other entries, or an edited one.

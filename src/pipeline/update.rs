@@ -217,6 +217,8 @@ impl Pipeline {
             .iter()
             .map(|o| (&o.path, &o.job))
             .collect();
+        let edited = edited.map(|e| affected::shown_changed(&self.library, &next.library, e));
+        let edited = edited.as_ref();
         let reads_edit = |job: &Job| {
             edited.is_some_and(|e| {
                 !e.is_empty() && affected::reads_changed(job, &self.library, &next.library, e)

@@ -633,6 +633,19 @@ fn bad_person_values_are_errors_with_file_line_and_hint() {
             .any(|l| l.contains(&at) && says.iter().all(|s| err.contains(s)));
         assert!(found, "{keys:?}: expected {at} {says:?}, got:\n{err}");
     }
+    // A people section is one page: paginate_by would do nothing.
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG.to_string()),
+        (
+            "content/people/_index.md",
+            PEOPLE.replace("page_kind", "paginate_by = 2\npage_kind"),
+        ),
+    ]);
+    let err = build_fails(&site, NOW);
+    assert!(
+        err.contains("content/people/_index.md:4:") && err.contains("`paginate_by` is set"),
+        "{err}"
+    );
     // A photo on a page that is not a bundle has no folder to be in.
     let site = TestSite::with(&[
         ("config.toml", CONFIG.to_string()),

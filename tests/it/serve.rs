@@ -497,6 +497,14 @@ fn after_every_kind_of_edit_serve_serves_what_build_writes() {
             "+++\ntitle = \"Head CT\"\ndate = 2024-05-01\nimages = [{ file = \"head.dcm\", alt = \"Axial CT of the head\" }]\nwindow = \"brain\"\n+++\nText.\n".to_string(),
         ),
         ("content/about.md", ABOUT.to_string()),
+        (
+            "content/people/_index.md",
+            "+++\ntitle = \"People\"\npage_kind = \"person\"\n+++\n".to_string(),
+        ),
+        (
+            "content/people/jane/index.md",
+            "+++\ntitle = \"Jane Roe\"\nrole = \"faculty\"\n+++\nBio.\n".to_string(),
+        ),
     ]);
     site.write("content/cases/d/head.dcm", phantom("CT", vec![]));
     site.write("static/site.css", "body { color: black }");
@@ -544,7 +552,7 @@ fn after_every_kind_of_edit_serve_serves_what_build_writes() {
     };
     check("the first build");
 
-    let edits: [(&str, &str, String); 8] = [
+    let edits: [(&str, &str, String); 10] = [
         ("a body", "content/cases/a/index.md", case_md("First case, edited")),
         (
             "a title shown in the menu",
@@ -570,6 +578,16 @@ fn after_every_kind_of_edit_serve_serves_what_build_writes() {
             "a case turned into a quiz",
             "content/cases/a/index.md",
             "+++\ntitle = \"First case\"\ndate = 2024-05-02\nquiz = true\ndiagnosis = \"Ribs\"\n+++\nFindings.\n".to_string(),
+        ),
+        (
+            "an author who is a person of the site (her page lists the case)",
+            "content/cases/b/index.md",
+            "+++\ntitle = \"Second case\"\ndate = 2024-05-03\ntags = [\"ribs\"]\nauthors = [\"Jane Roe\"]\n+++\nText.\n".to_string(),
+        ),
+        (
+            "the person renamed (the byline no longer names her)",
+            "content/people/jane/index.md",
+            "+++\ntitle = \"Jane A. Roe\"\nrole = \"faculty\"\n+++\nBio.\n".to_string(),
         ),
         ("a new page", "content/cases/e/index.md", case_md("Fifth case")),
         ("a stylesheet", "static/site.css", "body { color: navy }".to_string()),
