@@ -421,7 +421,7 @@ fn cases_people_and_events_carry_their_own_structured_data() {
         ),
         (
             "content/people/ada.md",
-            "+++\ntitle = \"Ada Moreno\"\ndescription = \"Leads the residency.\"\n[extra]\nrole = \"Program Director\"\naffiliation = \"Riverside University\"\n+++\nBio.\n",
+            "+++\ntitle = \"Ada Moreno\"\ndescription = \"Leads the residency.\"\nrole = \"faculty\"\nposition = \"Program Director\"\n+++\nBio.\n",
         ),
         (
             "content/events/_index.md",
@@ -451,7 +451,8 @@ fn cases_people_and_events_carry_their_own_structured_data() {
     let person = node("people/ada/index.html", "Person");
     assert_eq!(person["name"], "Ada Moreno");
     assert_eq!(person["jobTitle"], "Program Director");
-    assert_eq!(person["affiliation"]["name"], "Riverside University");
+    // The program is the site's author (people.rs checks every other key).
+    assert_eq!(person["affiliation"]["name"], "Riverside Radiology");
     assert_eq!(
         node("people/ada/index.html", "ProfilePage")["mainEntity"]["@id"],
         person["@id"]
