@@ -19,6 +19,8 @@ mod output_safety;
 mod pixels;
 mod privacy;
 mod privacy_corpus;
+mod program_corpus;
+mod program_privacy;
 mod publish;
 mod reliability;
 mod scaffold;
