@@ -101,16 +101,14 @@ pub fn on_program(rule: RuleId) -> OnProgram {
 /// site's details from `config.toml` and, on a program page, the page's own front matter.
 /// In case context this is [`rules::find`] less the site's own contact details.
 pub fn find(text: &str, context: Context, own: &[String]) -> Vec<Hit> {
-    find_where(text, context, own, false, |_| true)
+    find_where(text, context, own, |_| true)
 }
 
-/// [`find`], keeping only the hits `keep` accepts; `own_text` says that `text` is itself the
-/// page's own detail (a person's `links`, an event's `organizer`).
+/// [`find`], keeping only the hits `keep` accepts.
 pub fn find_where(
     text: &str,
     context: Context,
     own: &[String],
-    own_text: bool,
     keep: impl Fn(&Hit) -> bool,
 ) -> Vec<Hit> {
     let site_own = |hit: &Hit| {
@@ -124,7 +122,7 @@ pub fn find_where(
         Context::Program => {
             let kept = rules::candidates(text)
                 .into_iter()
-                .filter(|(_, h)| keep(h) && applies_on_program(text, h, own, own_text))
+                .filter(|(_, h)| keep(h) && applies_on_program(text, h, own))
                 .collect();
             rules::without_overlaps(kept)
         }
@@ -138,7 +136,7 @@ pub(super) fn is_exempt(matched: &str, exempt: &[String]) -> bool {
 }
 
 /// Whether a hit on a program page is still a finding.
-pub(super) fn applies_on_program(text: &str, hit: &Hit, own: &[String], own_text: bool) -> bool {
+pub(super) fn applies_on_program(text: &str, hit: &Hit, own: &[String]) -> bool {
     let how = on_program(hit.rule.id);
     if how == OnProgram::Always {
         return true;
@@ -151,7 +149,7 @@ pub(super) fn applies_on_program(text: &str, hit: &Hit, own: &[String], own_text
         OnProgram::IfPatient => false,
         OnProgram::UnlessProgramOwn => {
             let id = &text[hit.id.clone()];
-            !(own_text || is_own(id, own) || contact_context(text, hit))
+            !(is_own(id, own) || contact_context(text, hit))
         }
     }
 }
@@ -352,11 +350,10 @@ fn about_a_patient(text: &str, hit: &Hit) -> bool {
 fn contact_context(text: &str, hit: &Hit) -> bool {
     let (before, after) = sentence_around(text, &hit.span);
     let label = text[hit.span.start..hit.id.start].to_lowercase();
-    // Words only: "mail" in `kim@mail.example.com` is part of an address, not a word.
+    // Words as written: "mail" in `kim@mail.example.com` is part of an address, not a word.
     format!("{before} {label} {after}")
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().all(|c| c.is_alphabetic() || c == '-'))
         .any(|w| CONTACT_WORDS.contains(&w))
 }
 

@@ -353,7 +353,7 @@ pub fn check<'a>(
         if quoted
             && let Some(s) = source
             && s.context == Context::Program
-            && !context::applies_on_program(&readable, &hit, &own_of(Some(&s)), false)
+            && !context::applies_on_program(&readable, &hit, &own_of(Some(&s)))
         {
             continue;
         }

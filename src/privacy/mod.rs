@@ -543,7 +543,7 @@ mod tests {
     fn an_events_own_days_are_known_to_the_gate_in_any_form() {
         let event = record(
             "/s/content/events/retreat/index.md",
-            "+++\ntitle = \"Retreat\"\nkind = \"event\"\nstart = 2026-10-17T09:00:00-04:00\nend = 2026-10-18\n+++\n",
+            "+++\ntitle = \"Retreat\"\nkind = \"event\"\nstart = 2026-10-17T09:00:00-04:00\nend = 2026-10-19\n+++\n",
         );
         let (_, known) = known_in(&event);
         for shown in [
@@ -554,7 +554,7 @@ mod tests {
         ] {
             assert!(known.holds(RuleId::FullDate, shown), "{shown}");
         }
-        assert!(!known.holds(RuleId::FullDate, "October 19, 2026"));
+        assert!(!known.holds(RuleId::FullDate, "October 20, 2026"));
         assert!(!known.holds(RuleId::FullDate, "October 16, 2026"));
     }
 }

@@ -3,7 +3,9 @@
 //! What is scanned: every Markdown record under `content/` (drafts too: drafts get shared) —
 //! its body and the front matter values of every key the key table marks as patient text (all
 //! but dates, the site's own people, citations, templates and the acknowledgements), unknown
-//! keys included; a file whose front matter does not parse is read whole. Then the name of
+//! keys included; a file whose front matter does not parse is read whole. Each record is read
+//! with the rules of its context (`context`: a case, or a program page with its own details).
+//! Then the name of
 //! every file and folder of `content/`, `static/` and the theme's `static/` (the files published
 //! as they are: `files`). Positions come from the record's tree, never from searching the text.
 
@@ -49,9 +51,6 @@ struct Span {
     /// Rules not applied here: an author's name in `authors`, a publication date in
     /// `references`.
     skip: &'static [RuleId],
-    /// A value of the page's own details (`links`, `organizer`…): on a program page its phone
-    /// numbers and e-mails are the program's.
-    own: bool,
 }
 
 /// The keys whose values are a program page's own details: a person's name and links, an
@@ -132,7 +131,6 @@ pub(super) fn record(
             range: 0..text.len(),
             read: None,
             skip: &[],
-            own: false,
         }],
     };
     if scan.context == Context::Program
@@ -205,7 +203,6 @@ fn document_spans(doc: &Document, context: Context) -> Vec<Span> {
         range: body.clone(),
         read: None,
         skip: &[],
-        own: false,
     }];
     if let Some(text) = doc.text.get(body.clone()) {
         // On a program page a row is one sentence, so that "Patient" in one cell makes the
@@ -227,12 +224,10 @@ fn document_spans(doc: &Document, context: Context) -> Vec<Span> {
         } else {
             &[]
         };
-        let own = OWN_KEYS.iter().any(|k| k.name == key);
         let from = out.len();
         entry_spans(&doc.text, entry, &mut out);
         for span in &mut out[from..] {
             span.skip = skip;
-            span.own = own;
             // An event's end (`[extra] end`, read into its structured data) is the page's own
             // date, like `date`.
             if key == "extra"
@@ -292,7 +287,6 @@ fn table_rows(body: &str, offset: usize, joiner: &str) -> Vec<Span> {
                     range: offset + start..offset + start + row.len(),
                     read: Some(read.join(joiner)),
                     skip: &[],
-                    own: false,
                 });
             }
             i += 1;
@@ -329,7 +323,6 @@ fn node_spans(text: &str, key: &str, label_start: usize, node: &Node, out: &mut 
         range,
         read: Some(format!("{key}: {shown}")),
         skip: &[],
-        own: false,
     });
 }
 
@@ -359,7 +352,7 @@ fn scan_span(
         }
     };
     let hits = |scanned: &str| -> Vec<Hit> {
-        context::find_where(scanned, on.context, on.own, span.own, |hit| {
+        context::find_where(scanned, on.context, on.own, |hit| {
             !span.skip.contains(&hit.rule.id)
         })
     };

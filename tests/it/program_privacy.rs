@@ -170,7 +170,7 @@ The patient's daughter can be reached at 555-123-9876.
 
 | Patient | Phone |
 |---|---|
-| Jane Roe | 555-123-4567 |
+| Jane Roe | call 555-123-4567 |
 
 | Office | Phone |
 |---|---|
@@ -223,8 +223,8 @@ The patient's daughter can be reached at 555-123-9876.
             "content/events/case-night/index.md:5 patient-name",
             "content/people/ann-lee/index.md:3 dob",
             "content/people/ann-lee/index.md:6 mrn",
-            // The row of a patient's name and phone; its phone is a patient's because the row
-            // says "Patient", though its column says "Phone".
+            // The row of a patient's name and phone: its phone is a patient's because the row
+            // says "Patient", though its cell says "call".
             "content/posts/case-of-the-week.md:10 patient-name",
             "content/posts/case-of-the-week.md:10 phone",
             "content/posts/case-of-the-week.md:5 full-date",
