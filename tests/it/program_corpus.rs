@@ -284,6 +284,16 @@ const MUST_FLAG: &[(&str, &str, &str)] = &[
         "Mr. Bones presented with a fracture.",
         "patient-name",
     ),
+    (
+        "patient-name",
+        "Mrs. Jones (71) had a fall at home.",
+        "patient-name",
+    ),
+    (
+        "patient-name",
+        "Mr. Smith was seen in the emergency department.",
+        "patient-name",
+    ),
     // A patient's phone and contact details.
     (
         "patient-phone",
