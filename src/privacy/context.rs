@@ -111,9 +111,8 @@ pub fn find_where(
     own: &[String],
     keep: impl Fn(&Hit) -> bool,
 ) -> Vec<Hit> {
-    let site_own = |hit: &Hit| {
-        super::scan::SITE_DETAILS.contains(&hit.rule.id) && is_exempt(&text[hit.span.clone()], own)
-    };
+    let site_own =
+        |hit: &Hit| SITE_DETAILS.contains(&hit.rule.id) && is_exempt(&text[hit.span.clone()], own);
     match context {
         Context::Case => rules::find(text)
             .into_iter()
@@ -128,6 +127,18 @@ pub fn find_where(
         }
     }
 }
+
+/// Rules whose match inside the site's own `config.toml` text makes it the site's: contact
+/// details. A record number, a date of birth or an age never belongs to the site.
+pub(super) const SITE_DETAILS: &[RuleId] = &[
+    RuleId::Email,
+    RuleId::Phone,
+    RuleId::StreetAddress,
+    RuleId::Zip,
+    RuleId::PatientName,
+    RuleId::Url,
+    RuleId::Coordinates,
+];
 
 /// The site's own details in `config.toml` are not a patient's: a match found inside one of
 /// them is not reported (on any page).

@@ -337,7 +337,7 @@ pub fn check<'a>(
         // The site's own contact details from `config.toml`, as the source scan takes them,
         // and the address it is built for (in every permalink).
         let own = |e: &String| e.contains(id.trim());
-        if (super::scan::SITE_DETAILS.contains(&hit.rule.id) && exempt.iter().any(own))
+        if (context::SITE_DETAILS.contains(&hit.rule.id) && exempt.iter().any(own))
             || base_url.contains(id.trim())
         {
             continue;

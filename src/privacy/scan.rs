@@ -78,18 +78,6 @@ const REFERENCES_SKIP: &[RuleId] = &[
 /// What an event's `[extra] end` may hold: its date and time.
 const EVENT_END_SKIP: &[RuleId] = &[RuleId::FullDate];
 
-/// Rules whose match inside the site's own `config.toml` text makes it the site's: contact
-/// details. A record number, a date of birth or an age never belongs to the site.
-pub(super) const SITE_DETAILS: &[RuleId] = &[
-    RuleId::Email,
-    RuleId::Phone,
-    RuleId::StreetAddress,
-    RuleId::Zip,
-    RuleId::PatientName,
-    RuleId::Url,
-    RuleId::Coordinates,
-];
-
 /// Scan one Markdown record of `context` (see [`context`]): its front matter values, its body,
 /// its acknowledgements, and for a bundle the DICOM files it publishes.
 pub(super) fn record(
