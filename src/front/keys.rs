@@ -150,8 +150,10 @@ pub struct Key {
     pub name: &'static str,
     pub ty: Type,
     pub place: Place,
-    /// Whether the privacy guard reads its values as text that may be about a patient. The
-    /// others are dates, the site's own people, citations and template names.
+    /// Whether the privacy guard reads its values, with the rules of the page's context (see
+    /// `privacy::context`: on a person's or an event's page its own dates, names and contact
+    /// details pass, a record number or a birth date does not). The others are a page's own
+    /// publication dates, the site's own people, citations and template names.
     pub patient_text: bool,
 }
 
@@ -202,27 +204,27 @@ keys! {
     WINDOW = "window", Window, CASES, true;
     CARD_IMAGE = "card_image", Text, CASES_AND_POSTS, true;
     // People (`kind = "person"`): faculty, residents, fellows, alumni and staff.
-    ROLE = "role", Role, PEOPLE, false;
-    POSITION = "position", Text, PEOPLE, false;
-    CLASS_OF = "class_of", Year, PEOPLE, false;
-    PHOTO = "photo", Text, PEOPLE, false;
-    PHOTO_FOCUS = "photo_focus", Focus, PEOPLE, false;
-    PRONOUNS = "pronouns", Text, PEOPLE, false;
-    INTERESTS = "interests", TextList, PEOPLE, false;
-    EDUCATION = "education", TextList, PEOPLE, false;
-    FELLOWSHIP = "fellowship", Text, PEOPLE, false;
-    LINKS = "links", Links, PEOPLE, false;
+    ROLE = "role", Role, PEOPLE, true;
+    POSITION = "position", Text, PEOPLE, true;
+    CLASS_OF = "class_of", Year, PEOPLE, true;
+    PHOTO = "photo", Text, PEOPLE, true;
+    PHOTO_FOCUS = "photo_focus", Focus, PEOPLE, true;
+    PRONOUNS = "pronouns", Text, PEOPLE, true;
+    INTERESTS = "interests", TextList, PEOPLE, true;
+    EDUCATION = "education", TextList, PEOPLE, true;
+    FELLOWSHIP = "fellowship", Text, PEOPLE, true;
+    LINKS = "links", Links, PEOPLE, true;
     // Events and deadlines (`kind = "event"`; a post may carry a `deadline`).
-    START = "start", Date, EVENTS, false;
-    END = "end", Date, EVENTS, false;
-    ALL_DAY = "all_day", Bool, EVENTS, false;
-    TIMEZONE = "timezone", Text, EVENTS, false;
-    LOCATION = "location", Text, EVENTS, false;
-    ONLINE = "online", Text, EVENTS, false;
-    REGISTRATION = "registration", Text, EVENTS, false;
-    DEADLINE = "deadline", Bool, EVENTS_AND_POSTS, false;
-    REMIND = "remind", TextList, EVENTS, false;
-    ORGANIZER = "organizer", Text, EVENTS, false;
+    START = "start", Date, EVENTS, true;
+    END = "end", Date, EVENTS, true;
+    ALL_DAY = "all_day", Bool, EVENTS, true;
+    TIMEZONE = "timezone", Text, EVENTS, true;
+    LOCATION = "location", Text, EVENTS, true;
+    ONLINE = "online", Text, EVENTS, true;
+    REGISTRATION = "registration", Text, EVENTS, true;
+    DEADLINE = "deadline", Bool, EVENTS_AND_POSTS, true;
+    REMIND = "remind", TextList, EVENTS, true;
+    ORGANIZER = "organizer", Text, EVENTS, true;
 }
 
 /// The key called `name`.

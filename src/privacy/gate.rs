@@ -20,13 +20,26 @@ use html5ever::tokenizer::{
 };
 
 use super::ack::Ack;
+use super::context::{self, Context};
 use super::finding::Finding;
 use super::rules::{self, RuleId};
 use crate::diagnostic::Diagnostic;
 
-/// The Markdown file a list or feed quotes an identifier from, with its text and its
-/// acknowledgements.
-pub type Quoted<'a> = dyn Fn(&str) -> Option<(&'a Path, &'a str, &'a [Ack])> + 'a;
+/// The Markdown file an output is made from, or that a list or feed quotes an identifier from.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub path: &'a Path,
+    /// Its text, to place a finding on a line.
+    pub text: &'a str,
+    pub acks: &'a [Ack],
+    /// What its outputs are read as.
+    pub context: Context,
+    /// On a program page, its own details (see `scan::FileScan::own`).
+    pub own: &'a [String],
+}
+
+/// The Markdown file a list or feed quotes an identifier from.
+pub type Quoted<'a> = dyn Fn(&str) -> Option<Source<'a>> + 'a;
 
 /// What the sources already say: the identifiers every rule finds in them, normalised.
 #[derive(Debug, Default, Clone)]
@@ -71,7 +84,15 @@ impl Known {
         self.dates.insert((year, month, day));
     }
 
-    fn holds(&self, rule: RuleId, id: &str) -> bool {
+    /// An event's own days, `first` to `last` (at most a year of them).
+    pub fn add_own_days(&mut self, first: chrono::NaiveDate, last: chrono::NaiveDate) {
+        use chrono::Datelike;
+        for day in first.iter_days().take_while(|d| *d <= last).take(366) {
+            self.add_own_date(day.year(), day.month(), day.day());
+        }
+    }
+
+    pub(super) fn holds(&self, rule: RuleId, id: &str) -> bool {
         let n = normalise(id);
         if self.ids.contains(&n) {
             return true;
@@ -256,13 +277,15 @@ impl Leak {
 }
 
 /// Check one output. `source` is the Markdown file it is made from (its text, to place a
-/// finding on a line, and its acknowledgements); `exempt` the site's own details from
-/// `config.toml`; `base_url` the address the site is built for.
+/// finding on a line, its acknowledgements and context); `exempt` the site's own details from
+/// `config.toml`; `base_url` the address the site is built for. The rules apply as on the
+/// page (see [`context`]): a program page's outputs, and what a list quotes of one, are read
+/// in program context.
 pub fn check<'a>(
     output: &str,
     text: &str,
     known: &Known,
-    source: Option<(&'a Path, &'a str, &'a [Ack])>,
+    source: Option<Source<'a>>,
     sources: &Quoted<'a>,
     exempt: &[String],
     base_url: &str,
@@ -288,8 +311,19 @@ pub fn check<'a>(
         }
         at += line.len() + 1;
     }
+    let own_of = |s: Option<&Source>| {
+        let mut own = exempt.to_vec();
+        own.extend(s.iter().flat_map(|s| s.own.iter().cloned()));
+        own
+    };
+    let page_context = source.map_or(Context::Case, |s| s.context);
+    let page_own = own_of(source.as_ref());
     let hits = blocks.iter().flat_map(|&(start, line)| {
-        rules::find(line).into_iter().map(move |mut h| {
+        let found = match page_context {
+            Context::Case => rules::find(line),
+            Context::Program => context::find(line, Context::Program, &page_own),
+        };
+        found.into_iter().map(move |mut h| {
             h.span = h.span.start + start..h.span.end + start;
             h.id = h.id.start + start..h.id.end + start;
             h
@@ -303,7 +337,7 @@ pub fn check<'a>(
         // The site's own contact details from `config.toml`, as the source scan takes them,
         // and the address it is built for (in every permalink).
         let own = |e: &String| e.contains(id.trim());
-        if (super::scan::SITE_DETAILS.contains(&hit.rule.id) && exempt.iter().any(own))
+        if (context::SITE_DETAILS.contains(&hit.rule.id) && exempt.iter().any(own))
             || base_url.contains(id.trim())
         {
             continue;
@@ -315,10 +349,18 @@ pub fn check<'a>(
         // A list or a feed quotes its pages: what it shows of one belongs to that page.
         let quoted = source.is_none();
         let source = source.or_else(|| sources(id.trim()));
+        // What a list or feed quotes of a program page is read as on that page.
+        if quoted
+            && let Some(s) = source
+            && s.context == Context::Program
+            && !context::applies_on_program(&readable, &hit, &own_of(Some(&s)))
+        {
+            continue;
+        }
         let (path, line, column) = match source {
-            Some((path, src, _)) => {
-                let place = find_line(src, id);
-                (path.to_path_buf(), place.map(|p| p.0), place.map(|p| p.1))
+            Some(s) => {
+                let place = find_line(s.text, id);
+                (s.path.to_path_buf(), place.map(|p| p.0), place.map(|p| p.1))
             }
             None => (PathBuf::from(output), None, None),
         };
@@ -333,14 +375,14 @@ pub fn check<'a>(
             context: context.to_string(),
             draft: false,
         };
-        if let Some((_, _, acks)) = source
-            && acks.iter().any(|a| a.covers(&finding))
+        if let Some(s) = source
+            && s.acks.iter().any(|a| a.covers(&finding))
         {
             continue;
         }
         leaks.push(Leak {
             output: output.to_string(),
-            source: source.map(|s| s.0.to_path_buf()),
+            source: source.map(|s| s.path.to_path_buf()),
             quoted,
             finding,
         });
@@ -396,6 +438,14 @@ const HONORIFICS: &[&str] = &["mrs", "mr", "ms", "miss", "mx", "dr", "prof"];
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
+
+/// The first calendar day a date written in any common form can mean (a front matter value:
+/// `2026-10-17`, `2026-10-17T09:00:00-04:00`).
+pub fn first_day(s: &str) -> Option<chrono::NaiveDate> {
+    dates_in(s)
+        .into_iter()
+        .find_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d))
+}
 
 /// The calendar days a date written in any common form can mean (`3/4/2023` is two).
 fn dates_in(s: &str) -> Vec<(i32, u32, u32)> {
@@ -720,7 +770,13 @@ mod tests {
             "cases/x/index.html",
             page,
             &known,
-            Some((Path::new("content/cases/x.md"), src, &[])),
+            Some(Source {
+                path: Path::new("content/cases/x.md"),
+                text: src,
+                acks: &[],
+                context: Context::Case,
+                own: &[],
+            }),
             &|_| None,
             &[],
             "https://example.org/",
@@ -737,5 +793,59 @@ mod tests {
             d.contains("cases/x/index.html") && !d.contains("4455667"),
             "{d}"
         );
+    }
+
+    fn leaks_of(page: &str, known: &Known, context: Context) -> Vec<&'static str> {
+        let src = "+++\ntitle = \"Robin Hale\"\n+++\nOur registrar.\n";
+        check(
+            "people/robin/index.html",
+            page,
+            known,
+            Some(Source {
+                path: Path::new("content/people/robin/index.md"),
+                text: src,
+                acks: &[],
+                context,
+                own: &[],
+            }),
+            &|_| None,
+            &[],
+            "https://example.org/",
+        )
+        .iter()
+        .map(|l| l.finding.rule.name)
+        .collect()
+    }
+
+    #[test]
+    fn a_program_pages_output_is_read_in_program_context() {
+        let known = Known::default();
+        let staff = "<p>Name: Robin Hale</p><p>Next open house Saturday, October 17, 2026.</p>";
+        assert_eq!(
+            leaks_of(staff, &known, Context::Program),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            leaks_of(staff, &known, Context::Case),
+            vec!["patient-name", "full-date"]
+        );
+        let patient = "<p>Patient: Robin Hale</p><p>MRN 4455667</p>";
+        assert_eq!(
+            leaks_of(patient, &known, Context::Program),
+            vec!["patient-name", "mrn"]
+        );
+    }
+
+    #[test]
+    fn an_events_own_days_are_its_own_in_any_form() {
+        let mut known = Known::default();
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or_default();
+        known.add_own_days(day(17), day(18));
+        let page = "<p>Sat 17 Oct 2026 to Sunday, October 18, 2026 (2026-10-18)</p>";
+        let leaks = check("e/index.html", page, &known, None, &|_| None, &[], "");
+        assert!(leaks.is_empty(), "{leaks:?}");
+        let later = "<p>Then on October 19, 2026.</p>";
+        let leaks = check("e/index.html", later, &known, None, &|_| None, &[], "");
+        assert_eq!(leaks.len(), 1, "{leaks:?}");
     }
 }

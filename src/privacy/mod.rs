@@ -11,6 +11,7 @@
 //! never writes anything.
 
 pub mod ack;
+pub mod context;
 pub mod dicom;
 mod files;
 mod finding;
@@ -30,7 +31,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Errors, Result};
-use crate::front::Record;
+use crate::front::keys::{self, Kind};
+use crate::front::{Record, Value};
 use crate::source::Sources;
 pub use finding::Finding;
 pub use metadata::ImageMetadata;
@@ -80,17 +82,73 @@ pub struct Scans {
     file_warnings: Vec<Diagnostic>,
     /// What every rule finds in each Markdown file, for the output gate.
     known: Vec<(PathBuf, Arc<gate::Known>)>,
+    /// The `page_kind` of each section, by its folder: what its pages are about.
+    sections: HashMap<PathBuf, Option<Kind>>,
+}
+
+/// Each section's `page_kind`, by the folder of its `_index.md`.
+fn section_kinds(records: &[Arc<Record>]) -> HashMap<PathBuf, Option<Kind>> {
+    records
+        .iter()
+        .filter(|r| is_section(r))
+        .filter_map(|r| {
+            Some((
+                r.path.parent()?.to_path_buf(),
+                r.fields.kind(keys::PAGE_KIND),
+            ))
+        })
+        .collect()
+}
+
+fn is_section(record: &Record) -> bool {
+    record.path.file_name().is_some_and(|n| n == "_index.md")
+}
+
+/// What a record is about, as the loader decides a page's kind: its own `kind`, else the
+/// `page_kind` of the nearest section above it, else a plain page. A section page is the
+/// program's.
+fn context_of(record: &Record, sections: &HashMap<PathBuf, Option<Kind>>) -> context::Context {
+    use context::Context;
+    if is_section(record) {
+        return Context::Program;
+    }
+    if let Some(kind) = record.fields.kind(keys::KIND) {
+        return Context::of_page(kind);
+    }
+    let bundle = record.path.file_name().is_some_and(|n| n == "index.md");
+    let mut dir = record.path.parent();
+    if bundle {
+        dir = dir.and_then(|d| d.parent());
+    }
+    while let Some(d) = dir {
+        if let Some(kind) = sections.get(d) {
+            return Context::of_page(kind.unwrap_or(Kind::Page));
+        }
+        dir = d.parent();
+    }
+    Context::of_page(Kind::Page)
+}
+
+/// The context the output gate reads a record's outputs in: a section that lists cases shows
+/// what its cases say, and is read as they are.
+fn gate_context(record: &Record, scan: &scan::FileScan) -> context::Context {
+    if is_section(record) && record.fields.kind(keys::PAGE_KIND) == Some(Kind::Case) {
+        context::Context::Case
+    } else {
+        scan.context
+    }
 }
 
 /// Scan every source of a site: its Markdown `records`, and the names and text files of
 /// `sources`, in parallel.
 pub fn scan(config: &Config, sources: &Sources, records: &[Arc<Record>]) -> Scans {
     let exempt = config_strings(config);
+    let sections = section_kinds(records);
     let (files, names) = rayon::join(
         || {
             records
                 .par_iter()
-                .map(|r| Arc::new(scan::record(r, sources, &exempt)))
+                .map(|r| Arc::new(scan_record(r, sources, &exempt, &sections)))
                 .collect::<Vec<_>>()
         },
         || {
@@ -111,16 +169,46 @@ pub fn scan(config: &Config, sources: &Sources, records: &[Arc<Record>]) -> Scan
         file_errors,
         file_warnings,
         known,
+        sections,
     }
+}
+
+fn scan_record(
+    record: &Record,
+    sources: &Sources,
+    exempt: &[String],
+    sections: &HashMap<PathBuf, Option<Kind>>,
+) -> scan::FileScan {
+    let mut scan = scan::record(record, sources, exempt, context_of(record, sections));
+    scan.gate_context = gate_context(record, &scan);
+    scan
 }
 
 fn known_in(record: &Record) -> (PathBuf, Arc<gate::Known>) {
     let mut known = gate::Known::default();
     known.add_text(record.text());
-    for key in [crate::front::keys::DATE, crate::front::keys::UPDATED] {
+    for key in [keys::DATE, keys::UPDATED] {
         if let Some(d) = record.fields.date(key) {
             use chrono::Datelike;
             known.add_own_date(d.year(), d.month(), d.day());
+        }
+    }
+    // An event's own days, from `start` to `end` as written (read from the front matter, so
+    // that any form of date the key takes counts): templates print them in every format.
+    if let Some(doc) = record.doc() {
+        let written = |key: &keys::Key| {
+            doc.tree
+                .entries
+                .iter()
+                .find(|e| e.key == key.name)
+                .and_then(|e| match &e.node.value {
+                    Value::Str(s) | Value::Date(s) => gate::first_day(s),
+                    _ => None,
+                })
+        };
+        if let Some(start) = written(keys::START) {
+            let end = written(keys::END).filter(|e| *e >= start).unwrap_or(start);
+            known.add_own_days(start, end);
         }
     }
     (record.path.clone(), Arc::new(known))
@@ -130,7 +218,7 @@ impl Scans {
     /// Scan `records` again (pages edited in place: their names did not change).
     pub fn rescan(&mut self, sources: &Sources, records: &[&Record]) {
         for r in records {
-            let scanned = Arc::new(scan::record(r, sources, &self.exempt));
+            let scanned = Arc::new(scan_record(r, sources, &self.exempt, &self.sections));
             let fresh = known_in(r);
             match self.known.iter_mut().find(|k| k.0 == r.path) {
                 Some(k) => *k = fresh,
@@ -157,6 +245,14 @@ impl Scans {
         known.fingerprint(&mut hasher);
         for s in &self.exempt {
             hasher.update(s.as_bytes()).update(b"\0");
+        }
+        // What each page is about decides which rules apply to its outputs.
+        for f in &self.files {
+            hasher.update(f.path.as_os_str().as_encoded_bytes());
+            hasher.update(format!("{:?}\0", f.gate_context).as_bytes());
+            for o in &f.own {
+                hasher.update(o.as_bytes()).update(b"\0");
+            }
         }
         hasher.update(base_url.as_bytes()).update(b"\0");
         for f in &self.files {
@@ -305,13 +401,14 @@ impl Gate<'_> {
     ) -> Vec<gate::Leak> {
         let with_acks = |path: &std::path::Path| {
             let (path, text) = texts.get_key_value(path)?;
-            let acks = self
-                .scans
-                .files
-                .iter()
-                .find(|f| f.path == *path)
-                .map_or(&[][..], |f| f.acks.as_slice());
-            Some((*path, *text, acks))
+            let scan = self.scans.files.iter().find(|f| f.path == *path);
+            Some(gate::Source {
+                path,
+                text,
+                acks: scan.map_or(&[][..], |f| f.acks.as_slice()),
+                context: scan.map_or(context::Context::Case, |f| f.gate_context),
+                own: scan.map_or(&[][..], |f| f.own.as_slice()),
+            })
         };
         let source = source.and_then(with_acks);
         let quoted = |id: &str| {
@@ -352,8 +449,8 @@ pub fn image_metadata(sources: &Sources) -> Vec<ImageMetadata> {
         .collect()
 }
 
-/// Text of `config.toml` that names the site itself (its author, a contact address in
-/// `[extra]`): the same text in a page is the site's, not a patient's.
+/// Text of `config.toml` that names the site itself (its author, its `[contact]`, a contact
+/// address in `[extra]`): the same text in a page is the site's, not a patient's.
 fn config_strings(config: &Config) -> Vec<String> {
     fn walk(v: &toml::Value, out: &mut Vec<String>) {
         match v {
@@ -363,12 +460,101 @@ fn config_strings(config: &Config) -> Vec<String> {
             _ => {}
         }
     }
-    let mut out: Vec<String> = [&config.author, &config.description]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+    let contact = &config.contact;
+    let mut out: Vec<String> = [
+        &config.author,
+        &config.description,
+        &contact.address,
+        &contact.email,
+        &contact.phone,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    out.extend(contact.social.values().cloned());
     out.push(config.title.clone());
     config.extra.values().for_each(|v| walk(v, &mut out));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::context::Context;
+    use super::*;
+    use crate::front::Scope;
+
+    fn record(path: &str, text: &str) -> Arc<Record> {
+        let scope = if path.ends_with("/_index.md") {
+            Scope::Section
+        } else {
+            Scope::Page
+        };
+        Arc::new(Record::from_bytes(
+            std::path::Path::new(path),
+            text.as_bytes().to_vec(),
+            scope,
+            &[],
+        ))
+    }
+
+    #[test]
+    fn a_page_is_read_as_its_kind_its_section_says_or_a_plain_page() {
+        let records = [
+            record("/s/content/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            record(
+                "/s/content/cases/_index.md",
+                "+++\ntitle = \"Cases\"\npage_kind = \"case\"\n+++\n",
+            ),
+            record(
+                "/s/content/people/_index.md",
+                "+++\ntitle = \"People\"\npage_kind = \"person\"\n+++\n",
+            ),
+            record("/s/content/cases/a/index.md", "+++\ntitle = \"A\"\n+++\n"),
+            record("/s/content/cases/2024/b.md", "+++\ntitle = \"B\"\n+++\n"),
+            record(
+                "/s/content/cases/c.md",
+                "+++\ntitle = \"C\"\nkind = \"post\"\n+++\n",
+            ),
+            record(
+                "/s/content/people/jo/index.md",
+                "+++\ntitle = \"Jo\"\n+++\n",
+            ),
+            record("/s/content/about.md", "+++\ntitle = \"About\"\n+++\n"),
+            record(
+                "/s/content/notes/x.md",
+                "+++\ntitle = \"X\"\nkind = \"case\"\n+++\n",
+            ),
+        ];
+        let sections = section_kinds(&records);
+        let got: Vec<Context> = records.iter().map(|r| context_of(r, &sections)).collect();
+        use Context::{Case, Program};
+        assert_eq!(
+            got,
+            vec![
+                Program, Program, Program, Case, Case, Program, Program, Program, Case
+            ]
+        );
+        let scan = scan::record(&records[1], &Sources::default(), &[], Program);
+        assert_eq!(gate_context(&records[1], &scan), Case, "a list of cases");
+    }
+
+    #[test]
+    fn an_events_own_days_are_known_to_the_gate_in_any_form() {
+        let event = record(
+            "/s/content/events/retreat/index.md",
+            "+++\ntitle = \"Retreat\"\nkind = \"event\"\nstart = 2026-10-17T09:00:00-04:00\nend = 2026-10-19\n+++\n",
+        );
+        let (_, known) = known_in(&event);
+        for shown in [
+            "Saturday, 17 October 2026",
+            "Oct 18, 2026",
+            "20261018",
+            "10/17/2026",
+        ] {
+            assert!(known.holds(RuleId::FullDate, shown), "{shown}");
+        }
+        assert!(!known.holds(RuleId::FullDate, "October 20, 2026"));
+        assert!(!known.holds(RuleId::FullDate, "October 16, 2026"));
+    }
 }

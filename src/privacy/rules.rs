@@ -322,7 +322,7 @@ pub static RULES: &[Rule] = &[
         fix: "remove the date of birth; give the age in years instead (\"90 or older\" above 89)",
         examples: "DOB: 03/14/1948, date of birth 14 March 1948, born on March 14, 1948, D.O.B. 1948-03, DOB 19480314",
         patterns: &[concat!(
-            r"(?i:\bDOB\b|\bD\.O\.B\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn(?:\s+on)?\b)",
+            r"(?i:\bDOB\b|\bD\.O\.B\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bborn(?:\s+on)?(?:\s+the)?\b)",
             sep!(),
             r"[:=]?",
             sep!(),
@@ -691,6 +691,12 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
 
 /// Every identifier in `text`, in order, without overlaps. Ranges are in `text` as written.
 pub fn find(text: &str) -> Vec<Hit> {
+    without_overlaps(candidates(text))
+}
+
+/// Every match of every rule in `text`, overlaps included, each with the index of its rule
+/// (its preference when two overlap): for a caller that drops some before choosing.
+pub fn candidates(text: &str) -> Vec<(usize, Hit)> {
     let folded = normalize(text);
     let scanned: &str = &folded.text;
     let compiled = &*COMPILED;
@@ -724,7 +730,12 @@ pub fn find(text: &str) -> Vec<Hit> {
             ));
         }
     }
-    // Earliest first; at one place the longer match, then the rule listed first.
+    hits
+}
+
+/// Earliest first; at one place the longer match, then the rule listed first; a match that
+/// overlaps one already kept is dropped.
+pub fn without_overlaps(mut hits: Vec<(usize, Hit)>) -> Vec<Hit> {
     hits.sort_by_key(|(r, h)| (h.span.start, std::cmp::Reverse(h.span.end), *r));
     let mut out: Vec<Hit> = Vec::new();
     for (_, h) in hits {

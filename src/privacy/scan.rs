@@ -3,7 +3,9 @@
 //! What is scanned: every Markdown record under `content/` (drafts too: drafts get shared) —
 //! its body and the front matter values of every key the key table marks as patient text (all
 //! but dates, the site's own people, citations, templates and the acknowledgements), unknown
-//! keys included; a file whose front matter does not parse is read whole. Then the name of
+//! keys included; a file whose front matter does not parse is read whole. Each record is read
+//! with the rules of its context (`context`: a case, or a program page with its own details).
+//! Then the name of
 //! every file and folder of `content/`, `static/` and the theme's `static/` (the files published
 //! as they are: `files`). Positions come from the record's tree, never from searching the text.
 
@@ -11,6 +13,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::ack::{self, Ack};
+use super::context::{self, Context};
 use super::finding::Finding;
 use super::rules::{self, Hit, RuleId};
 use crate::diagnostic::Diagnostic;
@@ -29,6 +32,13 @@ pub(super) struct FileScan {
     /// The front matter `date` (its `YYYY-MM-DD`): the same date in the page's own file or
     /// folder name is its publication date, not a patient's.
     pub date: Option<String>,
+    /// What the page is about: the rules that apply to it.
+    pub context: Context,
+    /// What the output gate reads the page's outputs as (a section listing cases: a case).
+    pub gate_context: Context,
+    /// On a program page, its own details (a person's name and links, an event's organizer
+    /// and place): the same text in its body is the program's.
+    pub own: Vec<String>,
 }
 
 /// A stretch of a file's text to scan: `range` as it is written, and for a front matter value
@@ -42,6 +52,17 @@ struct Span {
     /// `references`.
     skip: &'static [RuleId],
 }
+
+/// The keys whose values are a program page's own details: a person's name and links, an
+/// event's place, organizer and addresses.
+const OWN_KEYS: &[&keys::Key] = &[
+    keys::TITLE,
+    keys::LINKS,
+    keys::LOCATION,
+    keys::ORGANIZER,
+    keys::ONLINE,
+    keys::REGISTRATION,
+];
 
 /// What `authors` may hold without a finding: the authors' names and contacts. A phone
 /// number, a record number or a date of birth there is still a finding.
@@ -57,21 +78,14 @@ const REFERENCES_SKIP: &[RuleId] = &[
 /// What an event's `[extra] end` may hold: its date and time.
 const EVENT_END_SKIP: &[RuleId] = &[RuleId::FullDate];
 
-/// Rules whose match inside the site's own `config.toml` text makes it the site's: contact
-/// details. A record number, a date of birth or an age never belongs to the site.
-pub(super) const SITE_DETAILS: &[RuleId] = &[
-    RuleId::Email,
-    RuleId::Phone,
-    RuleId::StreetAddress,
-    RuleId::Zip,
-    RuleId::PatientName,
-    RuleId::Url,
-    RuleId::Coordinates,
-];
-
-/// Scan one Markdown record: its front matter values, its body, its acknowledgements, and for a
-/// bundle the DICOM files it publishes.
-pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> FileScan {
+/// Scan one Markdown record of `context` (see [`context`]): its front matter values, its body,
+/// its acknowledgements, and for a bundle the DICOM files it publishes.
+pub(super) fn record(
+    record: &Record,
+    sources: &Sources,
+    exempt: &[String],
+    context: Context,
+) -> FileScan {
     let path = &record.path;
     let draft = record.is_draft();
     let bundle_dir = (path.file_name().is_some_and(|n| n == "index.md"))
@@ -88,10 +102,18 @@ pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> F
             .date(keys::DATE)
             .map(|d| d.format("%Y-%m-%d").to_string()),
         bundle_dir,
+        // Front matter that does not parse says nothing of what the page is: read strictly.
+        context: if record.doc().is_some() {
+            context
+        } else {
+            Context::Case
+        },
+        gate_context: context,
+        own: Vec::new(),
     };
     let text = record.text();
     let spans = match record.doc() {
-        Some(doc) => document_spans(doc),
+        Some(doc) => document_spans(doc, scan.context),
         // Front matter that does not parse is `load`'s to report; every byte is read here.
         None => vec![Span {
             range: 0..text.len(),
@@ -99,10 +121,25 @@ pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> F
             skip: &[],
         }],
     };
+    if scan.context == Context::Program
+        && let Some(doc) = record.doc()
+    {
+        scan.own = own_details(doc);
+    }
+    let mut own = exempt.to_vec();
+    own.extend(scan.own.iter().cloned());
+    let on = On {
+        context: scan.context,
+        own: if scan.context == Context::Program {
+            &own
+        } else {
+            exempt
+        },
+    };
     let lines = Lines::new(text);
     let mut seen = std::collections::HashSet::new();
     for span in spans {
-        for f in scan_span(path, text, &lines, &span, exempt, draft) {
+        for f in scan_span(path, text, &lines, &span, &on, draft) {
             if seen.insert((f.line, f.column, f.rule.id, f.id.clone())) {
                 scan.findings.push(f);
             }
@@ -119,10 +156,36 @@ pub(super) fn record(record: &Record, sources: &Sources, exempt: &[String]) -> F
     scan
 }
 
+/// The rules a record is read with: its context, and what is the program's (the site's
+/// details, and on a program page the page's own).
+struct On<'a> {
+    context: Context,
+    own: &'a [String],
+}
+
+/// The string values of a program page's own keys ([`OWN_KEYS`]).
+fn own_details(doc: &Document) -> Vec<String> {
+    fn strings(node: &Node, out: &mut Vec<String>) {
+        match &node.value {
+            Value::Str(s) => out.push(s.clone()),
+            Value::List(items) => items.iter().for_each(|n| strings(n, out)),
+            Value::Table(t) => t.entries.iter().for_each(|e| strings(&e.node, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for entry in &doc.tree.entries {
+        if OWN_KEYS.iter().any(|k| k.name == entry.key) {
+            strings(&entry.node, &mut out);
+        }
+    }
+    out
+}
+
 /// The parts of a document the guard reads: the body (and each table row read with its
 /// header), and every value of a key that may hold patient text, each with its key (so
 /// "age = 93" reads as an age); `authors` and `references` with the rules that fit them.
-fn document_spans(doc: &Document) -> Vec<Span> {
+fn document_spans(doc: &Document, context: Context) -> Vec<Span> {
     let body = doc.split.body.clone();
     let mut out = vec![Span {
         range: body.clone(),
@@ -130,7 +193,13 @@ fn document_spans(doc: &Document) -> Vec<Span> {
         skip: &[],
     }];
     if let Some(text) = doc.text.get(body.clone()) {
-        out.extend(table_rows(text, body.start));
+        // On a program page a row is one sentence, so that "Patient" in one cell makes the
+        // phone number in the next a patient's.
+        let joiner = match context {
+            Context::Case => "\n",
+            Context::Program => ", ",
+        };
+        out.extend(table_rows(text, body.start, joiner));
     }
     for entry in &doc.tree.entries {
         let key = entry.key.as_str();
@@ -164,7 +233,7 @@ fn document_spans(doc: &Document) -> Vec<Span> {
 
 /// The rows of the Markdown tables in `body`, each read as "header: cell" pairs, so that a
 /// label in the header and a value in a row are seen together (`| MRN |` over `| 4455667 |`).
-fn table_rows(body: &str, offset: usize) -> Vec<Span> {
+fn table_rows(body: &str, offset: usize, joiner: &str) -> Vec<Span> {
     let cells = |line: &str| -> Vec<String> {
         let t = line.trim();
         let t = t.strip_prefix('|').unwrap_or(t);
@@ -204,7 +273,7 @@ fn table_rows(body: &str, offset: usize) -> Vec<Span> {
             if !read.is_empty() {
                 out.push(Span {
                     range: offset + start..offset + start + row.len(),
-                    read: Some(read.join("\n")),
+                    read: Some(read.join(joiner)),
                     skip: &[],
                 });
             }
@@ -250,7 +319,7 @@ fn scan_span(
     text: &str,
     lines: &Lines,
     span: &Span,
-    exempt: &[String],
+    on: &On,
     draft: bool,
 ) -> Vec<Finding> {
     let Some(written) = text.get(span.range.clone()) else {
@@ -271,14 +340,9 @@ fn scan_span(
         }
     };
     let hits = |scanned: &str| -> Vec<Hit> {
-        rules::find(scanned)
-            .into_iter()
-            .filter(|hit| !span.skip.contains(&hit.rule.id))
-            .filter(|hit| {
-                !(SITE_DETAILS.contains(&hit.rule.id)
-                    && is_exempt(&scanned[hit.span.clone()], exempt))
-            })
-            .collect()
+        context::find_where(scanned, on.context, on.own, |hit| {
+            !span.skip.contains(&hit.rule.id)
+        })
     };
     let mut out: Vec<Finding> = hits(written)
         .iter()
@@ -382,11 +446,7 @@ pub(super) fn name(path: &Path, exempt: &[String]) -> Vec<Finding> {
         .collect()
 }
 
-/// The site's own details in `config.toml` (its author, a contact address in `[extra]`) are
-/// not a patient's: a match found inside one of them is not reported.
-fn is_exempt(matched: &str, exempt: &[String]) -> bool {
-    exempt.iter().any(|e| e.contains(matched.trim()))
-}
+use context::is_exempt;
 
 #[cfg(test)]
 mod tests {

@@ -20,6 +20,8 @@ mod people;
 mod pixels;
 mod privacy;
 mod privacy_corpus;
+mod program_corpus;
+mod program_privacy;
 mod publish;
 mod reliability;
 mod scaffold;
