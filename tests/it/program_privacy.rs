@@ -140,6 +140,7 @@ fn a_patients_identifiers_fail_on_every_program_page() {
 title = \"Ann Lee\"
 position = \"Resident, DOB 03/14/1996\"
 links = { website = \"https://example.org/x\" }
+role = \"faculty\"
 +++
 Dr. Lee presented the case of MRN 4455667 at grand rounds.
 "
@@ -222,7 +223,7 @@ The patient's daughter can be reached at 555-123-9876.
             "content/events/case-night/index.md:4 ssn",
             "content/events/case-night/index.md:5 patient-name",
             "content/people/ann-lee/index.md:3 dob",
-            "content/people/ann-lee/index.md:6 mrn",
+            "content/people/ann-lee/index.md:7 mrn",
             // The row of a patient's name and phone: its phone is a patient's because the row
             // says "Patient", though its cell says "call".
             "content/posts/case-of-the-week.md:10 patient-name",
@@ -249,6 +250,7 @@ fn program_contact_details_are_the_program_own_and_others_are_not() {
             "content/people/sam-ortiz/index.md",
             "+++
 title = \"Sam Ortiz\"
+role = \"staff\"
 links = { email = \"sam.ortiz@lakeside.example.edu\" }
 +++
 Sam Ortiz (sam.ortiz@lakeside.example.edu) joined us in 2021; the main number is 555 013 4400.
@@ -298,7 +300,7 @@ fn the_gate_reads_program_outputs_in_program_context() {
     let mut files = program_files();
     files.push((
         "content/people/staff/index.md",
-        "+++\ntitle = \"Robin Hale\"\ntemplate = \"staff.html\"\n+++\nOur registrar.\n".to_string(),
+        "+++\ntitle = \"Robin Hale\"\nrole = \"staff\"\ntemplate = \"staff.html\"\n+++\nOur registrar.\n".to_string(),
     ));
     files.push((
         "templates/staff.html",
