@@ -924,7 +924,7 @@ fn new_person_scaffolds_a_page_that_builds() {
 /// `cargo test --test it -- --ignored people::screenshot_site` builds the people site above
 /// into /tmp/radcase-people/public for a person to look at in a browser.
 #[test]
-#[ignore]
+#[ignore = "writes a site for a person to look at in a browser; asserts nothing"]
 fn screenshot_site() {
     let site = people_site();
     let bio = "Dana trained in neuroradiology and has led the residency since 2019. She teaches the first-year neuro course and runs the monthly case conference.\n\nHer research is on imaging of acute stroke.\n";
