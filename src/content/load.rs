@@ -553,6 +553,7 @@ fn place_pages<'r>(
             higher: None,
             disclosure,
             card: None,
+            event: None,
         };
         errors.extend(kind_errors(
             &record.fields,
@@ -561,6 +562,12 @@ fn place_pages<'r>(
             library.section(section),
         ));
         errors.extend(not_a_bundle(&page));
+        let front_line = record.doc().map_or(1, |d| d.front_line());
+        let (event, problems) =
+            super::event::resolve(&record.fields, kind, config, &page.file, front_line);
+        errors.extend(problems);
+        let mut page = page;
+        page.event = event;
         library.pages.push(page);
         records.push(record);
     }

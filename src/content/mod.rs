@@ -10,6 +10,7 @@ mod body;
 mod bundle;
 pub mod card;
 pub mod disclosure;
+pub mod event;
 mod layout;
 mod load;
 mod series;
@@ -25,6 +26,7 @@ use chrono::{DateTime, FixedOffset};
 
 pub use card::ShareCard;
 pub use disclosure::Disclosure;
+pub use event::{Event, Span};
 pub use load::{load, read_records, reload_pages, scope_of};
 pub use taxonomy::{Taxonomy, Term};
 
@@ -82,6 +84,8 @@ pub struct Page {
     pub disclosure: Disclosure,
     /// The share card of a case or a post.
     pub card: Option<ShareCard>,
+    /// An event's times and places, or a post's deadline.
+    pub event: Option<Event>,
 }
 
 impl Page {

@@ -84,6 +84,17 @@ pub enum Type {
     Window,
     /// `[[privacy.acknowledge]]`: `rule`, `text`, `reason`.
     Acknowledgements,
+    /// A date, or a date and time with or without an offset, kept as written: what it means
+    /// depends on the event's time zone.
+    When,
+    /// An IANA time zone name (`"America/New_York"`).
+    Zone,
+    /// An `http://` or `https://` address.
+    Url,
+    /// `deadline`: `true` or `false` on an event, a date (or date and time) on a post.
+    Deadline,
+    /// A list of whole numbers of at least 0 (`remind = [14, 1]`, days before).
+    Days,
 }
 
 /// Where a key may be written: in a section's `_index.md`, and on pages of which kinds.
@@ -204,15 +215,15 @@ keys! {
     FELLOWSHIP = "fellowship", Text, PEOPLE, false;
     LINKS = "links", Table, PEOPLE, false;
     // Events and deadlines (`kind = "event"`; a post may carry a `deadline`).
-    START = "start", Date, EVENTS, false;
-    END = "end", Date, EVENTS, false;
+    START = "start", When, EVENTS, false;
+    END = "end", When, EVENTS, false;
     ALL_DAY = "all_day", Bool, EVENTS, false;
-    TIMEZONE = "timezone", Text, EVENTS, false;
+    TIMEZONE = "timezone", Zone, EVENTS, false;
     LOCATION = "location", Text, EVENTS, false;
-    ONLINE = "online", Text, EVENTS, false;
-    REGISTRATION = "registration", Text, EVENTS, false;
-    DEADLINE = "deadline", Bool, EVENTS_AND_POSTS, false;
-    REMIND = "remind", TextList, EVENTS, false;
+    ONLINE = "online", Url, EVENTS, false;
+    REGISTRATION = "registration", Url, EVENTS, false;
+    DEADLINE = "deadline", Deadline, EVENTS_AND_POSTS, false;
+    REMIND = "remind", Days, EVENTS, false;
     ORGANIZER = "organizer", Text, EVENTS, false;
 }
 

@@ -11,6 +11,7 @@ mod fields;
 pub mod keys;
 mod split;
 mod tree;
+pub mod when;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use fields::{AckEntry, Fields, MediaRef, RedactRect, Scope, parse_date, read
 pub use keys::{Key, Kind, SortBy};
 pub use split::{Format, Split, split};
 pub use tree::{Entry, Node, Table, Value, parse_toml, parse_yaml};
+pub use when::{Deadline, When};
 
 use crate::diagnostic::{Diagnostic, Errors, io_error};
 

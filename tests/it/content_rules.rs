@@ -33,6 +33,12 @@ fn valid_value(ty: Type) -> Option<&'static str> {
         // These name files or need entries of their own; their place is checked all the same.
         Type::Images => "[{ file = \"ct.png\", alt = \"Axial CT\" }]",
         Type::Stacks => "[{ dir = \"axial\", alt = \"Axial CT\" }]",
+        Type::When => "2027-01-15",
+        Type::Zone => "\"Europe/Berlin\"",
+        Type::Url => "\"https://example.org/open-house\"",
+        // `true` on an event; a post takes a date, and says so in its own words.
+        Type::Deadline => "true",
+        Type::Days => "[14, 1]",
         Type::Table | Type::Acknowledgements => return None,
     })
 }
@@ -319,6 +325,12 @@ fn accepted(ty: Type, category: &str) -> bool {
         Type::Table => category == "table",
         Type::Images | Type::Stacks | Type::Acknowledgements => false,
         Type::Window => false,
+        Type::When => category == "date",
+        // A zone name and a web address are text, but "x" is neither: named all the same.
+        Type::Zone | Type::Url => false,
+        Type::Deadline => matches!(category, "bool" | "date"),
+        // A single number is accepted for a list of days.
+        Type::Days => matches!(category, "number" | "list of numbers"),
     }
 }
 
