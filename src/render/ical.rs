@@ -82,6 +82,12 @@ fn fold_into(out: &mut String, line: &str) {
         while !rest.is_char_boundary(cut) {
             cut -= 1;
         }
+        // Some readers trim the end of each physical line before unfolding: a line never ends
+        // in white space, so a space in the text survives them.
+        let trimmed = rest[..cut].trim_end_matches([' ', '\t']).len();
+        if trimmed > 0 {
+            cut = trimmed;
+        }
         out.push_str(&rest[..cut]);
         out.push_str("\r\n ");
         rest = &rest[cut..];
@@ -106,6 +112,22 @@ mod tests {
         let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
         assert_eq!(unfolded, format!("DESCRIPTION:{value}"));
         assert!(!out.replace("\r\n", "").contains(['\r', '\n']));
+    }
+
+    #[test]
+    fn no_physical_line_ends_in_white_space() {
+        let mut w = Writer::new();
+        let value = "word ".repeat(60) + "end";
+        w.text("DESCRIPTION", &value);
+        let out = w.finish();
+        for physical in out.split_terminator("\r\n") {
+            assert!(!physical.ends_with(' '), "{physical:?}");
+            assert!(physical.len() <= LIMIT);
+        }
+        assert_eq!(
+            out.trim_end_matches("\r\n").replace("\r\n ", ""),
+            format!("DESCRIPTION:{value}")
+        );
     }
 
     #[test]
