@@ -270,6 +270,8 @@ pub struct EventView {
     pub date: String,
     /// "09:00–12:00 EST" (none for an all-day event).
     pub time: Option<String>,
+    /// Whether it starts and ends on one day (then `date` and `time` say all of `when`).
+    pub one_day: bool,
     /// The whole span in words: "Friday 15 January 2027, 09:00–12:00 EST".
     pub when: String,
     /// For date tiles: "15", "Jan", "2027".
@@ -356,6 +358,10 @@ pub fn view(page: &Page, config: &Config) -> Option<EventView> {
         start,
         end,
         date: first.format(LONG_DATE).to_string(),
+        one_day: match e.span {
+            Span::Days { first, last } => first == last,
+            Span::Timed { start, end } => end.is_none_or(|t| t.date_naive() == start.date_naive()),
+        },
         time,
         when,
         day: first.format("%-d").to_string(),
