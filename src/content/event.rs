@@ -20,6 +20,23 @@ pub fn calendar_path(page: &super::Page) -> String {
     format!("{}{}.ics", page.path, page.slug)
 }
 
+/// `paginate_by` on an events section would do nothing: its page lists every event, upcoming
+/// then past.
+pub fn section_error(section: &super::Section) -> Option<Diagnostic> {
+    if section.fields.kind(keys::PAGE_KIND) != Some(Kind::Event) {
+        return None;
+    }
+    let line = section.fields.line(keys::PAGINATE_BY)?;
+    Some(
+        Diagnostic::in_file(
+            section.file.as_deref().unwrap_or(Path::new("content/_index.md")),
+            "`paginate_by` is set, but an events section lists all its events on one page (upcoming, then past)",
+        )
+        .at_line(line)
+        .with_hint("remove `paginate_by` from this _index.md"),
+    )
+}
+
 /// When an event happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span {

@@ -106,6 +106,12 @@ pub fn load(
     let Some(section_bodies) = errors.take(place_sections(&mut library, &sections, config)) else {
         return errors.finish(library);
     };
+    errors.extend(
+        library
+            .sections
+            .iter()
+            .filter_map(super::event::section_error),
+    );
     let page_bodies = place_pages(&mut library, &pages, &tree, config, &mut errors);
 
     let targets = link_targets(&library);

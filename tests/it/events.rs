@@ -783,6 +783,20 @@ fn bad_event_input_names_the_file_the_line_and_the_fix() {
         );
     }
 
+    // An events section shows every event on one page: `paginate_by` would do nothing.
+    let site = TestSite::with(&[
+        ("config.toml", CONFIG_NY.to_string()),
+        (
+            "content/events/_index.md",
+            "+++\ntitle = \"Events\"\npage_kind = \"event\"\npaginate_by = 5\n+++\n".into(),
+        ),
+    ]);
+    let err = build_fails(&site, &[]);
+    assert!(
+        err.contains("content/events/_index.md:4:") && err.contains("`paginate_by` is set"),
+        "{err}"
+    );
+
     // [program] timezone in config.toml.
     let site = TestSite::with(&[
         (
