@@ -883,3 +883,29 @@ fn new_event_scaffolds_a_page_that_builds() {
 fn text_of_title(doc: &scraper::Html) -> String {
     text(doc, "h1")
 }
+
+#[test]
+fn serve_serves_the_calendars_as_calendars() {
+    let site = site();
+    let server = crate::common::server::Server::start(&site, &["--now", NOW]);
+    for path in ["/events.ics", "/events/open-house/open-house.ics"] {
+        let reply = server.wait_for(path, "BEGIN:VCALENDAR");
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("content-type"), "text/calendar; charset=utf-8");
+        assert!(!parse(&reply.text()).1.is_empty(), "{path}");
+    }
+    // The same events as `build` with the same today (serve's own address in URLs and UIDs).
+    build(&site, NOW);
+    let served = parse(&server.get("/events.ics").text()).1;
+    let built = parse(&site.read_out("events.ics")).1;
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>()
+    );
+    for (title, e) in &built {
+        assert_eq!(
+            served[title].props.value("DTSTART"),
+            e.props.value("DTSTART")
+        );
+    }
+}
