@@ -150,6 +150,14 @@ pub enum NewCommand {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+    /// Create an event folder (content/events/SLUG/index.md) with every event key ready to fill in.
+    Event {
+        /// The event title, e.g. "Residency open house".
+        title: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
 }
 
 /// `--now`: a date (midnight UTC) or an RFC 3339 date and time.

@@ -200,7 +200,8 @@ pub struct Program {
     /// Month and day the academic year starts (residents' PGY years roll over): 1 July unless
     /// `academic_year_start = "MM-DD"` says otherwise.
     pub year_start: (u32, u32),
-    /// The IANA time zone of event times written without one (`timezone`), UTC if unset.
+    /// The IANA time zone of event times written without one (`timezone`), UTC if unset;
+    /// checked to be a zone name of the tz database.
     pub timezone: Option<String>,
     /// What the home page leads with.
     pub home: HomeLead,
@@ -425,6 +426,16 @@ impl Config {
                     .with_hint("the PGY year of the residents' last year, from 1 to 10: 5 for diagnostic radiology with its internship, 4 without")
             })? as u32,
         };
+        if let Some(name) = &raw.program.timezone {
+            crate::front::when::zone(name).map_err(|hint| {
+                Diagnostic::in_file(
+                    path,
+                    format!("`timezone` in [program] is \"{name}\", not a time zone"),
+                )
+                .at_line(places.line(&["program", "timezone"]))
+                .with_hint(hint)
+            })?;
+        }
         Ok(Config {
             publish,
             program: Program {
@@ -709,6 +720,23 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config> {
         Config::parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn program_timezone_is_a_zone_name() {
+        let base = "title = \"T\"\nbase_url = \"https://x.org\"\n";
+        let c = parse(&format!(
+            "{base}[program]\ntimezone = \"America/Chicago\"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.program.timezone.as_deref(), Some("America/Chicago"));
+        let e = parse(&format!("{base}[program]\ntimezone = \"America/Chicgo\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("config.toml:4:") && e.contains("\"America/Chicago\""),
+            "{e}"
+        );
     }
 
     #[test]

@@ -114,6 +114,16 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
             }
             Ok(())
         }
+        Command::New(NewCommand::Event { title, site }) => {
+            let path = new::event(site, title)?;
+            if !cli.quiet {
+                eprintln!(
+                    "Created {}. Set its start (and end, place, links) in the front matter.",
+                    path.display()
+                );
+            }
+            Ok(())
+        }
         Command::New(NewCommand::Case { title, site }) => {
             let path = new::case(site, title)?;
             if !cli.quiet {

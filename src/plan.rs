@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
+use crate::content::event::{SITE_CALENDAR, calendar_path};
 use crate::content::{Asset, Library};
 use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::media::ImageJob;
@@ -50,6 +51,10 @@ pub enum Job {
     Card(PageId),
     /// `robots.txt` pointing crawlers to the sitemap (a site's `static/robots.txt` replaces it).
     Robots,
+    /// `/events.ics`: the site's events and deadlines.
+    SiteCalendar,
+    /// The `.ics` file of one event or a post's deadline.
+    PageCalendar(PageId),
 }
 
 impl Job {
@@ -164,6 +169,8 @@ impl Planner<'_> {
             Job::Feed(..) => "a feed".into(),
             Job::Card(i) => format!("the share card of {}", lib.page(*i).file.display()),
             Job::Robots => "robots.txt".into(),
+            Job::SiteCalendar => "the events calendar".into(),
+            Job::PageCalendar(i) => format!("the calendar file of {}", lib.page(*i).file.display()),
         }
     }
 
@@ -226,6 +233,9 @@ impl Planner<'_> {
         for id in library.page_ids() {
             let page = library.page(id);
             self.add(format!("{}index.html", page.path), Job::Page(id));
+            if page.event.is_some() {
+                self.add(calendar_path(page), Job::PageCalendar(id));
+            }
             if let Some(card) = &page.card {
                 self.cards.push(card.job.clone());
                 self.add(card.job.output.clone(), Job::Card(id));
@@ -363,6 +373,9 @@ pub fn plan(library: &Library, sources: &Sources) -> Result<Plan> {
     p.feeds();
     p.add("404.html", Job::NotFound);
     p.add("sitemap.xml", Job::Sitemap);
+    if library.pages.iter().any(|p| p.event.is_some()) {
+        p.add(SITE_CALENDAR, Job::SiteCalendar);
+    }
     Errors::or_ok(
         p.errors,
         Plan {

@@ -1,5 +1,5 @@
-//! `radcase new site DIR`, `radcase new case TITLE` and `radcase new person NAME`: starter files
-//! that build as they are.
+//! `radcase new site DIR`, `radcase new case TITLE`, `radcase new person NAME` and
+//! `radcase new event TITLE`: starter files that build as they are.
 
 use std::path::{Path, PathBuf};
 
@@ -239,6 +239,89 @@ pub fn case(site: &Path, title: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// The events section `new event` makes when the site has none.
+const EVENTS_SECTION: &str = r#"+++
+title = "Events"
+description = "Open houses, conferences and application deadlines."
+page_kind = "event"
++++
+"#;
+
+/// Create `content/events/SLUG/index.md` in `site` (and the events section, if the site has
+/// none) and return its path.
+pub fn event(site: &Path, title: &str) -> Result<PathBuf> {
+    if !site.join("config.toml").is_file() {
+        return Err(
+            Diagnostic::in_file(site, "this is not a site folder (it has no config.toml)")
+                .with_hint(
+                    "pass the site folder with --site, or create one with `radcase new site DIR`",
+                )
+                .into(),
+        );
+    }
+    if title.chars().any(char::is_control) {
+        return Err(Diagnostic::new(
+            "the title contains a line break or another control character",
+        )
+        .with_hint("give the title on one line, e.g. \"Residency open house\"")
+        .into());
+    }
+    let slug = slug::slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::new(format!(
+            "the title \"{title}\" has no letters or digits to make a folder name from"
+        ))
+        .with_hint("give the event a descriptive title, e.g. \"Residency open house\"")
+        .into());
+    }
+    let events = site.join("content/events");
+    let path = events.join(&slug).join("index.md");
+    if path.exists() {
+        return Err(
+            Diagnostic::in_file(&path, "an event with this name already exists")
+                .with_hint("choose another title, or edit the existing event")
+                .into(),
+        );
+    }
+    let section = events.join("_index.md");
+    if !section.exists() {
+        write_new(&section, EVENTS_SECTION)?;
+    }
+    let today = chrono::Local::now().date_naive();
+    write_new(&path, &event_text(title, &today.to_string()))?;
+    Ok(path)
+}
+
+/// A new event: `start` (today, to change) and every other event key commented out.
+fn event_text(title: &str, date: &str) -> String {
+    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r###"+++
+title = "{title}"
+# A line starting with # is not published: remove the # and write the value to show it.
+# description = "One sentence for the events list, search results and link previews."
+
+# When. A date alone is a whole day; a time is in `timezone` (else [program] timezone, else UTC).
+start = {date}                    # or start = {date}T09:00:00
+# end = {date}T12:00:00           # the same form as start: a date, or a date and time
+# all_day = true                  # implied by a date without a time
+# timezone = "America/New_York"   # an IANA zone name
+
+# Where, and how to take part.
+# location = "Radiology conference room, 2nd floor"
+# online = "https://meet.example.org/open-house"     # a video call or stream
+# registration = "https://example.org/register"      # shown as a Register button
+
+# deadline = true                 # an application, abstract or grant deadline
+# remind = [14, 1]                # calendar reminders, in whole days before the start
+# organizer = "Residency office"  # default: the site's author
+
+# Below the closing +++ goes the event's page, in Markdown: the programme, who it is for.
++++
+"###
+    )
+}
+
 fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "create the folder", &e))?;
@@ -395,6 +478,25 @@ mod tests {
                     .starts_with(&format!("{} = ", key.name))
                     || l.starts_with(&format!("[{}]", key.name))),
                 "`radcase new person` does not show `{}`",
+                key.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_event_lists_every_event_key() {
+        let text = event_text("A \"quoted\" event", "2027-01-15");
+        assert!(text.contains(r#"title = "A \"quoted\" event""#));
+        for key in crate::front::keys::ALL
+            .iter()
+            .filter(|k| k.place.shown_by(crate::front::Kind::Event))
+            .filter(|k| !k.place.shown_by(crate::front::Kind::Page))
+        {
+            assert!(
+                text.lines().any(|l| l
+                    .trim_start_matches("# ")
+                    .starts_with(&format!("{} = ", key.name))),
+                "`radcase new event` does not show `{}`",
                 key.name
             );
         }

@@ -106,6 +106,12 @@ pub fn load(
     let Some(section_bodies) = errors.take(place_sections(&mut library, &sections, config)) else {
         return errors.finish(library);
     };
+    errors.extend(
+        library
+            .sections
+            .iter()
+            .filter_map(super::event::section_error),
+    );
     let page_bodies = place_pages(&mut library, &pages, &tree, config, &mut errors);
 
     let targets = link_targets(&library);
@@ -560,6 +566,7 @@ fn place_pages<'r>(
             disclosure,
             card: None,
             photo: None,
+            event: None,
         };
         errors.extend(kind_errors(
             &record.fields,
@@ -569,6 +576,12 @@ fn place_pages<'r>(
         ));
         errors.extend(people::check(&record.fields, kind, &page.file));
         errors.extend(not_a_bundle(&page));
+        let front_line = record.doc().map_or(1, |d| d.front_line());
+        let (event, problems) =
+            super::event::resolve(&record.fields, kind, config, &page.file, front_line);
+        errors.extend(problems);
+        let mut page = page;
+        page.event = event;
         library.pages.push(page);
         records.push(record);
     }

@@ -10,6 +10,7 @@ mod body;
 mod bundle;
 pub mod card;
 pub mod disclosure;
+pub mod event;
 mod layout;
 mod load;
 pub mod people;
@@ -26,6 +27,7 @@ use chrono::{DateTime, FixedOffset};
 
 pub use card::ShareCard;
 pub use disclosure::Disclosure;
+pub use event::{Event, Span};
 pub use load::{load, read_records, reload_pages, scope_of};
 pub use taxonomy::{Taxonomy, Term};
 
@@ -85,6 +87,8 @@ pub struct Page {
     pub card: Option<ShareCard>,
     /// A person's `photo`: the square crop the site publishes (also among `pictures`).
     pub photo: Option<Picture>,
+    /// An event's times and places, or a post's deadline.
+    pub event: Option<Event>,
 }
 
 impl Page {

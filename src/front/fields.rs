@@ -13,6 +13,7 @@ use super::keys::{self, ACK_FIELDS, IMAGE_FIELDS, Key, Kind, STACK_FIELDS, SortB
 use super::person::{self, Network, ProfileLink, Role};
 use super::split::Format;
 use super::tree::{Entry, Node, Value};
+use super::when::{self, Deadline, When};
 use crate::diagnostic::{Diagnostic, closest};
 use crate::types::{NamedWindow, Window};
 
@@ -85,6 +86,10 @@ enum Typed {
     Role(Role),
     Focus((f64, f64)),
     Links(Vec<ProfileLink>),
+    When(When),
+    Zone(chrono_tz::Tz),
+    Deadline(Deadline),
+    Days(Vec<u32>),
 }
 
 /// The typed front matter of one file.
@@ -200,6 +205,44 @@ impl Fields {
     pub fn links(&self) -> &[ProfileLink] {
         match self.get(keys::LINKS) {
             Some(Typed::Links(l)) => l,
+            _ => &[],
+        }
+    }
+
+    pub fn when(&self, key: &Key) -> Option<When> {
+        debug_assert_eq!(key.ty, Type::When);
+        match self.get(key) {
+            Some(Typed::When(w)) => Some(*w),
+            _ => None,
+        }
+    }
+
+    pub fn zone(&self, key: &Key) -> Option<chrono_tz::Tz> {
+        match self.get(key) {
+            Some(Typed::Zone(z)) => Some(*z),
+            _ => None,
+        }
+    }
+
+    /// An `http(s)://` address (`Type::Url`).
+    pub fn url(&self, key: &Key) -> Option<&str> {
+        debug_assert_eq!(key.ty, Type::Url);
+        match self.get(key) {
+            Some(Typed::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn deadline(&self) -> Option<Deadline> {
+        match self.get(keys::DEADLINE) {
+            Some(Typed::Deadline(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn days(&self, key: &Key) -> &[u32] {
+        match self.get(key) {
+            Some(Typed::Days(d)) => d,
             _ => &[],
         }
     }
@@ -442,6 +485,11 @@ impl Reader<'_> {
             Type::Year => Typed::Int(self.year(entry)?),
             Type::Focus => Typed::Focus(self.focus(entry)?),
             Type::Links => Typed::Links(self.links(entry)?),
+            Type::When => Typed::When(self.when(entry)?),
+            Type::Zone => Typed::Zone(self.zone(entry)?),
+            Type::Url => Typed::Text(self.url(entry)?),
+            Type::Deadline => Typed::Deadline(self.deadline(entry)?),
+            Type::Days => Typed::Days(self.days(entry)?),
         })
     }
 
@@ -601,6 +649,123 @@ impl Reader<'_> {
             );
         }
         parsed
+    }
+
+    /// A date (a whole day) or a date and time, kept as written.
+    fn when(&mut self, e: &Entry) -> Option<When> {
+        let parsed = match &e.node.value {
+            Value::Str(s) | Value::Date(s) => When::parse(s),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let key = &e.key;
+            let message = format!(
+                "`{key}` is not a valid date or time: {}",
+                self.shown(&e.node)
+            );
+            let hint = format!(
+                "write {} for a whole day, {} for a time in the event's time zone, or with an offset: {}",
+                self.assign(key, "2027-01-15"),
+                self.assign(key, "2027-01-15T09:00:00"),
+                self.assign(key, "2027-01-15T09:00:00-05:00"),
+            );
+            self.error_at(e.key_span.start, message, hint);
+        }
+        parsed
+    }
+
+    fn zone(&mut self, e: &Entry) -> Option<chrono_tz::Tz> {
+        let name = self.text(e)?;
+        match when::zone(name.trim()) {
+            Ok(tz) => Some(tz),
+            Err(hint) => {
+                let message = format!("`{}` is not a time zone: \"{name}\"", e.key);
+                self.error_at(e.key_span.start, message, hint);
+                None
+            }
+        }
+    }
+
+    /// A web address people can open: `http://` or `https://` with a host.
+    fn url(&mut self, e: &Entry) -> Option<String> {
+        let s = self.text(e)?;
+        let t = s.trim();
+        let ok = (t.starts_with("https://") || t.starts_with("http://"))
+            && url::Url::parse(t).is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()));
+        if !ok {
+            let message = format!(
+                "`{}` must be a web address starting with https:// (or http://), not \"{s}\"",
+                e.key
+            );
+            let hint = format!(
+                "write the full address, e.g. {}",
+                self.assign(&e.key, "\"https://example.org/open-house\"")
+            );
+            self.error_at(e.key_span.start, message, hint);
+            return None;
+        }
+        Some(t.to_string())
+    }
+
+    /// `true`/`false` (an event that is a deadline) or a date (a post's deadline). Which one
+    /// a page may take depends on its kind, checked where the kind is known.
+    fn deadline(&mut self, e: &Entry) -> Option<Deadline> {
+        match &e.node.value {
+            Value::Bool(b) => Some(Deadline::Flag(*b)),
+            Value::Str(_) | Value::Date(_) => self.when(e).map(Deadline::At),
+            _ => {
+                let message = format!(
+                    "`{}` must be true (on an event) or a date (on a post), not {}",
+                    e.key,
+                    self.shown(&e.node)
+                );
+                let hint = format!(
+                    "on an event write {}; on a post write the date it falls on: {}",
+                    self.assign(&e.key, "true"),
+                    self.assign(&e.key, "2027-01-15")
+                );
+                self.error_at(e.key_span.start, message, hint);
+                None
+            }
+        }
+    }
+
+    /// Whole numbers of at least 0 (`remind = [14, 1]`); a single number is accepted.
+    fn days(&mut self, e: &Entry) -> Option<Vec<u32>> {
+        /// Ten years: more is a slip, not a reminder.
+        const MAX: i64 = 3650;
+        let key = &e.key;
+        let example = self.assign(key, "[14, 1]");
+        let items: Vec<&Node> = match &e.node.value {
+            Value::List(items) => items.iter().collect(),
+            _ => vec![&e.node],
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let what = if matches!(e.node.value, Value::List(_)) {
+                format!("entry {} of `{key}`", i + 1)
+            } else {
+                format!("`{key}`")
+            };
+            match item.value {
+                Value::Int(n) if (0..=MAX).contains(&n) => out.push(n as u32),
+                Value::Int(n) if n < 0 => self.error_at(
+                    item.span.start,
+                    format!(
+                        "{what} is {n}: a reminder is a number of whole days before, 0 or more"
+                    ),
+                    format!("write {example} (14 days and 1 day before; 0 for the day itself)"),
+                ),
+                _ => {
+                    let message = format!(
+                        "{what} must be a whole number of days from 0 to {MAX}, not {}",
+                        self.shown(item)
+                    );
+                    self.error_at(item.span.start, message, format!("write {example}"));
+                }
+            }
+        }
+        (out.len() == items.len()).then_some(out)
     }
 
     fn kind(&mut self, e: &Entry) -> Option<Kind> {

@@ -92,6 +92,17 @@ pub enum Type {
     Focus,
     /// A person's `[links]`: a table of network → address.
     Links,
+    /// A date, or a date and time with or without an offset, kept as written: what it means
+    /// depends on the event's time zone.
+    When,
+    /// An IANA time zone name (`"America/New_York"`).
+    Zone,
+    /// An `http://` or `https://` address.
+    Url,
+    /// `deadline`: `true` or `false` on an event, a date (or date and time) on a post.
+    Deadline,
+    /// A list of whole numbers of at least 0 (`remind = [14, 1]`, days before).
+    Days,
 }
 
 /// Where a key may be written: in a section's `_index.md`, and on pages of which kinds.
@@ -215,15 +226,15 @@ keys! {
     FELLOWSHIP = "fellowship", Text, PEOPLE, true;
     LINKS = "links", Links, PEOPLE, true;
     // Events and deadlines (`kind = "event"`; a post may carry a `deadline`).
-    START = "start", Date, EVENTS, true;
-    END = "end", Date, EVENTS, true;
+    START = "start", When, EVENTS, true;
+    END = "end", When, EVENTS, true;
     ALL_DAY = "all_day", Bool, EVENTS, true;
-    TIMEZONE = "timezone", Text, EVENTS, true;
+    TIMEZONE = "timezone", Zone, EVENTS, true;
     LOCATION = "location", Text, EVENTS, true;
-    ONLINE = "online", Text, EVENTS, true;
-    REGISTRATION = "registration", Text, EVENTS, true;
-    DEADLINE = "deadline", Bool, EVENTS_AND_POSTS, true;
-    REMIND = "remind", TextList, EVENTS, true;
+    ONLINE = "online", Url, EVENTS, true;
+    REGISTRATION = "registration", Url, EVENTS, true;
+    DEADLINE = "deadline", Deadline, EVENTS_AND_POSTS, true;
+    REMIND = "remind", Days, EVENTS, true;
     ORGANIZER = "organizer", Text, EVENTS, true;
 }
 

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod person;
 mod split;
 mod tree;
+pub mod when;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub use keys::{Key, Kind, SortBy};
 pub use person::{Network, ProfileLink, Role};
 pub use split::{Format, Split, split};
 pub use tree::{Entry, Node, Table, Value, parse_toml, parse_yaml};
+pub use when::{Deadline, When};
 
 use crate::diagnostic::{Diagnostic, Errors, io_error};
 

@@ -59,8 +59,12 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
                     .term(&n.name)
                     .is_some_and(|t| touches(&t.pages))
         }
-        // Counts of every term; every page's date; the newest entries of the site.
-        Job::TaxonomyList(_) | Job::Sitemap | Job::Feed(FeedSource::Site, _) => true,
+        Job::PageCalendar(i) => changed.contains(i),
+        // Counts of every term; every page's date; the newest entries of the site; every event.
+        Job::TaxonomyList(_)
+        | Job::Sitemap
+        | Job::Feed(FeedSource::Site, _)
+        | Job::SiteCalendar => true,
         // A card's file name carries the hash of its text and image, so an edit that changes
         // the card changes its path, and a new path is always produced.
         Job::Card(_) => false,

@@ -67,6 +67,8 @@ pub fn produce<'j>(renderer: &Renderer<'_>, job: &'j Job) -> Result<Product<'j>>
         Job::Sitemap => renderer.sitemap(),
         Job::Feed(source, format) => renderer.feed(*source, *format),
         Job::Robots => renderer.robots(),
+        Job::SiteCalendar => renderer.site_calendar(),
+        Job::PageCalendar(i) => renderer.page_calendar(*i),
         Job::ThemeStatic(bytes) => return Ok(Product::Bytes(bytes)),
         Job::ImageVariant(_) | Job::Card(_) => return Ok(Product::Media),
         Job::Static { source, kind } | Job::Asset { source, kind } => {

@@ -48,7 +48,12 @@ fn select<'a>(
             )
         }
     };
-    pages.retain(|p| p.date().is_some());
+    // A deadline that has passed is news to nobody: it leaves the feeds on the next build.
+    pages.retain(|p| {
+        p.date().is_some()
+            && !(p.kind == crate::front::Kind::Event
+                && super::calendar::is_past_deadline(p, config.now))
+    });
     pages.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.rel.cmp(&b.rel)));
     pages.truncate(config.feed_limit);
     (title, url, pages)

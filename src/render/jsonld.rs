@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::content::{Library, Page};
+use crate::content::{Library, Page, Span};
 use crate::front::{Kind, keys};
 
 /// The `<script type="application/ld+json">` body for `page`, safe to put inside a script tag.
@@ -123,16 +123,6 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
     doc.to_string().replace("</", "<\\/")
 }
 
-/// A text value of the page's `[extra]` table, under the first of `keys` present.
-fn extra<'p>(page: &'p Page, names: &[&str]) -> Option<&'p str> {
-    names.iter().find_map(|k| {
-        page.fields
-            .table(keys::EXTRA)
-            .get(*k)
-            .and_then(Value::as_str)
-    })
-}
-
 /// A person's page: the person, named by the page title, with `jobTitle` from `position`, the
 /// site's program as `affiliation`, the square photo as `image`, `knowsAbout` from `interests`
 /// and `sameAs` from `links` (every link but the e-mail address, which is never published in
@@ -179,27 +169,74 @@ fn person(page: &Page, config: &Config) -> Value {
     p
 }
 
-/// An event's page: the event, starting at the page `date`; its end and place come from
-/// `[extra]` (`end`, `location`) until events get keys of their own.
+/// An event's page: the event from its own keys (`start`, `end` with their offsets, or dates
+/// for an all-day event; `location` and `online`; `registration`; `organizer`).
 fn event(page: &Page, config: &Config, image: Option<Value>) -> Value {
+    let organizer = page
+        .event
+        .as_ref()
+        .and_then(|e| e.organizer.clone())
+        .unwrap_or_else(|| {
+            config
+                .author
+                .clone()
+                .unwrap_or_else(|| config.title.clone())
+        });
     let mut e = json!({
         "@type": "Event",
         "name": page.title(),
         "url": page.permalink,
-        "organizer": { "@type": "Organization", "name": config.author.as_deref().unwrap_or(&config.title), "url": config.base_url },
+        "eventStatus": "https://schema.org/EventScheduled",
+        "organizer": { "@type": "Organization", "name": organizer, "url": config.base_url },
     });
     let o = e.as_object_mut().expect("a JSON object literal");
-    if let Some(d) = page.date() {
-        o.insert("startDate".into(), json!(d.to_rfc3339()));
-    }
-    if let Some(end) = extra(page, &["end", "end_date"]) {
-        o.insert("endDate".into(), json!(end));
-    }
-    if let Some(place) = extra(page, &["location", "place"]) {
-        o.insert(
-            "location".into(),
-            json!({ "@type": "Place", "name": place }),
-        );
+    if let Some(ev) = &page.event {
+        let (start, end) = match ev.span {
+            Span::Days { first, last } => {
+                (first.to_string(), (last != first).then(|| last.to_string()))
+            }
+            Span::Timed { start, end } => (start.to_rfc3339(), end.map(|t| t.to_rfc3339())),
+        };
+        o.insert("startDate".into(), json!(start));
+        if let Some(end) = end {
+            o.insert("endDate".into(), json!(end));
+        }
+        let place = ev
+            .location
+            .as_ref()
+            .map(|l| json!({ "@type": "Place", "name": l, "address": l }));
+        let virtual_place = ev
+            .online
+            .as_ref()
+            .map(|u| json!({ "@type": "VirtualLocation", "url": u }));
+        let mode = match (&place, &virtual_place) {
+            (Some(_), Some(_)) => Some("MixedEventAttendanceMode"),
+            (None, Some(_)) => Some("OnlineEventAttendanceMode"),
+            (Some(_), None) => Some("OfflineEventAttendanceMode"),
+            (None, None) => None,
+        };
+        if let Some(mode) = mode {
+            o.insert(
+                "eventAttendanceMode".into(),
+                json!(format!("https://schema.org/{mode}")),
+            );
+        }
+        let places: Vec<Value> = place.into_iter().chain(virtual_place).collect();
+        match places.len() {
+            0 => {}
+            1 => {
+                o.insert("location".into(), places[0].clone());
+            }
+            _ => {
+                o.insert("location".into(), Value::Array(places));
+            }
+        }
+        if let Some(url) = &ev.registration {
+            o.insert(
+                "offers".into(),
+                json!({ "@type": "Offer", "url": url, "availability": "https://schema.org/InStock" }),
+            );
+        }
     }
     if let Some(d) = page.fields.text(keys::DESCRIPTION) {
         o.insert("description".into(), json!(d));

@@ -4,8 +4,10 @@
 //! the sitemap. Does no I/O. What a page shows before its answer is its disclosure
 //! (`content::disclosure`); templates get the answer only on the case's own page.
 
+mod calendar;
 pub mod feeds;
 mod filters;
+mod ical;
 mod jsonld;
 mod sitemap;
 pub mod templates;
@@ -31,6 +33,8 @@ use views::Views;
 const HOME_LATEST: usize = 6;
 /// Number of people the home page features.
 const HOME_PEOPLE: usize = 6;
+/// Number of upcoming events and deadlines the home page lists.
+const HOME_UPCOMING: usize = 5;
 
 pub struct Renderer<'a> {
     config: &'a Config,
@@ -147,6 +151,41 @@ impl<'a> Renderer<'a> {
         Value::from(links)
     }
 
+    /// `<link rel="alternate" type="text/calendar">` to `/events.ics`, on the pages that list or
+    /// show events (the home page, events sections, event pages).
+    fn with_calendar_link(&self, feeds: Value) -> Value {
+        if !self.library.pages.iter().any(|p| p.event.is_some()) {
+            return feeds;
+        }
+        let mut links = feeds.as_array().map(<[Value]>::to_vec).unwrap_or_default();
+        let mut m = tera::Map::new();
+        m.insert(
+            "title".into(),
+            Value::from(format!("{} · Events", self.config.title)),
+        );
+        m.insert("type".into(), Value::from("text/calendar"));
+        m.insert(
+            "url".into(),
+            Value::from(format!(
+                "{}{}",
+                self.config.base_path,
+                calendar::SITE_CALENDAR
+            )),
+        );
+        links.push(Value::from(m));
+        Value::from(links)
+    }
+
+    /// `/events.ics`.
+    pub fn site_calendar(&self) -> String {
+        calendar::site(self.library, self.config)
+    }
+
+    /// The `.ics` file of one event or deadline.
+    pub fn page_calendar(&self, id: PageId) -> String {
+        calendar::page(self.library.page(id), self.config)
+    }
+
     fn context(&self, url: &str) -> Context {
         let mut c = self.base.clone();
         c.insert_value("feeds", self.feed_links(None));
@@ -174,7 +213,13 @@ impl<'a> Renderer<'a> {
                 }
             });
         let mut c = self.context(&page.url);
-        c.insert_value("feeds", self.feed_links(self.section_feed(page.section)));
+        let feeds = self.feed_links(self.section_feed(page.section));
+        let feeds = if page.event.is_some() {
+            self.with_calendar_link(feeds)
+        } else {
+            feeds
+        };
+        c.insert_value("feeds", feeds);
         c.insert_value("social", self.page_social(page));
         c.insert_value(
             "jsonld",
@@ -187,8 +232,11 @@ impl<'a> Renderer<'a> {
 
     pub fn section(&self, id: SectionId, pager: Pager) -> Result<String> {
         let section = self.library.section(id);
+        let lists_events = section.fields.kind(keys::PAGE_KIND) == Some(Kind::Event);
         let default = if section.is_home() {
             "index.html"
+        } else if lists_events && self.templates.has("events.html") {
+            "events.html"
         } else {
             "section.html"
         };
@@ -202,7 +250,13 @@ impl<'a> Renderer<'a> {
         let template = section.fields.text(keys::TEMPLATE).unwrap_or(default);
         let url = Pager::path(&section.url, pager.number);
         let mut c = self.context(&url);
-        c.insert_value("feeds", self.feed_links(self.section_feed(id)));
+        let feeds = self.feed_links(self.section_feed(id));
+        let feeds = if lists_events || section.is_home() {
+            self.with_calendar_link(feeds)
+        } else {
+            feeds
+        };
+        c.insert_value("feeds", feeds);
         let title = section
             .title
             .clone()
@@ -223,6 +277,16 @@ impl<'a> Renderer<'a> {
             c.insert_value("latest_cases", self.latest(Kind::Case));
             c.insert_value("latest_posts", self.latest(Kind::Post));
             c.insert_value("featured_people", self.views.featured_people(HOME_PEOPLE));
+            c.insert_value("upcoming", self.upcoming());
+        }
+        if lists_events {
+            // Posts' deadlines are on the events page too, as they are in the calendar.
+            let mut pages = section.pages.clone();
+            pages.extend(self.library.page_ids().filter(|&i| {
+                let p = self.library.page(i);
+                p.kind == Kind::Post && p.event.is_some()
+            }));
+            c.insert_value("events", self.events_of(&pages));
         }
         let origin = section
             .file
@@ -273,6 +337,41 @@ impl<'a> Renderer<'a> {
 
     pub fn sitemap(&self) -> String {
         sitemap::render(self.library)
+    }
+
+    /// The site's events and deadlines not yet over, soonest first (the home page's block).
+    fn upcoming(&self) -> Value {
+        let all: Vec<PageId> = self.library.page_ids().collect();
+        let mut ids = calendar::upcoming(self.library, self.config.now, &all);
+        ids.truncate(HOME_UPCOMING);
+        self.views.pages_of(&ids)
+    }
+
+    /// An events section's lists: `upcoming` (soonest first), `past` (newest first), and the
+    /// site calendar's addresses (`ics`, `webcal`).
+    fn events_of(&self, pages: &[PageId]) -> Value {
+        let now = self.config.now;
+        let mut m = tera::Map::new();
+        m.insert(
+            "upcoming".into(),
+            self.views
+                .pages_of(&calendar::upcoming(self.library, now, pages)),
+        );
+        m.insert(
+            "past".into(),
+            self.views
+                .pages_of(&calendar::past(self.library, now, pages)),
+        );
+        m.insert(
+            "ics".into(),
+            Value::from(format!(
+                "{}{}",
+                self.config.base_path,
+                calendar::SITE_CALENDAR
+            )),
+        );
+        m.insert("webcal".into(), Value::from(calendar::webcal(self.config)));
+        Value::from(m)
     }
 
     fn latest(&self, kind: Kind) -> Value {

@@ -371,6 +371,8 @@ struct PageView<'a> {
     section: Link<'a>,
     higher: Option<Neighbour<'a>>,
     lower: Option<Neighbour<'a>>,
+    /// An event's or a post deadline's times, places and calendar links.
+    event: Option<super::calendar::EventView>,
 }
 
 /// Views of the library, ready to drop into template contexts.
@@ -604,6 +606,7 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
         },
         higher: neighbour(page.higher),
         lower: neighbour(page.lower),
+        event: super::calendar::view(page, config),
     };
     Value::from_serializable(&view)
 }

@@ -377,6 +377,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn calendars_are_served_as_calendars() {
+        assert_eq!(content_type("events.ics"), "text/calendar; charset=utf-8");
+        assert_eq!(
+            content_type("events/open-house/open-house.ics"),
+            "text/calendar; charset=utf-8"
+        );
+    }
+
+    #[test]
     fn request_paths_cannot_leave_the_site() {
         for bad in [
             "/../config.toml",

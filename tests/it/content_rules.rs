@@ -37,6 +37,12 @@ fn valid_value(ty: Type) -> Option<&'static str> {
         Type::Year => "2027",
         Type::Focus => "[50, 50]",
         Type::Links => "{ website = \"https://example.org/\" }",
+        Type::When => "2027-01-15",
+        Type::Zone => "\"Europe/Berlin\"",
+        Type::Url => "\"https://example.org/open-house\"",
+        // `true` on an event; a post takes a date, and says so in its own words.
+        Type::Deadline => "true",
+        Type::Days => "[14, 1]",
         Type::Table | Type::Acknowledgements => return None,
     })
 }
@@ -325,6 +331,12 @@ fn accepted(ty: Type, category: &str) -> bool {
         Type::Window => false,
         // A role or network named "x"/"a", or a year 42, is no value of these.
         Type::Role | Type::Year | Type::Focus | Type::Links => false,
+        Type::When => category == "date",
+        // A zone name and a web address are text, but "x" is neither: named all the same.
+        Type::Zone | Type::Url => false,
+        Type::Deadline => matches!(category, "bool" | "date"),
+        // A single number is accepted for a list of days.
+        Type::Days => matches!(category, "number" | "list of numbers"),
     }
 }
 

@@ -429,7 +429,7 @@ fn cases_people_and_events_carry_their_own_structured_data() {
         ),
         (
             "content/events/open-house.md",
-            "+++\ntitle = \"Open house\"\ndate = 2026-12-05T14:00:00Z\n[extra]\nlocation = \"Radiology conference room\"\nend = \"2026-12-05T16:00:00Z\"\n+++\nCome and meet us.\n",
+            "+++\ntitle = \"Open house\"\nstart = 2026-12-05T14:00:00Z\nend = 2026-12-05T16:00:00Z\nlocation = \"Radiology conference room\"\nregistration = \"https://teach.example.org/register\"\n+++\nCome and meet us.\n",
         ),
     ]);
     site.build_ok(&[]);
@@ -461,7 +461,12 @@ fn cases_people_and_events_carry_their_own_structured_data() {
     let event = node("events/open-house/index.html", "Event");
     assert_eq!(event["name"], "Open house");
     assert_eq!(event["startDate"], "2026-12-05T14:00:00+00:00");
-    assert_eq!(event["endDate"], "2026-12-05T16:00:00Z");
+    assert_eq!(event["endDate"], "2026-12-05T16:00:00+00:00");
     assert_eq!(event["location"]["name"], "Radiology conference room");
+    assert_eq!(
+        event["eventAttendanceMode"],
+        "https://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(event["offers"]["url"], "https://teach.example.org/register");
     assert_eq!(event["organizer"]["name"], "Riverside Radiology");
 }

@@ -11,6 +11,7 @@ mod check;
 mod common;
 mod content_rules;
 mod dicom;
+mod events;
 mod example_site;
 mod feeds;
 mod gate;
