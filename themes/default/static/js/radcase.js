@@ -527,12 +527,29 @@
     });
   }
 
+  /* ---------------------------------------------------------------- e-mail addresses */
+
+  // The protected_email filter writes the two halves of an address in spans, with no "@" and no
+  // "mailto:" in the HTML for harvesters to find; here they become a real link.
+  function email(span) {
+    const part = (cls) => { const e = q(span, "." + cls); return e ? e.textContent.trim() : ""; };
+    const user = part("email-user");
+    const host = part("email-host");
+    if (!user || !host) return;
+    const a = doc.createElement("a");
+    a.className = "email";
+    a.href = "mailto:" + user + "@" + host;
+    a.textContent = user + "@" + host;
+    span.replaceWith(a);
+  }
+
   function init() {
     if (typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype) {
       doc.addEventListener("click", onDocClick);
     }
     doc.querySelectorAll("[data-stack]").forEach(stack);
     doc.querySelectorAll("[data-copy]").forEach(copyButton);
+    doc.querySelectorAll("span[data-email]").forEach(email);
   }
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
