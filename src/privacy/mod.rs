@@ -363,11 +363,19 @@ fn config_strings(config: &Config) -> Vec<String> {
             _ => {}
         }
     }
-    let mut out: Vec<String> = [&config.author, &config.description]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+    let contact = &config.contact;
+    let mut out: Vec<String> = [
+        &config.author,
+        &config.description,
+        &contact.address,
+        &contact.email,
+        &contact.phone,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    out.extend(contact.social.values().cloned());
     out.push(config.title.clone());
     config.extra.values().for_each(|v| walk(v, &mut out));
     out
