@@ -376,6 +376,14 @@ fn config_strings(config: &Config) -> Vec<String> {
     .cloned()
     .collect();
     out.extend(contact.social.values().cloned());
+    // As the protected_email filter shows it without CSS.
+    out.extend(
+        contact
+            .email
+            .as_deref()
+            .and_then(|e| e.trim().rsplit_once('@'))
+            .map(|(user, host)| format!("{user} (at) {host}")),
+    );
     out.push(config.title.clone());
     config.extra.values().for_each(|v| walk(v, &mut out));
     out
