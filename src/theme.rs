@@ -34,6 +34,7 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/partials/teaching_points.html",
     "templates/partials/references.html",
     "templates/partials/share.html",
+    "templates/partials/social_icon.html",
     "static/css/radcase.css",
     "static/css/viewer.css",
     "static/js/radcase.js",

@@ -543,6 +543,29 @@
     span.replaceWith(a);
   }
 
+  /* ---------------------------------------------------------------- header menu */
+
+  // On narrow screens the stylesheet shows the menu button and hides the list until it is
+  // opened; Escape, a click outside or leaving it with Tab closes it again.
+  function menu(nav) {
+    const btn = q(nav, ".menu-button");
+    const list = q(nav, "#" + (btn && btn.getAttribute("aria-controls")));
+    if (!btn || !list) return;
+    const set = (open) => {
+      btn.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("is-open", open);
+    };
+    btn.addEventListener("click", () => set(btn.getAttribute("aria-expanded") !== "true"));
+    nav.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && nav.classList.contains("is-open")) {
+        set(false);
+        btn.focus();
+      }
+    });
+    doc.addEventListener("click", (e) => { if (!nav.contains(e.target)) set(false); });
+    nav.addEventListener("focusout", (e) => { if (e.relatedTarget && !nav.contains(e.relatedTarget)) set(false); });
+  }
+
   function init() {
     if (typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype) {
       doc.addEventListener("click", onDocClick);
@@ -550,6 +573,7 @@
     doc.querySelectorAll("[data-stack]").forEach(stack);
     doc.querySelectorAll("[data-copy]").forEach(copyButton);
     doc.querySelectorAll("span[data-email]").forEach(email);
+    doc.querySelectorAll(".site-nav").forEach(menu);
   }
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
