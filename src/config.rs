@@ -229,10 +229,121 @@ pub struct Contact {
     pub address: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
-    /// Social accounts by network (`x`, `bluesky`, `mastodon`, `linkedin`, `instagram`,
-    /// `facebook`, `youtube`): their full URLs.
+    /// Social accounts by network (one of [`SOCIAL_NETWORKS`]): their full `http(s)` URLs.
     #[serde(default)]
     pub social: std::collections::BTreeMap<String, String>,
+}
+
+/// The networks `[contact.social]` knows, as written in config and as people name them (the
+/// accessible name of the footer's icon link).
+pub const SOCIAL_NETWORKS: &[(&str, &str)] = &[
+    ("x", "X"),
+    ("bluesky", "Bluesky"),
+    ("mastodon", "Mastodon"),
+    ("threads", "Threads"),
+    ("linkedin", "LinkedIn"),
+    ("instagram", "Instagram"),
+    ("facebook", "Facebook"),
+    ("youtube", "YouTube"),
+];
+
+impl Contact {
+    /// The `tel:` URI of `phone`: its digits, with a leading `+` kept (RFC 3966 allows the
+    /// visual separators, but some phones dial only the plain form).
+    pub fn phone_uri(&self) -> Option<String> {
+        let phone = self.phone.as_deref()?;
+        let mut out = String::from("tel:");
+        if phone.trim_start().starts_with('+') {
+            out.push('+');
+        }
+        out.extend(phone.chars().filter(char::is_ascii_digit));
+        Some(out)
+    }
+
+    /// The social accounts in the order of [`SOCIAL_NETWORKS`]: (network, its name, URL).
+    pub fn social_links(&self) -> Vec<(&'static str, &'static str, &str)> {
+        SOCIAL_NETWORKS
+            .iter()
+            .filter_map(|(net, name)| self.social.get(*net).map(|u| (*net, *name, u.as_str())))
+            .collect()
+    }
+}
+
+/// `[contact]` checked: an e-mail that is one address, a phone with digits, social accounts
+/// of known networks at web addresses.
+fn contact(path: &Path, places: &Places<'_>, raw: Contact) -> Result<Contact> {
+    let err = |key: &[&str], msg: String, hint: String| {
+        let mut at = vec!["contact"];
+        at.extend_from_slice(key);
+        Diagnostic::in_file(path, msg)
+            .at_line(places.line(&at))
+            .with_hint(hint)
+    };
+    if let Some(email) = &raw.email {
+        let ok = email.trim().rsplit_once('@').is_some_and(|(user, host)| {
+            let part = |p: &str| !p.is_empty() && !p.chars().any(|c| c.is_whitespace() || c == '@');
+            part(user) && part(host) && host.contains('.')
+        });
+        if !ok {
+            return Err(err(
+                &["email"],
+                format!("`email` in [contact] is \"{email}\", not an e-mail address"),
+                "write one address, e.g. email = \"residency@example.org\"".into(),
+            )
+            .into());
+        }
+    }
+    if let Some(phone) = &raw.phone {
+        let allowed = |c: char| c.is_ascii_digit() || " +-().\u{a0}/".contains(c);
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        if !phone.chars().all(allowed) || !(3..=20).contains(&digits) {
+            return Err(err(
+                &["phone"],
+                format!("`phone` in [contact] is \"{phone}\", not a phone number"),
+                "write the number with its country code, digits and spaces or dashes, e.g. phone = \"+1 555 010 0199\"".into(),
+            )
+            .into());
+        }
+    }
+    let names: Vec<&str> = SOCIAL_NETWORKS.iter().map(|(n, _)| *n).collect();
+    for (network, url) in &raw.social {
+        if !names.contains(&network.as_str()) {
+            let guess = crate::diagnostic::closest(network, names.iter().copied())
+                .map(|b| format!("did you mean `{b}`? "))
+                .unwrap_or_default();
+            return Err(err(
+                &["social", network],
+                format!("`{network}` in [contact.social] is not a network radcase knows"),
+                format!("{guess}the networks are {}", names.join(", ")),
+            )
+            .into());
+        }
+        let t = url.trim();
+        let ok = (t.starts_with("https://") || t.starts_with("http://"))
+            && url::Url::parse(t).is_ok_and(|u| u.host_str().is_some_and(|h| h.contains('.')));
+        if !ok {
+            return Err(err(
+                &["social", network],
+                format!("`{network}` in [contact.social] must be a web address starting with https://, not \"{url}\""),
+                format!("write the full address of the account's page, e.g. {network} = \"{}\"", example_account(network)),
+            )
+            .into());
+        }
+    }
+    Ok(raw)
+}
+
+fn example_account(network: &str) -> &'static str {
+    match network {
+        "x" => "https://x.com/RiversideRads",
+        "bluesky" => "https://bsky.app/profile/riverside.example.org",
+        "mastodon" => "https://mastodon.social/@riversiderads",
+        "threads" => "https://www.threads.net/@riversiderads",
+        "linkedin" => "https://www.linkedin.com/company/riverside-radiology",
+        "instagram" => "https://www.instagram.com/riversiderads",
+        "facebook" => "https://www.facebook.com/RiversideRads",
+        _ => "https://www.youtube.com/@RiversideRads",
+    }
 }
 
 /// A date (midnight UTC) or an RFC 3339 date and time, as `--now` takes it.
@@ -444,7 +555,7 @@ impl Config {
                 home: raw.program.home,
                 final_pgy,
             },
-            contact: raw.contact,
+            contact: contact(path, &places, raw.contact)?,
             now: chrono::Utc::now(),
             images,
             markdown: raw.markdown,
@@ -781,6 +892,78 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("fax"), "{e}");
+    }
+
+    #[test]
+    fn contact_values_are_checked_with_their_line() {
+        let base =
+            "title = \"T\"\nbase_url = \"https://x.org\"\n[contact]\naddress = \"1 Main St\"\n";
+        let ok = |extra: &str| parse(&format!("{base}{extra}")).unwrap().contact;
+        let c = ok(
+            "email = \" residency@mail.example.org \"\nphone = \"+1 (555) 010-0199\"\n\
+                    [contact.social]\nyoutube = \"https://www.youtube.com/@r\"\n\
+                    x = \"https://x.com/r\"\nthreads = \"http://www.threads.net/@r\"\n",
+        );
+        assert_eq!(c.phone_uri().as_deref(), Some("tel:+15550100199"));
+        assert_eq!(
+            ok("phone = \"555 0100\"\n").phone_uri().as_deref(),
+            Some("tel:5550100")
+        );
+        // In the order of SOCIAL_NETWORKS, not as written.
+        let order: Vec<_> = c
+            .social_links()
+            .iter()
+            .map(|(n, name, _)| (*n, *name))
+            .collect();
+        assert_eq!(
+            order,
+            [("x", "X"), ("threads", "Threads"), ("youtube", "YouTube")]
+        );
+        let bad = |extra: &str| parse(&format!("{base}{extra}")).unwrap_err().to_string();
+        for (extra, line, words) in [
+            ("email = \"residency\"\n", 5, "not an e-mail address"),
+            ("email = \"a@b@c.org\"\n", 5, "not an e-mail address"),
+            ("email = \"a b@c.org\"\n", 5, "not an e-mail address"),
+            ("email = \"a@localhost\"\n", 5, "not an e-mail address"),
+            ("phone = \"call us\"\n", 5, "not a phone number"),
+            ("phone = \"12\"\n", 5, "not a phone number"),
+            (
+                "\n[contact.social]\ntwitter = \"https://x.com/r\"\n",
+                7,
+                "not a network radcase knows",
+            ),
+            (
+                "[contact.social]\nx = \"https://x.com/r\"\ntiktok = \"https://t.com\"\n",
+                7,
+                "`tiktok`",
+            ),
+            (
+                "[contact.social]\nx = \"x.com/r\"\n",
+                6,
+                "must be a web address",
+            ),
+            (
+                "[contact.social]\nbluesky = \"javascript:alert(1)\"\n",
+                6,
+                "must be a web address",
+            ),
+            (
+                "[contact.social]\nmastodon = \"https://\"\n",
+                6,
+                "must be a web address",
+            ),
+        ] {
+            let e = bad(extra);
+            assert!(
+                e.contains(&format!("config.toml:{line}:")) && e.contains(words),
+                "{extra}: {e}"
+            );
+        }
+        let e = bad("[contact.social]\ntwiter = \"https://x.com/r\"\n");
+        assert!(
+            e.contains("x, bluesky, mastodon, threads, linkedin, instagram, facebook, youtube"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/events.html",
     "templates/partials/event_item.html",
     "templates/partials/event_facts.html",
+    "templates/partials/social_icon.html",
     "static/css/radcase.css",
     "static/css/viewer.css",
     "static/js/radcase.js",

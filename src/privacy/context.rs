@@ -143,7 +143,29 @@ pub(super) const SITE_DETAILS: &[RuleId] = &[
 /// The site's own details in `config.toml` are not a patient's: a match found inside one of
 /// them is not reported (on any page).
 pub(super) fn is_exempt(matched: &str, exempt: &[String]) -> bool {
-    exempt.iter().any(|e| e.contains(matched.trim()))
+    let written = spelled_out_email(matched);
+    let matched = written.as_deref().unwrap_or(matched).trim();
+    exempt.iter().any(|e| e.contains(matched))
+}
+
+/// An e-mail address with its `at` and `dot` spelt out as words (`jane (at) example [dot] org`,
+/// as `protected_email` shows one without CSS) written with `@` and `.`; `None` when `id` is
+/// not written so.
+pub(super) fn spelled_out_email(id: &str) -> Option<String> {
+    static WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)[\s(\[{<]*\b(at|dot)\b[\s)\]}>]*").expect("a valid pattern")
+    });
+    if id.contains('@') {
+        return None;
+    }
+    let written = WORDS.replace_all(id, |c: &regex::Captures| {
+        if c[1].eq_ignore_ascii_case("at") {
+            "@"
+        } else {
+            "."
+        }
+    });
+    (written.matches('@').count() == 1).then(|| written.into_owned())
 }
 
 /// Whether a hit on a program page is still a finding.
@@ -175,7 +197,8 @@ fn folded(s: &str) -> String {
 
 /// Whether `id` is one of the program's own details, however it is written.
 fn is_own(id: &str, own: &[String]) -> bool {
-    let id = folded(id);
+    let written = spelled_out_email(id);
+    let id = folded(written.as_deref().unwrap_or(id));
     id.len() >= 4 && own.iter().any(|o| folded(o).contains(&id))
 }
 

@@ -14,13 +14,14 @@ pub fn register(tera: &mut Tera, config: &crate::config::Config) {
     });
     tera.register_filter("striptags", |s: &str, _: Kwargs, _: &State| strip_tags(s));
     tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urlencode(s));
-    // TEMP stand-in until the real `protected_email` lands: a mailto link with every character
-    // as a numeric entity.
     tera.register_filter("protected_email", |s: &str, _: Kwargs, _: &State| {
-        let enc: String = s.chars().map(|c| format!("&#{};", c as u32)).collect();
-        Value::safe_string(&format!(
-            "<a href=\"&#109;&#97;&#105;&#108;&#116;&#111;&#58;{enc}\">{enc}</a>"
-        ))
+        protected_email(s)
+            .map(|html| Value::safe_string(&html))
+            .ok_or_else(|| {
+                tera::Error::message(format!(
+                    "the protected_email filter needs an e-mail address like name@example.org, got \"{s}\""
+                ))
+            })
     });
     let base_path = config.base_path.clone();
     tera.register_function(
@@ -76,6 +77,50 @@ pub fn urlencode(s: &str) -> String {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `{{ email | protected_email }}`: an e-mail address as HTML that has neither `user@host` nor
+/// `mailto:` in it, so the harvesters that read a page's HTML with a regex find nothing, while
+/// people read it in every browser:
+/// - the `@` is a CSS `::before` in a span whose own text, " (at) ", is hidden by the stylesheet:
+///   with CSS the page shows `jane@example.org`, without it (reader modes, text browsers) it shows
+///   `jane (at) example.org`;
+/// - radcase.js replaces the span with a real `mailto:` link (clickable, copyable), built from the
+///   two halves' text.
+///
+/// Not reversed text with `unicode-bidi: bidi-override` (copying and screen readers get the
+/// address backwards) and not HTML entities alone (harvesters decode them). `None` when the
+/// value is not one address.
+pub fn protected_email(address: &str) -> Option<String> {
+    let address = address.trim();
+    let (user, host) = address.rsplit_once('@')?;
+    let valid =
+        |part: &str| !part.is_empty() && !part.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !valid(user) || !valid(host) || user.contains('@') || !host.contains('.') {
+        return None;
+    }
+    Some(format!(
+        "<span class=\"email\" data-email><span class=\"email-user\">{}</span>\
+         <span class=\"email-at\"><span class=\"email-at-text\"> (at) </span></span>\
+         <span class=\"email-host\">{}</span></span>",
+        escape_html(user),
+        escape_html(host)
+    ))
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
     out
@@ -141,6 +186,77 @@ mod tests {
     #[test]
     fn url_function_adds_base_path() {
         assert_eq!(render("{{ url(path='/css/a.css') }}"), "/teach/css/a.css");
+    }
+
+    /// What a harvester's regexes would find: `user@host` (also with entities decoded) and
+    /// `mailto:`.
+    fn harvestable(html: &str) -> bool {
+        let decoded = html.replace("&#64;", "@").replace("&#x40;", "@");
+        let address = regex::Regex::new(r"[\w.+'&-]+@[\w-]+(\.[\w-]+)+").unwrap();
+        address.is_match(&decoded) || decoded.to_ascii_lowercase().contains("mailto")
+    }
+
+    #[test]
+    fn protected_email_hides_the_address_from_harvesters() {
+        for address in [
+            "jane@example.org",
+            "jane.doe+residency@mail.example.ac.uk",
+            "o'neil@example.com",
+            "  radiology-office@hospital.example.org ",
+            "x@y.io",
+        ] {
+            let html = render(&format!("{{{{ \"{address}\" | protected_email }}}}"));
+            assert!(!harvestable(&html), "{address} is readable in {html}");
+            // The visible halves are there, for people and for the script.
+            let (user, host) = address.trim().split_once('@').unwrap();
+            let doc = scraper::Html::parse_fragment(&html);
+            let part = |class: &str| {
+                let sel = scraper::Selector::parse(&format!("span.email > .{class}")).unwrap();
+                doc.select(&sel)
+                    .next()
+                    .map(|e| e.text().collect::<String>())
+            };
+            assert_eq!(part("email-user").as_deref(), Some(user));
+            assert_eq!(part("email-host").as_deref(), Some(host));
+            assert_eq!(part("email-at").as_deref(), Some(" (at) "));
+        }
+    }
+
+    #[test]
+    fn protected_email_escapes_html() {
+        let html = protected_email("a<b>&\"c@example.org").unwrap();
+        assert!(html.contains("a&lt;b&gt;&amp;&quot;c"), "{html}");
+        assert!(!html.contains("<b>"));
+    }
+
+    #[test]
+    fn protected_email_refuses_what_is_not_one_address() {
+        for bad in [
+            "",
+            "jane",
+            "@example.org",
+            "jane@",
+            "a@b@example.org",
+            "jane doe@x.org",
+            "jane@localhost",
+        ] {
+            assert_eq!(protected_email(bad), None, "{bad:?}");
+        }
+        let mut tera = Tera::new();
+        let config = crate::config::Config::parse(
+            std::path::Path::new("config.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org/\"\n",
+        )
+        .unwrap();
+        register(&mut tera, &config);
+        tera.add_raw_template("t.html", "{{ 'jane' | protected_email }}")
+            .unwrap();
+        let err = tera.render("t.html", &tera::Context::new()).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(
+            text.contains("name@example.org") && text.contains("jane"),
+            "{text}"
+        );
     }
 
     #[test]

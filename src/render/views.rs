@@ -739,7 +739,59 @@ struct ConfigView<'a> {
     description: Option<&'a str>,
     language: &'a str,
     author: Option<&'a str>,
+    contact: ContactView<'a>,
     extra: &'a toml::Table,
+}
+
+/// `config.contact`: `[contact]` as the footer shows it.
+#[derive(Serialize)]
+struct ContactView<'a> {
+    address: Option<&'a str>,
+    /// The address split at its line breaks (a TOML multi-line string), blank lines dropped.
+    address_lines: Vec<&'a str>,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    /// `tel:+15550100199`.
+    phone_uri: Option<String>,
+    social: Vec<SocialView<'a>>,
+    /// Whether there is anything to show.
+    any: bool,
+}
+
+#[derive(Serialize)]
+struct SocialView<'a> {
+    network: &'a str,
+    name: &'a str,
+    url: &'a str,
+}
+
+fn contact(config: &Config) -> ContactView<'_> {
+    let c = &config.contact;
+    let address = c
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    let social: Vec<SocialView> = c
+        .social_links()
+        .into_iter()
+        .map(|(network, name, url)| SocialView {
+            network,
+            name,
+            url: url.trim(),
+        })
+        .collect();
+    ContactView {
+        address,
+        address_lines: address
+            .map(|a| a.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+            .unwrap_or_default(),
+        email: c.email.as_deref().map(str::trim),
+        phone: c.phone.as_deref().map(str::trim),
+        phone_uri: c.phone_uri(),
+        any: address.is_some() || c.email.is_some() || c.phone.is_some() || !social.is_empty(),
+        social,
+    }
 }
 
 /// The `config` value of every template.
@@ -751,6 +803,7 @@ pub fn config(config: &Config) -> Value {
         description: config.description.as_deref(),
         language: &config.language,
         author: config.author.as_deref(),
+        contact: contact(config),
         extra: &config.extra,
     })
 }

@@ -1348,3 +1348,151 @@ fn live_reload_in_chromium() {
         "a stylesheet change reloaded the page"
     );
 }
+
+/// The header menu and the footer's e-mail in a real browser: on a phone the list is closed
+/// behind the menu button, which opens it (aria-expanded), Escape closes it and gives the focus
+/// back, a click outside closes it; on a desktop the button is not shown and every item is. The
+/// protected e-mail reads, and links, as the address. `RADCASE_SCREENSHOTS` set: PNGs of both.
+#[test]
+fn menu_and_contact_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let items: String = [
+        "Program",
+        "Curriculum",
+        "People",
+        "Events",
+        "Cases",
+        "Posts",
+        "Apply",
+        "Research",
+        "Contact",
+    ]
+    .iter()
+    .map(|n| {
+        format!(
+            "[[menu]]\nname = \"{n}\"\nurl = \"/{}/\"\n",
+            n.to_lowercase()
+        )
+    })
+    .collect();
+    let site = TestSite::with(&[
+        (
+            "config.toml",
+            format!(
+                "{}{items}[contact]\naddress = \"1 River Road\"\nemail = \"residency@riverside.example.org\"\nphone = \"+1 518 555 0142\"\n[contact.social]\nx = \"https://x.com/r\"\n",
+                crate::common::CONFIG
+            ),
+        ),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\nWelcome.\n".to_string(),
+        ),
+        (
+            "content/program.md",
+            "+++\ntitle = \"Program\"\n+++\nAbout.\n".to_string(),
+        ),
+    ]);
+    let (_tmp, _, base) = build_and_serve(&site.path(""));
+    let shots = std::env::var_os("RADCASE_SCREENSHOTS").map(PathBuf::from);
+    let driver = Driver::start();
+    let shown = "const e = document.querySelector(arguments[0]); return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';";
+    let state = "const b = document.querySelector('.menu-button'); return [b.getAttribute('aria-expanded'), getComputedStyle(document.querySelector('#site-menu')).display, document.activeElement.className];";
+
+    let phone = Session::new(&driver, Device::Phone);
+    phone.goto(&format!("{base}/program/"));
+    phone.wait_for(
+        "the page",
+        "return document.readyState === 'complete'",
+        json!([]),
+        "return document.readyState",
+    );
+    assert_eq!(phone.exec(shown, json!([".menu-button"])), json!(true));
+    assert_eq!(
+        phone.exec(shown, json!(["#site-menu"])),
+        json!(false),
+        "closed at first"
+    );
+    let header = "return document.querySelector('.site-header').getBoundingClientRect().height";
+    let closed_height = phone.exec(header, json!([]));
+    if let Some(dir) = &shots {
+        std::fs::create_dir_all(dir).unwrap();
+        phone.screenshot(&dir.join("menu-phone-closed.png"));
+    }
+    let button = phone.find(".menu-button");
+    phone.click(&button);
+    phone.wait_for("the menu opens", shown, json!(["#site-menu"]), state);
+    assert_eq!(phone.exec(state, json!([]))[0], json!("true"));
+    // The open list lies over the page: the header keeps its height (no layout jump).
+    assert_eq!(phone.exec(header, json!([])), closed_height);
+    assert_eq!(
+        phone.exec("return [...document.querySelectorAll('#site-menu a')].filter(a => a.getClientRects().length).length", json!([])),
+        json!(9)
+    );
+    assert_eq!(
+        phone.text(&phone.find("#site-menu a[aria-current=page]")),
+        "Program"
+    );
+    if let Some(dir) = &shots {
+        phone.screenshot(&dir.join("menu-phone-open.png"));
+    }
+    // Keyboard: Tab reaches the first item; Escape closes and gives the focus to the button.
+    phone.press(KEY_TAB);
+    assert_eq!(
+        phone.exec("return document.activeElement.textContent", json!([])),
+        json!("Program")
+    );
+    phone.press(KEY_ESCAPE);
+    phone.wait_for(
+        "Escape closes the menu",
+        "return document.querySelector('.menu-button').getAttribute('aria-expanded') === 'false'",
+        json!([]),
+        state,
+    );
+    assert_eq!(phone.exec(shown, json!(["#site-menu"])), json!(false));
+    assert_eq!(
+        phone.exec(
+            "return document.activeElement.classList.contains('menu-button')",
+            json!([])
+        ),
+        json!(true)
+    );
+    // A click outside closes it too.
+    phone.click(&button);
+    phone.wait_for("the menu opens again", shown, json!(["#site-menu"]), state);
+    phone.click(&phone.find("footer .footer-inner p"));
+    phone.wait_for(
+        "a click outside closes it",
+        "return document.querySelector('.menu-button').getAttribute('aria-expanded') === 'false'",
+        json!([]),
+        state,
+    );
+    drop(phone);
+
+    let desk = Session::new(&driver, Device::Desktop);
+    desk.goto(&format!("{base}/program/"));
+    desk.wait_for(
+        "the page",
+        "return document.readyState === 'complete'",
+        json!([]),
+        "return document.readyState",
+    );
+    assert_eq!(desk.exec(shown, json!([".menu-button"])), json!(false));
+    assert_eq!(desk.exec(shown, json!(["#site-menu"])), json!(true));
+    // The e-mail: a mailto link made by the script, reading as the address.
+    let email = desk.wait_for(
+        "the e-mail link",
+        "return document.querySelector('footer a.email')",
+        json!([]),
+        "return document.querySelector('footer').innerHTML",
+    );
+    assert_eq!(desk.text(&email), "residency@riverside.example.org");
+    assert_eq!(
+        desk.exec("return arguments[0].href", json!([email])),
+        json!("mailto:residency@riverside.example.org")
+    );
+    if let Some(dir) = &shots {
+        desk.screenshot(&dir.join("menu-desktop.png"));
+    }
+}

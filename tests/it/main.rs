@@ -8,6 +8,7 @@ mod browser;
 mod build_site;
 mod cards;
 mod check;
+mod chrome;
 mod common;
 mod content_rules;
 mod dicom;

@@ -527,12 +527,53 @@
     });
   }
 
+  /* ---------------------------------------------------------------- e-mail addresses */
+
+  // The protected_email filter writes the two halves of an address in spans, with no "@" and no
+  // "mailto:" in the HTML for harvesters to find; here they become a real link.
+  function email(span) {
+    const part = (cls) => { const e = q(span, "." + cls); return e ? e.textContent.trim() : ""; };
+    const user = part("email-user");
+    const host = part("email-host");
+    if (!user || !host) return;
+    const a = doc.createElement("a");
+    a.className = "email";
+    a.href = "mailto:" + user + "@" + host;
+    a.textContent = user + "@" + host;
+    span.replaceWith(a);
+  }
+
+  /* ---------------------------------------------------------------- header menu */
+
+  // On narrow screens the stylesheet shows the menu button and hides the list until it is
+  // opened; Escape, a click outside or leaving it with Tab closes it again.
+  function menu(nav) {
+    const btn = q(nav, ".menu-button");
+    const list = q(nav, "#" + (btn && btn.getAttribute("aria-controls")));
+    if (!btn || !list) return;
+    const set = (open) => {
+      btn.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("is-open", open);
+    };
+    btn.addEventListener("click", () => set(btn.getAttribute("aria-expanded") !== "true"));
+    nav.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && nav.classList.contains("is-open")) {
+        set(false);
+        btn.focus();
+      }
+    });
+    doc.addEventListener("click", (e) => { if (!nav.contains(e.target)) set(false); });
+    nav.addEventListener("focusout", (e) => { if (e.relatedTarget && !nav.contains(e.relatedTarget)) set(false); });
+  }
+
   function init() {
     if (typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype) {
       doc.addEventListener("click", onDocClick);
     }
     doc.querySelectorAll("[data-stack]").forEach(stack);
     doc.querySelectorAll("[data-copy]").forEach(copyButton);
+    doc.querySelectorAll("span[data-email]").forEach(email);
+    doc.querySelectorAll(".site-nav").forEach(menu);
   }
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
