@@ -190,25 +190,39 @@ fn builds_of_one_output_wait_for_each_other() {
         .open(site.path(".public.lock"))
         .expect("a build leaves its lock file beside the output");
     lock.lock().unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_radcase"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_radcase"))
         .arg("build")
         .arg(&site.dir)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + TIMEOUT;
+    // Unlock only once the second build says it waits: a child that starts late on a busy
+    // machine would otherwise find the lock already free and never wait.
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let (said, heard) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut all = Vec::new();
+        let mut chunk = [0u8; 256];
+        while let Ok(n) = stderr_pipe.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&chunk[..n]);
+            if String::from_utf8_lossy(&all).contains("waiting for another build") {
+                let _ = said.send(());
+            }
+        }
+        String::from_utf8_lossy(&all).into_owned()
+    });
+    let waits = heard.recv_timeout(TIMEOUT).is_ok();
     // The waiting build has not replaced the output while the lock is held.
-    std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(site.out("index.html").is_file());
     lock.unlock().unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(std::time::Instant::now() < deadline);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("waiting for another build"),
-        "the wait is explained:\n{stderr}"
-    );
+    let status = child.wait().unwrap();
+    let stderr = reader.join().unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(waits, "the wait is explained:\n{stderr}");
 }
 
 /// Overlapping builds of one site all succeed, and a reader never finds the output missing.
