@@ -192,6 +192,7 @@ struct RawProgram {
     #[serde(default)]
     home: HomeLead,
     final_pgy: Option<i64>,
+    apply: Option<String>,
 }
 
 /// `[program]`: what a residency program's site needs to know about the program.
@@ -209,6 +210,9 @@ pub struct Program {
     /// radiology with its internship): a resident of the class graduating this academic year
     /// is in it.
     pub final_pgy: u32,
+    /// Where applicants apply (`apply`): a path of this site (`"/apply/"`) or a full
+    /// `http(s)://` address. The home page's call to apply links there.
+    pub apply: Option<String>,
 }
 
 /// `[program] home`: what the home page leads with.
@@ -547,6 +551,23 @@ impl Config {
                 .with_hint(hint)
             })?;
         }
+        let apply = match raw.program.apply.as_deref().map(str::trim) {
+            None => None,
+            Some(a)
+                if a.starts_with('/') || a.starts_with("https://") || a.starts_with("http://") =>
+            {
+                Some(a.to_string())
+            }
+            Some(a) => {
+                return Err(Diagnostic::in_file(
+                    path,
+                    format!("`apply` in [program] is \"{a}\", not a page of this site or a web address"),
+                )
+                .at_line(places.line(&["program", "apply"]))
+                .with_hint("write a path of this site, e.g. apply = \"/apply/\", or a full address starting with https://")
+                .into());
+            }
+        };
         Ok(Config {
             publish,
             program: Program {
@@ -554,6 +575,7 @@ impl Config {
                 timezone: raw.program.timezone,
                 home: raw.program.home,
                 final_pgy,
+                apply,
             },
             contact: contact(path, &places, raw.contact)?,
             now: chrono::Utc::now(),

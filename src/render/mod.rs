@@ -278,6 +278,9 @@ impl<'a> Renderer<'a> {
             c.insert_value("latest_posts", self.latest(Kind::Post));
             c.insert_value("featured_people", self.views.featured_people(HOME_PEOPLE));
             c.insert_value("upcoming", self.upcoming());
+            c.insert_value("apply_page", self.apply_page());
+            c.insert_value("people_url", self.list_of(Kind::Person));
+            c.insert_value("events_url", self.list_of(Kind::Event));
         }
         if lists_events {
             // Posts' deadlines are on the events page too, as they are in the calendar.
@@ -345,6 +348,35 @@ impl<'a> Renderer<'a> {
         let mut ids = calendar::upcoming(self.library, self.config.now, &all);
         ids.truncate(HOME_UPCOMING);
         self.views.pages_of(&ids)
+    }
+
+    /// The page `[program] apply` names, when it is a page of this site, for the home page's
+    /// call to apply.
+    fn apply_page(&self) -> Value {
+        let Some(path) = self
+            .config
+            .program
+            .apply
+            .as_deref()
+            .and_then(|a| a.strip_prefix('/'))
+        else {
+            return Value::none();
+        };
+        let url = format!("{}{path}", self.config.base_path);
+        self.library
+            .page_ids()
+            .find(|&i| self.library.page(i).url == url)
+            .map_or(Value::none(), |i| self.views.page(i))
+    }
+
+    /// The address of the first section whose pages are of `kind` (the people page, the
+    /// events page), for the home page's "see all" links.
+    fn list_of(&self, kind: Kind) -> Value {
+        self.library
+            .sections
+            .iter()
+            .find(|s| s.fields.kind(keys::PAGE_KIND) == Some(kind))
+            .map_or(Value::none(), |s| Value::from(s.url.clone()))
     }
 
     /// An events section's lists: `upcoming` (soonest first), `past` (newest first), and the

@@ -740,7 +740,16 @@ struct ConfigView<'a> {
     language: &'a str,
     author: Option<&'a str>,
     contact: ContactView<'a>,
+    program: ProgramView,
     extra: &'a toml::Table,
+}
+
+/// `config.program`: what the home page leads with and where applicants apply.
+#[derive(Serialize)]
+struct ProgramView {
+    home: crate::config::HomeLead,
+    /// `apply` as a link: a site path under the site's base path, a web address as written.
+    apply: Option<String>,
 }
 
 /// `config.contact`: `[contact]` as the footer shows it.
@@ -804,6 +813,17 @@ pub fn config(config: &Config) -> Value {
         language: &config.language,
         author: config.author.as_deref(),
         contact: contact(config),
+        program: ProgramView {
+            home: config.program.home,
+            apply: config
+                .program
+                .apply
+                .as_deref()
+                .map(|a| match a.strip_prefix('/') {
+                    Some(path) => format!("{}{path}", config.base_path),
+                    None => a.to_string(),
+                }),
+        },
         extra: &config.extra,
     })
 }

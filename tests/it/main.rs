@@ -23,6 +23,7 @@ mod pixels;
 mod privacy;
 mod privacy_corpus;
 mod program_corpus;
+mod program_home;
 mod program_privacy;
 mod publish;
 mod reliability;

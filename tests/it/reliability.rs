@@ -390,12 +390,14 @@ fn a_cache_whose_seals_are_lost_is_made_again() {
 }
 
 /// A title of megabytes (pasted by mistake) is laid out only as far as a card can show it: the
-/// build finishes well within the test time-out (laying out all of 10 MB took 89 s and 3.5 GB)
-/// and the card is a normal card.
+/// build finishes well within the test time-out (laying out all of 10 MB took 89 s and 3.5 GB,
+/// so all of these 4 MB would take longer than the time-out; 10 MB here took 17 s of a debug
+/// build in the guard and the gate, near the time-out on a busy machine) and the card is a
+/// normal card.
 #[test]
 fn a_huge_title_costs_what_a_long_title_costs() {
     let site = TestSite::minimal();
-    let title = "Pneumothorax ".repeat(800_000);
+    let title = "Pneumothorax ".repeat(320_000);
     site.write(
         "content/cases/a/index.md",
         format!(
