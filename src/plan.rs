@@ -49,6 +49,8 @@ pub enum Job {
     Feed(FeedSource, FeedFormat),
     /// The share card of this page; drawn by the card stage from `Plan::cards`.
     Card(PageId),
+    /// The site's card (see `content::card::site_card`), drawn the same way.
+    SiteCard,
     /// `robots.txt` pointing crawlers to the sitemap (a site's `static/robots.txt` replaces it).
     Robots,
     /// `/events.ics`: the site's events and deadlines.
@@ -168,6 +170,7 @@ impl Planner<'_> {
             Job::ImageVariant(i) => self.images[*i].source.display().to_string(),
             Job::Feed(..) => "a feed".into(),
             Job::Card(i) => format!("the share card of {}", lib.page(*i).file.display()),
+            Job::SiteCard => "the site's share card".into(),
             Job::Robots => "robots.txt".into(),
             Job::SiteCalendar => "the events calendar".into(),
             Job::PageCalendar(i) => format!("the calendar file of {}", lib.page(*i).file.display()),
@@ -230,6 +233,10 @@ impl Planner<'_> {
 
     fn pages(&mut self) {
         let library = self.library;
+        if let Some(card) = &library.site_card {
+            self.cards.push(card.job.clone());
+            self.add(card.job.output.clone(), Job::SiteCard);
+        }
         for id in library.page_ids() {
             let page = library.page(id);
             self.add(format!("{}index.html", page.path), Job::Page(id));

@@ -1,12 +1,16 @@
 //! What a page's share card says and shows — the key image, the title (a quiz's neutral one),
 //! a label and the site name — and where it is published. Drawing it is `media::card`.
 //!
-//! Cases and posts get a card; other pages do not (their link previews have no image).
+//! Cases, posts, people and events get a card of their own; a plain page gets one when it has
+//! a key image. The site card (its name, no image) is the link preview of the home page, the
+//! lists, and plain pages without an image.
 
 use super::bundle::Bundle;
+use super::event::Span;
 use super::{Page, Section};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::front::person::Role;
 use crate::front::{Kind, keys};
 use crate::media::card::{self, CardJob, CardText, text::drawable};
 use crate::source::FileKind;
@@ -22,9 +26,9 @@ pub struct ShareCard {
     pub alt: String,
 }
 
-/// Whether a page of this kind gets a share card: the kinds that may set `card_image`.
-pub fn has_card(kind: Kind) -> bool {
-    keys::CARD_IMAGE.place.shown_by(kind)
+/// Whether a page of this kind gets a card of its own even without a key image.
+fn has_own_card(kind: Kind) -> bool {
+    kind != Kind::Page
 }
 
 /// The taxonomies a card's label names, in this order.
@@ -67,6 +71,41 @@ pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
                 parts.push("Teaching case".into());
             }
         }
+        Kind::Person => {
+            let today = super::people::today(config.now);
+            let status = super::people::status(&page.fields, &config.program, today);
+            let role = status.map(|s| s.role);
+            if let Some(p) = page.fields.text(keys::POSITION).and_then(drawable) {
+                parts.push(p);
+            } else if let Some(r) = role {
+                parts.push(r.label().into());
+            }
+            match status {
+                Some(s) if s.role == Role::Resident => match (s.pgy, s.incoming) {
+                    (Some(pgy), false) => parts.push(format!("PGY-{pgy}")),
+                    _ => parts.extend(s.class_of.map(|c| format!("Class of {c}"))),
+                },
+                Some(s) if s.role == Role::Alumni => {
+                    parts.extend(s.class_of.map(|c| format!("Class of {c}")))
+                }
+                _ => {}
+            }
+        }
+        Kind::Event | Kind::Post if page.event.is_some() => {
+            let event = page.event.as_ref().expect("checked above");
+            if event.deadline {
+                parts.push("Deadline".into());
+            }
+            parts.push(event_when(event));
+            // The place's first part ("Conference room B" of "Conference room B, 2nd floor"):
+            // the label is one line.
+            let place = event.location.as_deref().and_then(|l| l.split(',').next());
+            if let Some(place) = place.map(str::trim).and_then(drawable) {
+                parts.push(place);
+            } else if event.online.is_some() {
+                parts.push("Online".into());
+            }
+        }
         _ => {
             if !section.is_home()
                 && let Some(title) = section.title.as_deref().and_then(drawable)
@@ -85,14 +124,61 @@ pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
     }
 }
 
-/// The image a card shows: `card_image`, else the first gallery image, else none. Whether the
+/// When an event happens, as its card says it: `16 January 2027, 09:00 EST`, `16 – 18 January
+/// 2027`, in the event's own zone.
+fn event_when(event: &super::event::Event) -> String {
+    const DAY: &str = "%-d %B %Y";
+    match event.span {
+        Span::Days { first, last } if first == last => first.format(DAY).to_string(),
+        Span::Days { first, last } => {
+            format!("{} – {}", first.format(DAY), last.format(DAY))
+        }
+        Span::Timed { start, .. } => start.format("%-d %B %Y, %H:%M %Z").to_string(),
+    }
+}
+
+/// The site card: the site's name and address, no image. Its name changes with what it says.
+pub fn site_card(config: &Config) -> ShareCard {
+    let text = CardText {
+        headline: drawable(&config.title).unwrap_or_else(|| host(config)),
+        label: config
+            .author
+            .as_deref()
+            .and_then(drawable)
+            .filter(|a| *a != config.title)
+            .unwrap_or_default(),
+        footer: host(config),
+    };
+    let key = card::key(None, &text);
+    let output = OutPath::new(format!("card-{}.png", &key.to_hex()[..12]));
+    let mut alt = format!("{} ({}), {}", text.headline, text.label, text.footer);
+    if text.label.is_empty() {
+        alt = alt.replacen(" ()", "", 1);
+    }
+    ShareCard {
+        url: format!("{}{output}", config.base_path),
+        alt,
+        job: CardJob {
+            source: None,
+            dicom: None,
+            redact: Vec::new(),
+            crop: None,
+            text,
+            key,
+            output,
+        },
+    }
+}
+
+/// The image a card shows: `card_image`, else a person's square photo, else the first gallery
+/// image, else none. Whether the
 /// page's kind has a card at all is checked when the page is placed.
 fn key_image<'p>(
     page: &'p Page,
     bundle: Option<&Bundle<'_>>,
 ) -> Result<Option<&'p Picture>, Diagnostic> {
     let Some(file) = page.fields.text(keys::CARD_IMAGE) else {
-        return Ok(page.gallery.first());
+        return Ok(page.photo.as_ref().or(page.gallery.first()));
     };
     let line = page.fields.line(keys::CARD_IMAGE).unwrap_or(1);
     let error = |message: String, hint: String| {
@@ -156,18 +242,20 @@ pub fn share_card(
     bundle: Option<&Bundle<'_>>,
     config: &Config,
 ) -> Result<Option<ShareCard>, Diagnostic> {
-    if !has_card(page.kind) {
+    let picture = key_image(page, bundle)?;
+    if picture.is_none() && !has_own_card(page.kind) {
         return Ok(None);
     }
-    let picture = key_image(page, bundle)?;
     let text = card_text(page, section, config);
     let key = card::key(
-        picture.map(|p| (&p.hash, p.dicom, p.redact.as_slice())),
+        picture.map(|p| (&p.hash, p.dicom, p.redact.as_slice(), p.crop)),
         &text,
     );
     let output = OutPath::new(format!("{}card-{}.png", page.path, &key.to_hex()[..12]));
     let mut alt = format!("{} ({}), {}", text.headline, text.label, text.footer);
-    if let Some(p) = picture.filter(|p| !p.alt.is_empty()) {
+    if page.kind == Kind::Person && picture.is_some() && picture == page.photo.as_ref() {
+        alt.push_str(", beside their photo");
+    } else if let Some(p) = picture.filter(|p| !p.alt.is_empty()) {
         alt.push_str(", beside the key image: ");
         alt.push_str(&p.alt);
     }
@@ -181,6 +269,7 @@ pub fn share_card(
             source: picture.map(|p| p.source.clone()),
             dicom: picture.and_then(|p| p.dicom),
             redact: picture.map(|p| p.redact.clone()).unwrap_or_default(),
+            crop: picture.and_then(|p| p.crop),
             text,
             key,
             output,

@@ -99,6 +99,7 @@ pub fn load(
 
     let mut library = Library {
         drafts: left_out,
+        site_card: Some(card::site_card(config)),
         ..Library::default()
     };
     // A section without an address misplaces every page under it: stop there. A page's own
@@ -463,20 +464,12 @@ fn kind_errors(fields: &Fields, kind: Kind, page: &Page, section: &Section) -> V
 fn kind_error(key: &Key, line: usize, kind: Kind, page: &Page, section: &Section) -> Diagnostic {
     let shown_by = key.place.kinds;
     let names: Vec<&str> = shown_by.iter().map(|k| k.as_str()).collect();
-    let message = if key.name == keys::CARD_IMAGE.name {
-        format!(
-            "`{}` is set, but {} has no share card",
-            key.name,
-            kind.with_article()
-        )
-    } else {
-        format!(
-            "`{}` is set, but this page is {} (kind \"{}\"), which does not show it",
-            key.name,
-            kind.with_article(),
-            kind.as_str()
-        )
-    };
+    let message = format!(
+        "`{}` is set, but this page is {} (kind \"{}\"), which does not show it",
+        key.name,
+        kind.with_article(),
+        kind.as_str()
+    );
     let want = shown_by.first().copied().unwrap_or(Kind::Case);
     let section_file = section.file.as_deref().map_or_else(
         || "content/_index.md".to_string(),

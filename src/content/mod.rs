@@ -163,6 +163,8 @@ pub struct Library {
     pub drafts: HashSet<String>,
     /// The person pages that bylines name, and what each person wrote.
     pub people: people::Directory,
+    /// The link preview image of the home page, the lists and plain pages without an image.
+    pub site_card: Option<ShareCard>,
 }
 
 impl Library {

@@ -138,10 +138,6 @@ const CASES: Place = Place {
     section: false,
     kinds: &[Kind::Case],
 };
-const CASES_AND_POSTS: Place = Place {
-    section: false,
-    kinds: &[Kind::Case, Kind::Post],
-};
 const PEOPLE: Place = Place {
     section: false,
     kinds: &[Kind::Person],
@@ -213,7 +209,7 @@ keys! {
     IMAGES = "images", Images, CASES, true;
     STACKS = "stacks", Stacks, CASES, true;
     WINDOW = "window", Window, CASES, true;
-    CARD_IMAGE = "card_image", Text, CASES_AND_POSTS, true;
+    CARD_IMAGE = "card_image", Text, PAGES, true;
     // People (`kind = "person"`): faculty, residents, fellows, alumni and staff.
     ROLE = "role", Role, PEOPLE, true;
     POSITION = "position", Text, PEOPLE, true;

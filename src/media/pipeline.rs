@@ -105,12 +105,23 @@ fn job_key(job: &ImageJob) -> blake3::Hash {
 
 /// The pixels a job publishes: its source decoded (with `redact`), cut to `crop`.
 fn decode_job(job: &ImageJob) -> Result<super::budget::Decoded, Diagnostic> {
-    let mut decoded = decode_source(&job.source, job.dicom, &job.redact)?;
-    if let Some(c) = job.crop {
+    decode_cut(&job.source, job.dicom, &job.redact, job.crop)
+}
+
+/// A source decoded (with `redact`) and cut to `crop` (a person's square photo): what an image
+/// job publishes and what a share card shows of it.
+pub fn decode_cut(
+    source: &std::path::Path,
+    dicom: Option<DicomFrame>,
+    redact: &[Rect],
+    crop: Option<Rect>,
+) -> Result<super::budget::Decoded, Diagnostic> {
+    let mut decoded = decode_source(source, dicom, redact)?;
+    if let Some(c) = crop {
         let (w, h) = (decoded.image.width(), decoded.image.height());
         if c.x.saturating_add(c.width) > w || c.y.saturating_add(c.height) > h {
             return Err(Diagnostic::in_file(
-                &job.source,
+                source,
                 format!("the photo is {w}×{h} pixels, smaller than when the site was planned"),
             )
             .with_hint("the image changed while the site was built; build again"));
@@ -247,7 +258,7 @@ pub fn card_text(card: &CardJob, cache: &Cache) -> Result<Option<FoundText>, Dia
     if let Some(found) = cached_text(cache, &entry) {
         return Ok(Some(found));
     }
-    let decoded = decode_source(source, card.dicom, &card.redact)?;
+    let decoded = decode_cut(source, card.dicom, &card.redact, card.crop)?;
     search(&decoded.image, side, &entry, cache).map(Some)
 }
 
@@ -264,14 +275,14 @@ pub fn process(
     show_progress: bool,
 ) -> Result<(ImageStats, Vec<Option<FoundText>>), Errors> {
     // A card is drawn from a job's pixels only if they are the same pixels: same frame and
-    // window, same rectangles blacked out.
-    type Shown<'a> = (&'a Path, Option<String>, &'a [Rect]);
+    // window, same rectangles blacked out, the same part of the source.
+    type Shown<'a> = (&'a Path, Option<String>, &'a [Rect], Option<Rect>);
     let mut cards_of: HashMap<Shown<'_>, Vec<&CardJob>> = HashMap::new();
     for card in cards {
         if let Some(source) = &card.source {
             let frame = card.dicom.map(|f| f.key());
             cards_of
-                .entry((source, frame, &card.redact))
+                .entry((source, frame, &card.redact, card.crop))
                 .or_default()
                 .push(card);
         }
@@ -304,18 +315,13 @@ pub fn process(
             let (decoded, text) = match cached {
                 Some(text) => (false, text.clone()),
                 None => {
-                    // A card shows the whole image: never drawn from a cut of it.
-                    let cards = job
-                        .crop
-                        .is_none()
-                        .then(|| {
-                            cards_of.get(&(
-                                job.source.as_path(),
-                                job.dicom.map(|f| f.key()),
-                                job.redact.as_slice(),
-                            ))
-                        })
-                        .flatten()
+                    let cards = cards_of
+                        .get(&(
+                            job.source.as_path(),
+                            job.dicom.map(|f| f.key()),
+                            job.redact.as_slice(),
+                            job.crop,
+                        ))
                         .map_or(&[][..], Vec::as_slice);
                     let text = fill_cache(job, key, quality, cache, cards, tally)?;
                     bar.inc(1);
@@ -438,7 +444,8 @@ mod tests {
             source: Some(source),
             dicom: None,
             redact: Vec::new(),
-            key: card::key(Some((&job.hash, None, &[])), &text),
+            crop: None,
+            key: card::key(Some((&job.hash, None, &[], None)), &text),
             text,
             output: OutPath::new("a/card.png"),
         };
@@ -462,7 +469,7 @@ mod tests {
         // Sizes cached, card not (a new title): the card stage decodes the key image itself.
         let mut retitled = cards[0].clone();
         retitled.text.headline = "Tension pneumothorax".into();
-        retitled.key = card::key(Some((&jobs[0].hash, None, &[])), &retitled.text);
+        retitled.key = card::key(Some((&jobs[0].hash, None, &[], None)), &retitled.text);
         let tally = Tally::default();
         let cards = [retitled];
         let (images, _) = process(&jobs, &cards, 80, &cache, &tally, &dest, false).unwrap();

@@ -67,7 +67,7 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
         | Job::SiteCalendar => true,
         // A card's file name carries the hash of its text and image, so an edit that changes
         // the card changes its path, and a new path is always produced.
-        Job::Card(_) => false,
+        Job::Card(_) | Job::SiteCard => false,
         // These read configuration, templates or files, never a page's content.
         Job::Redirect(_)
         | Job::NotFound

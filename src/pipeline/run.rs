@@ -70,7 +70,7 @@ pub fn produce<'j>(renderer: &Renderer<'_>, job: &'j Job) -> Result<Product<'j>>
         Job::SiteCalendar => renderer.site_calendar(),
         Job::PageCalendar(i) => renderer.page_calendar(*i),
         Job::ThemeStatic(bytes) => return Ok(Product::Bytes(bytes)),
-        Job::ImageVariant(_) | Job::Card(_) => return Ok(Product::Media),
+        Job::ImageVariant(_) | Job::Card(_) | Job::SiteCard => return Ok(Product::Media),
         Job::Static { source, kind } | Job::Asset { source, kind } => {
             return Ok(Product::File(source, *kind));
         }
@@ -294,6 +294,7 @@ impl Pipeline {
             .iter()
             .filter_map(|&o| match plan.outputs[o].job {
                 Job::Card(page) => self.library.page(page).card.as_ref().map(|c| c.job.clone()),
+                Job::SiteCard => self.library.site_card.as_ref().map(|c| c.job.clone()),
                 _ => None,
             })
             .collect();

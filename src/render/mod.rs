@@ -62,7 +62,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Open Graph and X card values of a page: the image is its share card (cases and posts).
+    /// Open Graph and X card values of a page: the image is its share card, else the site's.
     /// A quiz shows its neutral title and description and no tag naming its answer.
     fn page_social(&self, page: &Page) -> Value {
         // A quiz always has a (neutral) description, so the fallbacks never show its answer.
@@ -73,14 +73,7 @@ impl<'a> Renderer<'a> {
             .or_else(|| page.fields.text(keys::PRESENTATION).map(str::to_string))
             .or_else(|| page.summary.as_deref().map(filters::strip_tags))
             .unwrap_or_else(|| self.config.description.clone().unwrap_or_default());
-        let image = page.card.as_ref().map(|card| {
-            let mut m = tera::Map::new();
-            m.insert("url".into(), Value::from(self.config.permalink(&card.url)));
-            m.insert("width".into(), Value::from(media::card::WIDTH));
-            m.insert("height".into(), Value::from(media::card::HEIGHT));
-            m.insert("alt".into(), Value::from(card.alt.clone()));
-            Value::from(m)
-        });
+        let image = self.card_image(page.card.as_ref());
         let names = self.library.taxonomy_names();
         let tags: Vec<Value> = page
             .disclosure
@@ -99,7 +92,7 @@ impl<'a> Renderer<'a> {
             }),
         );
         m.insert("url".into(), Value::from(page.permalink.clone()));
-        m.insert("image".into(), image.unwrap_or_else(Value::none));
+        m.insert("image".into(), image);
         m.insert(
             "published".into(),
             page.date()
@@ -107,6 +100,19 @@ impl<'a> Renderer<'a> {
         );
         m.insert("tags".into(), Value::from(tags));
         Value::from(m)
+    }
+
+    /// A link preview's image: `card`, else the site card.
+    fn card_image(&self, card: Option<&crate::content::ShareCard>) -> Value {
+        card.or(self.library.site_card.as_ref())
+            .map_or_else(Value::none, |card| {
+                let mut m = tera::Map::new();
+                m.insert("url".into(), Value::from(self.config.permalink(&card.url)));
+                m.insert("width".into(), Value::from(media::card::WIDTH));
+                m.insert("height".into(), Value::from(media::card::HEIGHT));
+                m.insert("alt".into(), Value::from(card.alt.clone()));
+                Value::from(m)
+            })
     }
 
     /// Open Graph and X card values of a list page.
@@ -119,7 +125,7 @@ impl<'a> Renderer<'a> {
         m.insert("description".into(), Value::from(description));
         m.insert("kind".into(), Value::from("website"));
         m.insert("url".into(), Value::from(self.config.permalink(url)));
-        m.insert("image".into(), Value::none());
+        m.insert("image".into(), self.card_image(None));
         m.insert("published".into(), Value::none());
         m.insert("tags".into(), Value::from(Vec::<Value>::new()));
         Value::from(m)

@@ -49,8 +49,19 @@ fn meta(doc: &scraper::Html, name: &str) -> Vec<String> {
     out
 }
 
-/// The output path of the card a page's `og:image` names, checked to be this site's card.
+/// The output path of the card a page's `og:image` names, checked to be the page's own card.
 fn card_path(site: &TestSite, page: &str) -> String {
+    let rel = preview_path(site, page);
+    let dir = page.trim_end_matches("index.html");
+    assert!(
+        rel.starts_with(&format!("{dir}card-")) && rel.ends_with(".png"),
+        "{page}: {rel}"
+    );
+    rel
+}
+
+/// The output path of the image a page's link preview shows, checked to be a card of this site.
+fn preview_path(site: &TestSite, page: &str) -> String {
     let doc = site.html(page);
     let image = meta(&doc, "og:image");
     assert_eq!(image.len(), 1, "{page}: {image:?}");
@@ -67,11 +78,7 @@ fn card_path(site: &TestSite, page: &str) -> String {
         .strip_prefix(BASE)
         .unwrap_or_else(|| panic!("{page}: og:image is not absolute: {}", image[0]))
         .to_string();
-    let dir = page.trim_end_matches("index.html");
-    assert!(
-        rel.starts_with(&format!("{dir}card-")) && rel.ends_with(".png"),
-        "{page}: {rel}"
-    );
+    assert!(site.out(&rel).is_file(), "{page}: {rel} is not published");
     rel
 }
 
@@ -131,10 +138,19 @@ fn cases_quizzes_and_posts_get_a_card_that_previews_point_at() {
         let panel = image::imageops::crop_imm(&img, 0, 0, 600, 630).to_image();
         assert!(spread(&panel) > 15.0, "{rel}: no text in the panel");
     }
-    // A plain page has no card, and says so to X.
-    let about = site.html("about/index.html");
-    assert!(meta(&about, "og:image").is_empty());
-    assert_eq!(meta(&about, "twitter:card"), ["summary"]);
+    // A plain page without an image, the home page and the lists show the site's card: its
+    // name, no image.
+    let site_card = preview_path(&site, "about/index.html");
+    assert!(site_card.starts_with("card-"), "{site_card}");
+    for page in ["index.html", "cases/index.html", "posts/index.html"] {
+        assert_eq!(preview_path(&site, page), site_card, "{page}");
+    }
+    assert_eq!(
+        alt(&site, "about/index.html"),
+        "Test Teaching Site, example.org"
+    );
+    let img = card(&site, &site_card);
+    assert!(spread(&img) > 15.0, "the site card looks blank");
 
     assert_eq!(
         alt(&site, "cases/a/index.html"),
@@ -185,7 +201,7 @@ fn a_second_build_draws_no_card_and_a_new_title_gets_a_new_card() {
     let site = card_site();
     let first = site.build_ok(&[]);
     assert!(
-        first.contains("3 share cards: 3 drawn, 0 from the cache"),
+        first.contains("4 share cards: 4 drawn, 0 from the cache"),
         "{first}"
     );
     let rel = card_path(&site, "cases/a/index.html");
@@ -207,7 +223,7 @@ fn a_second_build_draws_no_card_and_a_new_title_gets_a_new_card() {
 
     let second = site.build_ok(&[]);
     assert!(
-        second.contains("3 share cards: 0 drawn, 3 from the cache"),
+        second.contains("4 share cards: 0 drawn, 4 from the cache"),
         "{second}"
     );
     assert_eq!(stamps(&cache), before, "no cache entry was written again");
@@ -220,7 +236,7 @@ fn a_second_build_draws_no_card_and_a_new_title_gets_a_new_card() {
     std::fs::write(&index, md.replace("with an appendicolith", "in pregnancy")).unwrap();
     let third = site.build_ok(&[]);
     assert!(
-        third.contains("3 share cards: 1 drawn, 2 from the cache"),
+        third.contains("4 share cards: 1 drawn, 3 from the cache"),
         "{third}"
     );
     let renamed = card_path(&site, "cases/a/index.html");
@@ -313,21 +329,123 @@ fn a_missing_card_image_is_an_error_and_the_old_output_stays() {
         stderr.contains("index.md:4: card_image `notes.txt` is not an image"),
         "{stderr}"
     );
+}
 
-    // On a page without a card, `card_image` would do nothing: it is an error too.
+#[test]
+fn a_plain_page_with_a_card_image_gets_a_card_of_its_own() {
+    let site = card_site();
+    std::fs::remove_file(site.path("content/about.md")).unwrap();
     site.write(
-        "content/cases/a/index.md",
-        "+++\ntitle = \"A\"\nimages = [{ file = \"dark.png\", alt = \"Axial CT\" }, { file = \"light.png\", alt = \"Coronal CT\" }]\n+++\nBody.\n",
+        "content/about/index.md",
+        "+++\ntitle = \"About the program\"\ncard_image = \"hall.png\"\n+++\n![Our reading room](hall.png)\n",
     );
-    site.write(
-        "content/about.md",
-        "+++\ntitle = \"About\"\ncard_image = \"x.png\"\n+++\n",
-    );
-    let stderr = build_fails(&site, &[]);
+    site.write("content/about/hall.png", flat_png([250, 250, 250]));
+    site.build_ok(&[]);
+    let rel = card_path(&site, "about/index.html");
+    let img = card(&site, &rel);
     assert!(
-        stderr.contains("about.md:3: `card_image` is set, but a page has no share card"),
-        "{stderr}"
+        brightness(&img, (900, 200, 1150, 430)) > 200.0,
+        "{rel}: no key image"
     );
+    assert_eq!(
+        alt(&site, "about/index.html"),
+        "About the program, Test Teaching Site"
+    );
+}
+
+/// A portrait 400 px wide and 800 px tall: the person on a light ground in the top half, pure
+/// red below, which `photo_focus = [50, 25]` leaves out of the square.
+fn tall_portrait() -> Vec<u8> {
+    let top = crate::people::portrait(400, 400, 1);
+    let img = image::RgbImage::from_fn(400, 800, |x, y| {
+        if y < 400 {
+            *top.get_pixel(x, y)
+        } else {
+            image::Rgb([255, 0, 0])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn people_and_events_get_cards_that_say_who_and_when() {
+    let site = TestSite::with(&[
+        ("config.toml", format!("{CONFIG}[program]\ntimezone = \"America/New_York\"\n")),
+        ("content/people/_index.md", "+++\ntitle = \"People\"\npage_kind = \"person\"\n+++\n".into()),
+        (
+            "content/people/dana-whitfield/index.md",
+            "+++\ntitle = \"Dana Whitfield\"\nrole = \"faculty\"\nposition = \"Program Director\"\nphoto = \"p.png\"\nphoto_focus = [50, 25]\n+++\nBio.\n".into(),
+        ),
+        (
+            "content/people/kai-brandt/index.md",
+            "+++\ntitle = \"Kai Brandt\"\nrole = \"resident\"\nclass_of = 2029\n+++\nBio.\n".into(),
+        ),
+        ("content/events/_index.md", "+++\ntitle = \"Events\"\npage_kind = \"event\"\n+++\n".into()),
+        (
+            "content/events/open-house/index.md",
+            "+++\ntitle = \"Open house\"\nstart = 2027-01-16T09:00:00\nlocation = \"Conference room B, 2nd floor\"\n+++\nCome.\n".into(),
+        ),
+        (
+            "content/events/eras/index.md",
+            "+++\ntitle = \"ERAS applications close\"\nstart = 2027-09-30\ndeadline = true\n+++\nApply.\n".into(),
+        ),
+        (
+            "content/events/fair/index.md",
+            "+++\ntitle = \"Virtual fair\"\nstart = 2027-03-01\nend = 2027-03-03\nonline = \"https://meet.example.org/fair\"\n+++\nJoin.\n".into(),
+        ),
+    ]);
+    site.write("content/people/dana-whitfield/p.png", tall_portrait());
+    site.build_ok(&["--now", "2027-01-10"]);
+
+    let rel = card_path(&site, "people/dana-whitfield/index.html");
+    assert!(
+        alt(&site, "people/dana-whitfield/index.html").starts_with(
+            "Dana Whitfield (Program Director), Test Teaching Site, beside their photo"
+        ),
+        "{}",
+        alt(&site, "people/dana-whitfield/index.html")
+    );
+    // The card shows the square the site publishes, not the photo's cut-away part.
+    let img = card(&site, &rel);
+    let red = img
+        .pixels()
+        .filter(|p| p.0[0] > 200 && p.0[1] < 60 && p.0[2] < 60)
+        .count();
+    assert_eq!(
+        red, 0,
+        "{rel} shows the part of the photo outside its square"
+    );
+    assert!(
+        brightness(&img, (700, 0, 1200, 120)) > 120.0,
+        "{rel}: no photo"
+    );
+
+    // Without a photo: a card of their own all the same, saying what they are now.
+    card_path(&site, "people/kai-brandt/index.html");
+    assert_eq!(
+        alt(&site, "people/kai-brandt/index.html"),
+        "Kai Brandt (Resident · PGY-3), Test Teaching Site"
+    );
+    for (page, want) in [
+        (
+            "events/open-house/index.html",
+            "Open house (16 January 2027, 09:00 EST · Conference room B), Test Teaching Site",
+        ),
+        (
+            "events/eras/index.html",
+            "ERAS applications close (Deadline · 30 September 2027), Test Teaching Site",
+        ),
+        (
+            "events/fair/index.html",
+            "Virtual fair (1 March 2027 – 3 March 2027 · Online), Test Teaching Site",
+        ),
+    ] {
+        let rel = card_path(&site, page);
+        card(&site, &rel);
+        assert_eq!(alt(&site, page), want);
+    }
 }
 
 #[test]
@@ -419,12 +537,12 @@ fn pages_with_the_same_card_count_as_drawn_in_a_cold_build() {
     ]);
     let cold = site.build_ok(&[]);
     assert!(
-        cold.contains("2 share cards: 2 drawn, 0 from the cache"),
+        cold.contains("3 share cards: 3 drawn, 0 from the cache"),
         "{cold}"
     );
     let warm = site.build_ok(&[]);
     assert!(
-        warm.contains("2 share cards: 0 drawn, 2 from the cache"),
+        warm.contains("3 share cards: 0 drawn, 3 from the cache"),
         "{warm}"
     );
 }
@@ -497,7 +615,7 @@ fn the_card_is_made_from_the_redacted_pixels_and_a_new_redact_is_a_new_card() {
     let extra = format!(", redact = {REDACT}");
     let site = key_image_site("Pneumothorax", &extra, &patched_png());
     let first = site.build_ok(&[]);
-    assert!(first.contains("1 share cards: 1 drawn"), "{first}");
+    assert!(first.contains("2 share cards: 2 drawn"), "{first}");
     assert_eq!(patches(&site), 0, "drawn by the image stage");
     let rel = card_path(&site, "cases/a/index.html");
     assert_ne!(
@@ -514,7 +632,7 @@ fn the_card_is_made_from_the_redacted_pixels_and_a_new_redact_is_a_new_card() {
     let retitled = site.build_ok(&[]);
     assert!(
         retitled.contains("1 images: 0 processed, 1 from the cache")
-            && retitled.contains("1 share cards: 1 drawn"),
+            && retitled.contains("2 share cards: 1 drawn"),
         "{retitled}"
     );
     assert_eq!(patches(&site), 0, "drawn by the card stage");
@@ -524,7 +642,7 @@ fn the_card_is_made_from_the_redacted_pixels_and_a_new_redact_is_a_new_card() {
     std::fs::write(&index, md.replace(REDACT, "[[0, 0, 10, 10]]")).unwrap();
     let moved = site.build_ok(&[]);
     assert!(
-        moved.contains("1 share cards: 1 drawn, 0 from the cache"),
+        moved.contains("2 share cards: 1 drawn, 1 from the cache"),
         "{moved}"
     );
     assert!(

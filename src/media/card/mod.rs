@@ -50,6 +50,8 @@ pub struct CardJob {
     pub dicom: Option<DicomFrame>,
     /// Rectangles of the key image blacked out (its `redact`), as in its sizes.
     pub redact: Vec<Rect>,
+    /// The part of the key image shown (a person's square photo), as in its sizes.
+    pub crop: Option<Rect>,
     pub text: CardText,
     /// See [`key`].
     pub key: blake3::Hash,
@@ -174,8 +176,13 @@ fn fonts_key() -> &'static blake3::Hash {
 }
 
 /// The key image of a card, as [`key`] needs it: the hash of its bytes, for DICOM the frame and
-/// window shown, and the rectangles blacked out.
-pub type KeyImage<'a> = (&'a blake3::Hash, Option<DicomFrame>, &'a [Rect]);
+/// window shown, the rectangles blacked out, and the part shown.
+pub type KeyImage<'a> = (
+    &'a blake3::Hash,
+    Option<DicomFrame>,
+    &'a [Rect],
+    Option<Rect>,
+);
 
 /// The cache key of a card: everything that shapes its pixels.
 pub fn key(image: Option<KeyImage<'_>>, text: &CardText) -> blake3::Hash {
@@ -184,12 +191,15 @@ pub fn key(image: Option<KeyImage<'_>>, text: &CardText) -> blake3::Hash {
     h.update(fonts_key().as_bytes());
     h.update(format!(";{WIDTH}x{HEIGHT};").as_bytes());
     match image {
-        Some((hash, dicom, redact)) => {
+        Some((hash, dicom, redact, crop)) => {
             h.update(hash.as_bytes());
             if let Some(frame) = dicom {
                 h.update(frame.key().as_bytes());
             }
             h.update(Rect::key(redact).as_bytes());
+            if let Some(c) = crop {
+                h.update(format!("crop;{},{},{},{}", c.x, c.y, c.width, c.height).as_bytes());
+            }
         }
         None => {
             h.update(b"no image");
@@ -221,7 +231,7 @@ pub fn process(
                     let background = job
                         .source
                         .as_deref()
-                        .map(|s| super::decode_source(s, job.dicom, &job.redact))
+                        .map(|s| super::pipeline::decode_cut(s, job.dicom, &job.redact, job.crop))
                         .transpose()?;
                     if background.is_some() {
                         Tally::add(
@@ -525,26 +535,34 @@ mod tests {
     fn keys_change_with_image_text_and_field() {
         let t = text();
         let (png, other) = (blake3::hash(b"png"), blake3::hash(b"other"));
-        let base = key(Some((&png, None, &[])), &t);
-        assert_eq!(base, key(Some((&png, None, &[])), &t));
-        assert_ne!(base, key(Some((&other, None, &[])), &t));
+        let base = key(Some((&png, None, &[], None)), &t);
+        assert_eq!(base, key(Some((&png, None, &[], None)), &t));
+        assert_ne!(base, key(Some((&other, None, &[], None)), &t));
         assert_ne!(base, key(None, &t));
         let bone = DicomFrame {
             frame: 0,
             window: crate::types::Window::preset("bone").unwrap(),
         };
-        assert_ne!(base, key(Some((&png, Some(bone), &[])), &t));
+        assert_ne!(base, key(Some((&png, Some(bone), &[], None)), &t));
         let patch = [Rect {
             x: 1,
             y: 2,
             width: 3,
             height: 4,
         }];
-        assert_ne!(base, key(Some((&png, None, &patch)), &t));
+        assert_ne!(base, key(Some((&png, None, &patch, None)), &t));
+        // Another square of the same photo is another card.
+        let square = Rect {
+            x: 0,
+            y: 0,
+            width: 10,
+            height: 10,
+        };
+        assert_ne!(base, key(Some((&png, None, &[], Some(square))), &t));
         let mut moved = t.clone();
         moved.headline = format!("{} CT", t.headline);
         moved.label = "· Abdominal".into();
-        assert_ne!(base, key(Some((&png, None, &[])), &moved));
+        assert_ne!(base, key(Some((&png, None, &[], None)), &moved));
     }
 
     /// Cutting text to [`SHOWN_CHARS`] never changes a card: that many of the narrowest glyphs
