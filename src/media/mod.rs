@@ -19,7 +19,8 @@ mod raster;
 pub use assets::publish;
 pub use cache::Cache;
 pub use pipeline::{
-    FoundText, ImageJob, ImageStats, cached_text_of, card_text, decode_source, file_text, process,
+    FoundText, ImageJob, ImageStats, cached_text_of, card_text, decode_cut, decode_source,
+    file_text, process,
 };
 pub use probes::Probes;
 pub use raster::{ImageInfo, decode, probe};

@@ -231,7 +231,7 @@ pub fn process(
                     let background = job
                         .source
                         .as_deref()
-                        .map(|s| super::pipeline::decode_cut(s, job.dicom, &job.redact, job.crop))
+                        .map(|s| super::decode_cut(s, job.dicom, &job.redact, job.crop))
                         .transpose()?;
                     if background.is_some() {
                         Tally::add(
