@@ -60,6 +60,11 @@ pub enum Job {
 }
 
 impl Job {
+    /// Whether the job is a share card (a page's or the site's).
+    pub fn is_card(&self) -> bool {
+        matches!(self, Job::Card(_) | Job::SiteCard)
+    }
+
     /// Whether the job renders a template (a template change redoes it).
     pub fn is_templated(&self) -> bool {
         matches!(

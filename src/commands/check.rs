@@ -174,7 +174,7 @@ fn render(pipeline: &Pipeline, site: &Path, base_url: String) -> Result<Built> {
         if let Job::Feed(_, format) = out.job {
             feeds.insert(out.path.clone(), format);
         }
-        if !matches!(out.job, Job::ImageVariant(_) | Job::Card(_)) {
+        if !(matches!(out.job, Job::ImageVariant(_)) || out.job.is_card()) {
             selection.push(i);
         }
     }

@@ -202,8 +202,8 @@ impl Pipeline {
     /// Every output but the share cards, and the share cards: `serve` shows pages first and
     /// draws the cards (which only link previews fetch) once it is serving.
     pub fn cards_apart(&self) -> (Selection, Selection) {
-        let (cards, rest): (Vec<usize>, Vec<usize>) = (0..self.plan.outputs.len())
-            .partition(|&o| matches!(self.plan.outputs[o].job, plan::Job::Card(_)));
+        let (cards, rest): (Vec<usize>, Vec<usize>) =
+            (0..self.plan.outputs.len()).partition(|&o| self.plan.outputs[o].job.is_card());
         (Selection::Some(rest), Selection::Some(cards))
     }
 

@@ -282,7 +282,14 @@ fn pages_carry_open_graph_and_x_card_tags() {
 
     let list = site.html("cases/index.html");
     assert_eq!(meta(&list, "og:type"), ["website"]);
-    assert_eq!(meta(&list, "twitter:card"), ["summary"]);
+    // A list shows the site card.
+    assert_eq!(meta(&list, "twitter:card"), ["summary_large_image"]);
+    let site_card = meta(&list, "og:image");
+    assert_eq!(site_card.len(), 1);
+    assert!(
+        site_card[0].starts_with("https://teach.example.org/rad/card-"),
+        "{site_card:?}"
+    );
 
     // A quiz's card says nothing of its answer.
     let quiz_url = site
