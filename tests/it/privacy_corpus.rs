@@ -447,6 +447,15 @@ const IDENTIFIERS: &[(&str, &str, &str)] = &[
     ("markup", "MRN:\n4455667", "mrn"),
     ("markup", "**NHS number** 943 476 5919", "health-number"),
     ("markup", "<strong>DOB</strong>: 14/03/1948", "dob"),
+    // A table's header row, and a row as it reads with its header ("Patient: <cell>").
+    ("tables", "| Patient | Adaeze Okafor |", "patient-name"),
+    ("tables", "Patient: Okafor, Adaeze", "patient-name"),
+    ("tables", "| Name | Robin Hale |", "patient-name"),
+    (
+        "tables",
+        "Patient: Jun Watanabe, Phone: 555-123-4567",
+        "patient-name",
+    ),
 ];
 
 /// Written before the rules were changed; never tuned on alone.
@@ -516,6 +525,21 @@ const HELD_OUT_IDENTIFIERS: &[(&str, &str, &str)] = &[
     ("markup", "**Patient**: Jane Doe", "patient-name"),
     ("markup", "<td>DOB</td> <td>1948-03-14</td>", "dob"),
     ("markup", "<!--\nMRN: 4455667\n-->", "mrn"),
+    // Written before the table rules changed.
+    ("tables", "| Patient | Hale, Robin |", "patient-name"),
+    (
+        "tables",
+        "Patient: Marguerite Okonkwo-Baptiste",
+        "patient-name",
+    ),
+    // Held out as innocent ("Patient: Ward, call the charge nurse"), but Ward is also a surname and
+    // one capitalised word after "Patient:" is read as a name, as it must be (fail closed): the
+    // one held-out table sentence the rules flag, moved here rather than tuned away.
+    (
+        "tables",
+        "Patient: Ward, call the charge nurse",
+        "patient-name",
+    ),
 ];
 
 /// (category, ordinary teaching text that looks like an identifier and is not)
@@ -828,6 +852,14 @@ const INNOCENT: &[(&str, &str)] = &[
     ("technical", "Oak Ridge protocol version 2."),
     ("technical", "A mother of 3 at 38 weeks."),
     ("technical", "Twin A at 34 weeks."),
+    ("tables", "| Patient | Phone |"),
+    ("tables", "| Patient | Phone | Notes |"),
+    ("tables", "| Patient | Preparation |"),
+    ("tables", "| Patient | Contrast | Sedation |"),
+    ("tables", "Patient: Outpatient scheduling"),
+    ("tables", "Patient: Inpatient, page the resident on call"),
+    ("tables", "Patient: Pediatric, call the children's desk"),
+    ("tables", "Patient: Emergency department, walk in"),
 ];
 
 const HELD_OUT_INNOCENT: &[(&str, &str)] = &[
@@ -881,6 +913,12 @@ const HELD_OUT_INNOCENT: &[(&str, &str)] = &[
     ("technical", "Patient positioning: supine."),
     ("technical", "Field of view 40 cm."),
     ("technical", "Rib fractures 4th–9th."),
+    // Written before the table rules changed.
+    ("tables", "| Patient | Location | Contact |"),
+    ("tables", "| Patient | Age group | Protocol |"),
+    ("tables", "| Patient | E-mail |"),
+    ("tables", "Patient: Transfer from an outside hospital"),
+    ("tables", "Patient: Outpatient, book through the portal"),
 ];
 
 #[derive(Default)]

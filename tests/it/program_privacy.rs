@@ -231,9 +231,7 @@ The patient's daughter can be reached at 555-123-9876.
             "content/posts/case-of-the-week.md:5 full-date",
             "content/posts/case-of-the-week.md:5 patient-name",
             "content/posts/case-of-the-week.md:6 phone",
-            // The header `| Patient | Phone |` reads "Patient | Phone", a name to the rule (as
-            // on a case today).
-            "content/posts/case-of-the-week.md:8 patient-name",
+            // The header `| Patient | Phone |` is a header: "Phone" is not a name.
         ],
         "{stderr}"
     );
