@@ -81,6 +81,12 @@ fn try_main(cli: &Cli) -> Result<(), Errors> {
                     report.output.display(),
                     report.elapsed.as_millis()
                 );
+                if let Some(due) = &report.next_due {
+                    eprintln!(
+                        "Next scheduled change: {due}; build again then (`--now {}` previews it).",
+                        due.at.format("%Y-%m-%dT%H:%M:%SZ")
+                    );
+                }
             }
             Ok(())
         }

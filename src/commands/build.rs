@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::content::schedule::Due;
 use crate::diagnostic::{Diagnostic, Result};
 use crate::media::ImageStats;
 use crate::media::card::CardStats;
@@ -44,6 +45,8 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration)>,
     /// Problems that do not stop the build (stale privacy acknowledgements).
     pub warnings: Vec<Diagnostic>,
+    /// The next scheduled change (a page published or expiring, an answer revealed).
+    pub next_due: Option<Due>,
 }
 
 /// Build the site. On any error the previous output is left untouched.
@@ -102,5 +105,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         stages,
         warnings,
+        next_due: library.next_due.clone(),
     })
 }

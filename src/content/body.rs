@@ -1,10 +1,11 @@
 //! A page's body: Markdown rendered (question and answer apart for a quiz), its summary, and
 //! every `@/` link and image it references checked against the site.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::bundle::{self, Bundle};
+use super::schedule::LeftOut;
 use super::{Asset, Page};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -22,7 +23,7 @@ pub struct Ctx<'a> {
     pub content_dir: &'a Path,
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// Drafts left out of this build, by path under `content/`.
-    pub drafts: &'a HashSet<String>,
+    pub left_out: &'a HashMap<String, LeftOut>,
 }
 
 /// What rendering a page yields.
@@ -192,6 +193,28 @@ fn shift(r: Reference, by: usize) -> Reference {
     }
 }
 
+/// Why a link to a page left out of this build breaks, and how to mend it.
+fn left_out_reason(why: LeftOut) -> (String, String) {
+    let day = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    match why {
+        LeftOut::Draft => (
+            "is a draft".into(),
+            "publish it (remove draft = true) or build with --drafts".into(),
+        ),
+        LeftOut::Scheduled(at) => (
+            format!("is not published until {}", day(at)),
+            format!(
+                "link to it once it is published, or publish it sooner (its `publish`); `--now {}` previews the site as it will be",
+                at.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+        ),
+        LeftOut::Expired(at) => (
+            format!("expired at {}", day(at)),
+            "remove the link, or move the page's `expire` later".into(),
+        ),
+    }
+}
+
 fn check_references(
     references: &[Reference],
     file: &Path,
@@ -208,17 +231,14 @@ fn check_references(
                 }
                 let line = body_line + line - 1;
                 let target_file = ctx.content_dir.join(target);
-                let (what, hint) = if ctx.drafts.contains(target.as_str()) {
-                    (
-                        "is a draft",
-                        "publish it (remove draft = true) or build with --drafts".to_string(),
-                    )
+                let (what, hint) = if let Some(why) = ctx.left_out.get(target.as_str()) {
+                    left_out_reason(*why)
                 } else if ctx.sources.get(Root::Content, target).is_some()
                     && !target.ends_with(".md")
                 {
-                    ("is a file, not a page", "link to a file next to the page with a plain relative link, e.g. [handout](handout.pdf)".to_string())
+                    ("is a file, not a page".to_string(), "link to a file next to the page with a plain relative link, e.g. [handout](handout.pdf)".to_string())
                 } else {
-                    ("does not exist", "link to a page by its path under content/, e.g. @/cases/2024-appendicitis/index.md".to_string())
+                    ("does not exist".to_string(), "link to a page by its path under content/, e.g. @/cases/2024-appendicitis/index.md".to_string())
                 };
                 errors.push(
                     Diagnostic::in_file(

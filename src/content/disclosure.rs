@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
 use crate::front::{Fields, Kind, keys};
 
 /// What may be shown of a page before its answer.
@@ -30,12 +32,22 @@ pub struct Disclosure {
     pub slug_source: String,
     /// The diagnosis, when it may be shown before the answer (never for a quiz).
     pub about: Option<String>,
+    /// A quiz whose `reveal` is still to come: until then its answer is in no output at all,
+    /// its own page included.
+    pub answer_due: Option<DateTime<Utc>>,
 }
 
 impl Disclosure {
     /// The page's terms of `taxonomy` that may be shown before the answer.
     pub fn terms_of(&self, taxonomy: &str) -> &[String] {
         self.terms.get(taxonomy).map_or(&[], Vec::as_slice)
+    }
+
+    /// The same, for a build made at `now` of a page revealed at `reveal`: a quiz keeps its
+    /// answer out of every output until then.
+    pub fn revealed_at(mut self, reveal: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Disclosure {
+        self.answer_due = reveal.filter(|r| self.quiz && now < *r);
+        self
     }
 
     /// Every shown term, taxonomies in the order of `taxonomies`.
@@ -117,6 +129,7 @@ pub fn decide(fields: &Fields, kind: Kind, taxonomies: &[&str], stem: &str) -> D
         hidden_terms,
         slug_source,
         about,
+        answer_due: None,
     }
 }
 

@@ -108,7 +108,7 @@ impl Event {
 }
 
 /// The first moment of `day` in `zone` (the first that exists, where a zone skips midnight).
-fn midnight(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
+pub fn midnight(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
     (0..24)
         .filter_map(|h| day.and_hms_opt(h, 0, 0))
         .find_map(|t| zone.from_local_datetime(&t).earliest())
@@ -116,6 +116,52 @@ fn midnight(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
             || Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()),
             |t| t.with_timezone(&Utc),
         )
+}
+
+/// The zone a page's times are written in: its `timezone`, else `[program] timezone`, else UTC.
+pub fn zone_of(fields: &Fields, config: &Config) -> Tz {
+    fields
+        .zone(keys::TIMEZONE)
+        .or_else(|| {
+            config
+                .program
+                .timezone
+                .as_deref()
+                .and_then(|z| when::zone(z).ok())
+        })
+        .unwrap_or(Tz::UTC)
+}
+
+/// `t`, the value of `key` written without an offset, as a moment in `zone`; or the problem
+/// (a time the clocks skip or pass twice) and its fix.
+pub fn local_time(
+    zone: Tz,
+    key: &crate::front::Key,
+    t: NaiveDateTime,
+) -> Result<DateTime<Tz>, (String, String)> {
+    let name = zone.name();
+    match zone.from_local_datetime(&t) {
+        LocalResult::Single(t) => Ok(t),
+        LocalResult::Ambiguous(a, b) => Err((
+            format!(
+                "`{}` = {t} happens twice in {name}: the clocks go back that night",
+                key.name
+            ),
+            format!(
+                "write it with its offset: {} = {} or {}",
+                key.name,
+                a.to_rfc3339(),
+                b.to_rfc3339()
+            ),
+        )),
+        LocalResult::None => Err((
+            format!(
+                "`{}` = {t} does not exist in {name}: the clocks go forward over it",
+                key.name
+            ),
+            "choose a time an hour later, or write it with its offset".into(),
+        )),
+    }
 }
 
 /// The event of a page of `kind` with these `fields` (none for pages that are not events and
@@ -132,16 +178,7 @@ pub fn resolve(
         fields,
         file,
         errors: Vec::new(),
-        zone: fields
-            .zone(keys::TIMEZONE)
-            .or_else(|| {
-                config
-                    .program
-                    .timezone
-                    .as_deref()
-                    .and_then(|z| when::zone(z).ok())
-            })
-            .unwrap_or(Tz::UTC),
+        zone: zone_of(fields, config),
     };
     let event = match kind {
         Kind::Event => r.event(config, front_line),
@@ -187,35 +224,11 @@ impl Resolver<'_> {
     }
 
     fn local(&mut self, key: &crate::front::Key, t: NaiveDateTime) -> Option<DateTime<Tz>> {
-        let zone = self.zone.name();
-        let line = self.line(key);
-        match self.zone.from_local_datetime(&t) {
-            LocalResult::Single(t) => Some(t),
-            LocalResult::Ambiguous(a, b) => {
-                self.error(
-                    line,
-                    format!(
-                        "`{}` = {t} happens twice in {zone}: the clocks go back that night",
-                        key.name
-                    ),
-                    format!(
-                        "write it with its offset: {} = {} or {}",
-                        key.name,
-                        a.to_rfc3339(),
-                        b.to_rfc3339()
-                    ),
-                );
-                None
-            }
-            LocalResult::None => {
-                self.error(
-                    line,
-                    format!(
-                        "`{}` = {t} does not exist in {zone}: the clocks go forward over it",
-                        key.name
-                    ),
-                    "choose a time an hour later, or write it with its offset".into(),
-                );
+        match local_time(self.zone, key, t) {
+            Ok(t) => Some(t),
+            Err((message, hint)) => {
+                let line = self.line(key);
+                self.error(line, message, hint);
                 None
             }
         }

@@ -3,14 +3,16 @@
 //! (parallel), choose share cards (parallel), sort, and build the taxonomies. Errors from all
 //! files are gathered and reported together.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use super::body::{self, Ctx};
 use super::bundle::Bundle;
+use super::schedule::{self, LeftOut, Schedule};
 use super::tree::{self, ContentTree};
 use super::{Library, Page, Section, card, disclosure, people, taxonomy};
 use crate::config::Config;
@@ -90,15 +92,29 @@ pub fn load(
         .iter()
         .filter_map(|s| Some((*s, record(s)?)))
         .collect();
-    let left_out: HashSet<String> = pages
-        .iter()
-        .filter(|(_, r)| r.is_draft() && !drafts)
-        .map(|(s, _)| s.rel.clone())
-        .collect();
-    pages.retain(|(s, _)| !left_out.contains(&s.rel));
+    // Drafts, and pages whose `publish` is to come or whose `expire` has passed, are left out;
+    // the soonest change of any schedule is what the build reports.
+    let mut left_out = HashMap::new();
+    let mut schedules = HashMap::new();
+    let mut soonest = schedule::Soonest::default();
+    for (s, r) in &pages {
+        if r.is_draft() && !drafts {
+            left_out.insert(s.rel.clone(), LeftOut::Draft);
+            continue;
+        }
+        let (plan, problems) = schedule::resolve(&r.fields, config, &s.path);
+        errors.extend(problems);
+        soonest.see(&plan, config.now, &s.path);
+        match plan.left_out(config.now) {
+            Some(why) => drop(left_out.insert(s.rel.clone(), why)),
+            None => drop(schedules.insert(s.rel.clone(), plan)),
+        }
+    }
+    pages.retain(|(s, _)| !left_out.contains_key(&s.rel));
 
     let mut library = Library {
-        drafts: left_out,
+        left_out,
+        next_due: soonest.due(),
         site_card: Some(card::site_card(config)),
         ..Library::default()
     };
@@ -113,7 +129,7 @@ pub fn load(
             .iter()
             .filter_map(super::event::section_error),
     );
-    let page_bodies = place_pages(&mut library, &pages, &tree, config, &mut errors);
+    let page_bodies = place_pages(&mut library, &pages, &schedules, &tree, config, &mut errors);
 
     let targets = link_targets(&library);
     let resolve = |t: &str| targets.get(t).cloned();
@@ -122,7 +138,7 @@ pub fn load(
         sources,
         content_dir: &content_dir,
         resolve: &resolve,
-        drafts: &library.drafts,
+        left_out: &library.left_out,
     };
     let rendered: Vec<_> = library
         .pages
@@ -261,13 +277,26 @@ pub fn reload_pages(
     for (id, record) in &found {
         let page = library.page(*id);
         let section = library.section(page.section);
-        let placed = kind_and_disclosure(&record.fields, section, &page.rel, &taxonomies);
+        let (plan, problems) = schedule::resolve(&record.fields, config, &page.file);
+        errors.extend(problems);
+        let placed = kind_and_disclosure(
+            &record.fields,
+            section,
+            &page.rel,
+            &taxonomies,
+            (&plan, config.now),
+        );
+        // A new schedule changes what the build leaves out and what it reports as due.
         if (record.is_draft() && !drafts)
+            || plan != page.schedule
             || placed.0 != page.kind
             || slug::slugify(&placed.1.slug_source) != page.slug
         {
             return Ok(None);
         }
+    }
+    if !errors.is_empty() {
+        return errors.finish(None);
     }
     let targets = link_targets(&library);
     let resolve = |t: &str| targets.get(t).cloned();
@@ -276,7 +305,7 @@ pub fn reload_pages(
         sources,
         content_dir: &content_dir,
         resolve: &resolve,
-        drafts: &library.drafts,
+        left_out: &library.left_out,
     };
     let mut updated = Vec::with_capacity(found.len());
     for (id, record) in found {
@@ -284,9 +313,21 @@ pub fn reload_pages(
         let section = library.section(page.section);
         errors.extend(kind_errors(&record.fields, page.kind, &page, section));
         errors.extend(people::check(&record.fields, page.kind, &page.file));
+        errors.extend(schedule::reveal_error(
+            &record.fields,
+            page.kind,
+            &page.file,
+        ));
         page.fields = Arc::clone(&record.fields);
         errors.extend(not_a_bundle(&page));
-        page.disclosure = kind_and_disclosure(&page.fields, section, &page.rel, &taxonomies).1;
+        page.disclosure = kind_and_disclosure(
+            &page.fields,
+            section,
+            &page.rel,
+            &taxonomies,
+            (&page.schedule, config.now),
+        )
+        .1;
         let bundle = bundle_of(&page, record, &tree, config, probes);
         let doc = record.doc();
         let (body, line) = doc.map_or(("", 1), |d| (d.body(), d.body_line()));
@@ -437,19 +478,23 @@ fn rel_parts(rel: &str) -> (&str, &str, Option<String>) {
 }
 
 /// A page's kind (its own, else its section's `page_kind`, else a plain page) and what it
-/// discloses before its answer.
+/// discloses before its answer, in a build made at `now` (its schedule says when a quiz's
+/// answer is revealed).
 fn kind_and_disclosure(
     fields: &Fields,
     section: &Section,
     rel: &str,
     taxonomies: &[&str],
+    (plan, now): (&Schedule, DateTime<Utc>),
 ) -> (Kind, disclosure::Disclosure) {
     let kind = fields
         .kind(keys::KIND)
         .or(section.fields.kind(keys::PAGE_KIND))
         .unwrap_or(Kind::Page);
     let stem = rel_parts(rel).1;
-    (kind, disclosure::decide(fields, kind, taxonomies, stem))
+    let disclosure =
+        disclosure::decide(fields, kind, taxonomies, stem).revealed_at(plan.reveal, now);
+    (kind, disclosure)
 }
 
 /// A key the page's kind does not show would be dropped without a word: an error instead,
@@ -497,6 +542,7 @@ fn kind_error(key: &Key, line: usize, kind: Kind, page: &Page, section: &Section
 fn place_pages<'r>(
     library: &mut Library,
     parsed: &[(&Source, &'r Record)],
+    schedules: &HashMap<String, Schedule>,
     tree: &ContentTree<'_>,
     config: &Config,
     errors: &mut Collector,
@@ -512,11 +558,13 @@ fn place_pages<'r>(
     for &(source, record) in parsed {
         let (parent_dir, _, bundle) = rel_parts(&source.rel);
         let section = section_for(parent_dir, &by_dir);
+        let plan = schedules.get(&source.rel).copied().unwrap_or_default();
         let (kind, disclosure) = kind_and_disclosure(
             &record.fields,
             library.section(section),
             &source.rel,
             &taxonomies,
+            (&plan, config.now),
         );
         let slug = slug::slugify(&disclosure.slug_source);
         let dir_path = url_path(parent_dir);
@@ -557,6 +605,7 @@ fn place_pages<'r>(
             lower: None,
             higher: None,
             disclosure,
+            schedule: plan,
             card: None,
             photo: None,
             event: None,
@@ -568,6 +617,7 @@ fn place_pages<'r>(
             library.section(section),
         ));
         errors.extend(people::check(&record.fields, kind, &page.file));
+        errors.extend(schedule::reveal_error(&record.fields, kind, &page.file));
         errors.extend(not_a_bundle(&page));
         let front_line = record.doc().map_or(1, |d| d.front_line());
         let (event, problems) =

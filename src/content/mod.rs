@@ -14,12 +14,13 @@ pub mod event;
 mod layout;
 mod load;
 pub mod people;
+pub mod schedule;
 mod series;
 mod stacks;
 mod taxonomy;
 mod tree;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -83,6 +84,8 @@ pub struct Page {
     pub higher: Option<PageId>,
     /// What the page shows before its answer.
     pub disclosure: Disclosure,
+    /// When it is published and taken down, and when a quiz's answer is revealed.
+    pub schedule: schedule::Schedule,
     /// The share card of a case or a post.
     pub card: Option<ShareCard>,
     /// A person's `photo`: the square crop the site publishes (also among `pictures`).
@@ -159,8 +162,11 @@ pub struct Library {
     /// `sections[0]` is the home section.
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
-    /// Drafts left out of this build, by path under `content/` (a link to one says so).
-    pub drafts: HashSet<String>,
+    /// Pages left out of this build (drafts, pages still to be published and expired pages), by
+    /// path under `content/`, with why (a link to one says so).
+    pub left_out: HashMap<String, schedule::LeftOut>,
+    /// The next scheduled change after today: a page published or expiring, an answer revealed.
+    pub next_due: Option<schedule::Due>,
     /// The person pages that bylines name, and what each person wrote.
     pub people: people::Directory,
     /// The link preview image of the home page, the lists and plain pages without an image.

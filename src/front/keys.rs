@@ -210,6 +210,10 @@ keys! {
     STACKS = "stacks", Stacks, CASES, true;
     WINDOW = "window", Window, CASES, true;
     CARD_IMAGE = "card_image", Text, PAGES, true;
+    // When a page is published and removed, and when a quiz's answer is (see content::schedule).
+    PUBLISH = "publish", When, PAGES, false;
+    EXPIRE = "expire", When, PAGES, false;
+    REVEAL = "reveal", When, CASES, false;
     // People (`kind = "person"`): faculty, residents, fellows, alumni and staff.
     ROLE = "role", Role, PEOPLE, true;
     POSITION = "position", Text, PEOPLE, true;

@@ -373,6 +373,15 @@ struct PageView<'a> {
     lower: Option<Neighbour<'a>>,
     /// An event's or a post deadline's times, places and calendar links.
     event: Option<super::calendar::EventView>,
+    /// A quiz whose answer is published later (`reveal`): when. Its answer is in no view.
+    answer_due: Option<Moment>,
+}
+
+/// A moment, for `<time datetime>` and for people (in the page's time zone).
+#[derive(Serialize)]
+struct Moment {
+    datetime: String,
+    label: String,
 }
 
 /// Views of the library, ready to drop into template contexts.
@@ -416,7 +425,8 @@ impl<'a> Views<'a> {
         if page.kind == Kind::Person {
             return self.with_works(id, view);
         }
-        if page.kind != Kind::Case {
+        // Before its reveal a quiz's answer is not even in its own page's context.
+        if page.kind != Kind::Case || page.disclosure.answer_due.is_some() {
             return view;
         }
         let Some(mut map) = view.as_map().cloned() else {
@@ -607,6 +617,13 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
         higher: neighbour(page.higher),
         lower: neighbour(page.lower),
         event: super::calendar::view(page, config),
+        answer_due: page.disclosure.answer_due.map(|at| {
+            let local = at.with_timezone(&crate::content::event::zone_of(fields, config));
+            Moment {
+                datetime: at.to_rfc3339(),
+                label: local.format("%-d %B %Y, %H:%M %Z").to_string(),
+            }
+        }),
     };
     Value::from_serializable(&view)
 }
