@@ -44,9 +44,11 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/partials/event_item.html",
     "templates/partials/event_facts.html",
     "templates/partials/social_icon.html",
+    "templates/partials/questions.html",
     "static/css/radcase.css",
     "static/css/viewer.css",
     "static/js/radcase.js",
+    "static/js/questions.js",
     "static/favicon.svg",
 );
 

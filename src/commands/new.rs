@@ -361,6 +361,7 @@ teaching_points = []               # e.g. ["An appendix over 6 mm with a thick w
 
 quiz = false                       # true hides the diagnosis behind "Show answer"
 # quiz_title = "Case: abdominal pain"   # the title shown while the answer is hidden
+# reveal = 2027-01-08T12:00:00     # a quiz: no output holds the answer until then
 
 references = []                    # e.g. "Author A et al. *Journal* 2020;1:1–10. [doi](https://doi.org/…)"
 # license = "CC BY-NC-SA 4.0"      # the terms readers may reuse the case under
@@ -372,6 +373,9 @@ references = []                    # e.g. "Author A et al. *Journal* 2020;1:1–
 # stacks = [{{ dir = "axial", alt = "Axial CT, 48 slices", caption = "…" }}]
 #   a DICOM stack can be offered in several windows, the first shown first: windows = ["brain", "bone"]
 # window = "soft-tissue"           # DICOM: lung, bone, brain, soft-tissue, liver or {{ center = 40, width = 400 }}
+
+# Single-best-answer questions, each option with why it is right or wrong (see the README):
+# questions = [{{ prompt = "What is the diagnosis?", answer = "Appendicitis", options = [{{ text = "Appendicitis", rationale = "…" }}, {{ text = "Mesenteric adenitis", rationale = "…" }}] }}]
 
 # Below the closing +++ goes the case itself, in Markdown: what the images show
 # ("## Findings"), then why the case matters ("## Discussion").

@@ -318,6 +318,7 @@ pub fn reload_pages(
             page.kind,
             &page.file,
         ));
+        errors.extend(question_images(&record.fields, &page.file));
         page.fields = Arc::clone(&record.fields);
         errors.extend(not_a_bundle(&page));
         page.disclosure = kind_and_disclosure(
@@ -618,6 +619,7 @@ fn place_pages<'r>(
         ));
         errors.extend(people::check(&record.fields, kind, &page.file));
         errors.extend(schedule::reveal_error(&record.fields, kind, &page.file));
+        errors.extend(question_images(&record.fields, &page.file));
         errors.extend(not_a_bundle(&page));
         let front_line = record.doc().map_or(1, |d| d.front_line());
         let (event, problems) =
@@ -651,6 +653,32 @@ fn place_pages<'r>(
         });
     }
     records
+}
+
+/// A question's `image` is one of the case's `images`: its alt text and sizes are known there.
+fn question_images(fields: &Fields, file: &Path) -> Vec<Diagnostic> {
+    let images = fields.media(keys::IMAGES);
+    fields
+        .questions()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| {
+            let wanted = q.image.as_deref()?;
+            if images.iter().any(|m| m.file == wanted) {
+                return None;
+            }
+            let listed: Vec<&str> = images.iter().map(|m| m.file.as_str()).collect();
+            let hint = match crate::diagnostic::closest(wanted, listed.iter().copied()) {
+                Some(best) => format!("did you mean \"{best}\"? A question shows one of the case's images"),
+                None => format!("list it in images = [{{ file = \"{wanted}\", alt = \"…\" }}] first: a question shows one of the case's images"),
+            };
+            Some(
+                Diagnostic::in_file(file, format!("the image of question {}, \"{wanted}\", is not one of this case's images", i + 1))
+                    .at_line(q.line)
+                    .with_hint(hint),
+            )
+        })
+        .collect()
 }
 
 /// Images listed on a page that is a single file: it has no folder to hold them.

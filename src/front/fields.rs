@@ -17,6 +17,9 @@ use super::when::{self, Deadline, When};
 use crate::diagnostic::{Diagnostic, closest};
 use crate::types::{NamedWindow, Window};
 
+mod questions;
+pub use questions::{Choice, Question};
+
 /// Which kind of file the front matter is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -90,6 +93,7 @@ enum Typed {
     Zone(chrono_tz::Tz),
     Deadline(Deadline),
     Days(Vec<u32>),
+    Questions(Vec<Question>),
 }
 
 /// The typed front matter of one file.
@@ -243,6 +247,14 @@ impl Fields {
     pub fn days(&self, key: &Key) -> &[u32] {
         match self.get(key) {
             Some(Typed::Days(d)) => d,
+            _ => &[],
+        }
+    }
+
+    /// A case's `[[questions]]`, checked.
+    pub fn questions(&self) -> &[Question] {
+        match self.get(keys::QUESTIONS) {
+            Some(Typed::Questions(q)) => q,
             _ => &[],
         }
     }
@@ -490,6 +502,7 @@ impl Reader<'_> {
             Type::Url => Typed::Text(self.url(entry)?),
             Type::Deadline => Typed::Deadline(self.deadline(entry)?),
             Type::Days => Typed::Days(self.days(entry)?),
+            Type::Questions => Typed::Questions(self.questions(entry)),
         })
     }
 

@@ -103,6 +103,8 @@ pub enum Type {
     Deadline,
     /// A list of whole numbers of at least 0 (`remind = [14, 1]`, days before).
     Days,
+    /// `[[questions]]`: `prompt`, `options` (`text`, `rationale`), `answer`, `image`.
+    Questions,
 }
 
 /// Where a key may be written: in a section's `_index.md`, and on pages of which kinds.
@@ -214,6 +216,7 @@ keys! {
     PUBLISH = "publish", When, PAGES, false;
     EXPIRE = "expire", When, PAGES, false;
     REVEAL = "reveal", When, CASES, false;
+    QUESTIONS = "questions", Questions, CASES, true;
     // People (`kind = "person"`): faculty, residents, fellows, alumni and staff.
     ROLE = "role", Role, PEOPLE, true;
     POSITION = "position", Text, PEOPLE, true;

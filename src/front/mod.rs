@@ -17,7 +17,9 @@ pub mod when;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use fields::{AckEntry, Fields, MediaRef, RedactRect, Scope, parse_date, read};
+pub use fields::{
+    AckEntry, Choice, Fields, MediaRef, Question, RedactRect, Scope, parse_date, read,
+};
 pub use keys::{Key, Kind, SortBy};
 pub use person::{Network, ProfileLink, Role};
 pub use split::{Format, Split, split};

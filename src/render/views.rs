@@ -151,6 +151,28 @@ struct CaseView<'a> {
     license: Option<&'a str>,
     images: Vec<PictureView<'a>>,
     stacks: Vec<StackView<'a>>,
+    /// `[[questions]]` as a reader sees them before answering: prompts and options only.
+    questions: Vec<QuestionView<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionView<'a> {
+    /// HTML (inline Markdown).
+    prompt: String,
+    image: Option<PictureView<'a>>,
+    /// HTML of each option's text.
+    options: Vec<String>,
+}
+
+/// What a question's answer key holds: which option is right, and why each is right or wrong.
+#[derive(Serialize)]
+struct KeyView {
+    /// Index of the right option.
+    answer: usize,
+    /// HTML of the right option's text.
+    text: String,
+    /// HTML of each option's rationale, in the options' order.
+    rationales: Vec<String>,
 }
 
 /// What only a case's answer shows (for a case that is not a quiz, everything here is shown
@@ -168,6 +190,8 @@ struct AnswerView<'a> {
     content: Option<&'a str>,
     /// Terms that name the diagnosis or a differential, by taxonomy.
     taxonomies: BTreeMap<&'a str, Vec<Link<'a>>>,
+    /// The answer key of each of `[[questions]]`, in order.
+    questions: Vec<KeyView>,
 }
 
 /// An author as a byline shows them: linked when the name is a person page of the site.
@@ -575,6 +599,23 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
             .filter_map(|p| picture_view(p, config.images.thumbnail))
             .collect(),
         stacks: page.stacks.iter().map(stack_view).collect(),
+        questions: fields
+            .questions()
+            .iter()
+            .map(|q| QuestionView {
+                prompt: render_inline(&q.prompt, config.markdown),
+                // Checked at load: the file is one of the case's images.
+                image: q.image.as_deref().and_then(|file| {
+                    let p = page.gallery.iter().find(|p| p.file == file)?;
+                    picture_view(p, config.images.thumbnail)
+                }),
+                options: q
+                    .options
+                    .iter()
+                    .map(|o| render_inline(&o.text, config.markdown))
+                    .collect(),
+            })
+            .collect(),
     });
     let section = library.section(page.section);
     let neighbour = |id: Option<PageId>| {
@@ -650,6 +691,19 @@ fn answer_view(page: &Page, library: &Library, config: &Config) -> Value {
         taxonomies: term_links(library, &page.disclosure.hidden_terms)
             .into_iter()
             .filter(|(_, links)| !links.is_empty())
+            .collect(),
+        questions: fields
+            .questions()
+            .iter()
+            .map(|q| KeyView {
+                answer: q.answer,
+                text: render_inline(&q.options[q.answer].text, config.markdown),
+                rationales: q
+                    .options
+                    .iter()
+                    .map(|o| render_inline(&o.rationale, config.markdown))
+                    .collect(),
+            })
             .collect(),
     })
 }

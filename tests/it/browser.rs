@@ -1496,3 +1496,83 @@ fn menu_and_contact_in_chromium() {
         desk.screenshot(&dir.join("menu-desktop.png"));
     }
 }
+
+/// The example site's quiz with questions, in Chromium: a wrong choice is marked wrong with
+/// every option's rationale shown and the right one marked; then the right choice.
+#[test]
+fn questions_mark_a_choice_and_show_the_rationales() {
+    if !browser_available() {
+        return;
+    }
+    let (_tmp, out, base) = build_and_serve(&repo().join("example-site"));
+    let page = first_page_with(&out, "data-question").expect("a case with questions");
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Phone);
+    s.goto(&format!("{base}{page}"));
+    // With script, the key is given by choosing, not shown beside the question.
+    s.wait_for(
+        "the answer key hidden by the script",
+        "return document.querySelector('[data-question] .answer-key').hidden",
+        json!([]),
+        "return document.body.innerHTML.length",
+    );
+    let state = "const q = document.querySelector('[data-question]');
+        return { result: q.querySelector('.question-result').textContent,
+          right: [...q.querySelectorAll('.question-option.is-right')].map(li => li.dataset.option),
+          wrong: [...q.querySelectorAll('.question-option.is-wrong')].map(li => li.dataset.option),
+          shown: [...q.querySelectorAll('.question-rationale')].filter(p => !p.hidden && p.offsetHeight > 0).map(p => p.textContent) };";
+    let answer: usize = s
+        .exec(
+            "return document.querySelector('[data-question] [data-answer]').dataset.answer",
+            json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let wrong = if answer == 0 { 1 } else { 0 };
+    let options = s.exec(
+        "return document.querySelector('[data-question]').querySelectorAll('.question-option').length",
+        json!([]),
+    );
+    let radio = s.find(&format!(
+        "[data-question] .question-option[data-option=\"{wrong}\"] label"
+    ));
+    s.click(&radio);
+    let seen = s.wait_for(
+        "the wrong choice marked",
+        &format!("const s = (function(){{ {state} }})(); return s.wrong.length ? s : null;"),
+        json!([]),
+        state,
+    );
+    assert_eq!(seen["wrong"], json!([wrong.to_string()]), "{seen}");
+    assert_eq!(seen["right"], json!([answer.to_string()]), "{seen}");
+    assert!(
+        seen["result"].as_str().unwrap().starts_with("Not quite"),
+        "{seen}"
+    );
+    let shown = seen["shown"].as_array().unwrap();
+    assert_eq!(json!(shown.len()), options, "every rationale shown: {seen}");
+    assert!(
+        shown[wrong].as_str().unwrap().starts_with("Wrong:"),
+        "{seen}"
+    );
+    assert!(
+        shown[answer].as_str().unwrap().starts_with("Right:"),
+        "{seen}"
+    );
+
+    let radio = s.find(&format!(
+        "[data-question] .question-option[data-option=\"{answer}\"] label"
+    ));
+    s.click(&radio);
+    let seen = s.wait_for(
+        "the right choice marked",
+        &format!(
+            "const s = (function(){{ {state} }})(); return s.result === 'Correct.' ? s : null;"
+        ),
+        json!([]),
+        state,
+    );
+    assert_eq!(seen["wrong"], json!([]), "{seen}");
+}

@@ -43,6 +43,9 @@ fn valid_value(ty: Type) -> Option<&'static str> {
         // `true` on an event; a post takes a date, and says so in its own words.
         Type::Deadline => "true",
         Type::Days => "[14, 1]",
+        Type::Questions => {
+            "[{ prompt = \"Q\", answer = \"A\", options = [{ text = \"A\", rationale = \"a\" }, { text = \"B\", rationale = \"b\" }] }]"
+        }
         Type::Table | Type::Acknowledgements => return None,
     })
 }
@@ -327,7 +330,7 @@ fn accepted(ty: Type, category: &str) -> bool {
         Type::Sex => category == "text",
         Type::Age => matches!(category, "number" | "text"),
         Type::Table => category == "table",
-        Type::Images | Type::Stacks | Type::Acknowledgements => false,
+        Type::Images | Type::Stacks | Type::Acknowledgements | Type::Questions => false,
         Type::Window => false,
         // A role or network named "x"/"a", or a year 42, is no value of these.
         Type::Role | Type::Year | Type::Focus | Type::Links => false,

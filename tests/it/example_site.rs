@@ -131,7 +131,10 @@ fn read_section(section: &'static str) -> Vec<Case> {
 fn build() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
+    // The example site is the largest site the tests build (photos, cards, the pixel search):
+    // in a debug build on a busy machine it takes longer than a small site's limit.
     radcase()
+        .timeout(std::time::Duration::from_secs(300))
         .args(["build", "--quiet", "--output"])
         .arg(&out)
         .arg("--cache-dir")

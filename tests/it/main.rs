@@ -26,6 +26,7 @@ mod program_corpus;
 mod program_home;
 mod program_privacy;
 mod publish;
+mod questions;
 mod reliability;
 mod scaffold;
 mod schedule;
