@@ -11,14 +11,12 @@ use serde_json::{Map, Value as Json};
 use super::Document;
 use super::keys::{self, ACK_FIELDS, IMAGE_FIELDS, Key, Kind, STACK_FIELDS, SortBy, Type};
 use super::person::{self, Network, ProfileLink, Role};
+use super::questions::{Question, ReadQuestions, Report};
 use super::split::Format;
 use super::tree::{Entry, Node, Value};
 use super::when::{self, Deadline, When};
 use crate::diagnostic::{Diagnostic, closest};
 use crate::types::{NamedWindow, Window};
-
-mod questions;
-pub use questions::{Choice, Question};
 
 /// Which kind of file the front matter is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,6 +352,24 @@ fn placed(key: &Key, scope: Scope) -> bool {
 struct Reader<'d> {
     doc: &'d Document,
     errors: Vec<Diagnostic>,
+}
+
+impl Report for Reader<'_> {
+    fn shown(&self, node: &Node) -> String {
+        Reader::shown(self, node)
+    }
+    fn assign(&self, key: &str, value: &str) -> String {
+        Reader::assign(self, key, value)
+    }
+    fn line(&self, offset: usize) -> usize {
+        Reader::line(self, offset)
+    }
+    fn not_text(&mut self, what: &str, key: &str, node: &Node, at: usize) {
+        Reader::not_text(self, what, key, node, at)
+    }
+    fn error_at(&mut self, offset: usize, message: String, hint: impl Into<String>) {
+        Reader::error_at(self, offset, message, hint)
+    }
 }
 
 impl Reader<'_> {

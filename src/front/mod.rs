@@ -10,6 +10,7 @@
 mod fields;
 pub mod keys;
 pub mod person;
+mod questions;
 mod split;
 mod tree;
 pub mod when;
@@ -17,11 +18,10 @@ pub mod when;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use fields::{
-    AckEntry, Choice, Fields, MediaRef, Question, RedactRect, Scope, parse_date, read,
-};
+pub use fields::{AckEntry, Fields, MediaRef, RedactRect, Scope, parse_date, read};
 pub use keys::{Key, Kind, SortBy};
 pub use person::{Network, ProfileLink, Role};
+pub use questions::{Choice, Question};
 pub use split::{Format, Split, split};
 pub use tree::{Entry, Node, Table, Value, parse_toml, parse_yaml};
 pub use when::{Deadline, When};

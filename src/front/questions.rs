@@ -1,9 +1,8 @@
 //! `[[questions]]`: single-best-answer questions of a case, each with a rationale per option,
 //! read and checked with every problem on its line.
 
-use super::Reader;
+use super::tree::{Entry, Node, Table, Value};
 use crate::diagnostic::closest;
-use crate::front::tree::{Entry, Node, Table, Value};
 
 /// The fields of a question, and of one of its options.
 pub const QUESTION_FIELDS: &[&str] = &["prompt", "options", "answer", "image"];
@@ -30,8 +29,19 @@ pub struct Choice {
     pub rationale: String,
 }
 
-impl Reader<'_> {
-    pub(super) fn questions(&mut self, e: &Entry) -> Vec<Question> {
+/// What the front matter reader offers for messages: how a value is shown, how a key is
+/// written in the file's syntax, and errors placed at a byte offset.
+pub trait Report {
+    fn shown(&self, node: &Node) -> String;
+    fn assign(&self, key: &str, value: &str) -> String;
+    fn line(&self, offset: usize) -> usize;
+    fn not_text(&mut self, what: &str, key: &str, node: &Node, at: usize);
+    fn error_at(&mut self, offset: usize, message: String, hint: impl Into<String>);
+}
+
+/// Reading `[[questions]]` with any [`Report`].
+pub trait ReadQuestions: Report {
+    fn questions(&mut self, e: &Entry) -> Vec<Question> {
         let items: Vec<&Node> = match &e.node.value {
             Value::List(items) => items.iter().collect(),
             // `[questions]` (one table) for `[[questions]]`.
@@ -227,3 +237,5 @@ impl Reader<'_> {
         }
     }
 }
+
+impl<T: Report> ReadQuestions for T {}
