@@ -58,7 +58,7 @@ impl Default for ImageSettings {
             thumbnail: 320,
             quality: 82,
             formats: vec![Format::Webp, Format::Jpeg],
-            stack_width: 768,
+            stack_width: 1024,
         }
     }
 }
