@@ -1597,6 +1597,67 @@ fn screenshots() {
     eprintln!("screenshots in {}", dir.display());
 }
 
+/// Not a check: the example site's case pages to look at, at 1366 and 390 px, light and dark:
+/// a gallery with a stack, a quiz with one image (answer closed and open), a wide table, the
+/// case list. `cargo test --test it -- --ignored browser::case_page_screenshots`
+#[test]
+#[ignore = "not a check: writes screenshots for a person to look at, run on demand"]
+fn case_page_screenshots() {
+    if !browser_available() {
+        return;
+    }
+    let dir = PathBuf::from(
+        std::env::var("RADCASE_SCREENSHOTS").unwrap_or_else(|_| "/tmp/radcase-screenshots".into()),
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_tmp, out, base) = build_and_serve(&repo().join("example-site"));
+    let quiz = first_page_with(&out, "class=\"answer\"").expect("a quiz");
+    let gallery = "/cases/2024-left-mca-infarct/";
+    let driver = Driver::start();
+    let settle = || std::thread::sleep(Duration::from_millis(400));
+    for device in [Device::Desktop, Device::Phone] {
+        let s = Session::new(&driver, device);
+        let d = if device == Device::Phone {
+            "390"
+        } else {
+            s.resize(1366, 900);
+            "1366"
+        };
+        for dark in [false, true] {
+            let m = if dark { "dark" } else { "light" };
+            s.dark_mode(dark);
+            let shot = |name: &str| {
+                settle();
+                s.screenshot(&dir.join(format!("case-{name}-{d}-{m}.png")));
+            };
+            let show = |css: &str| {
+                s.exec(
+                    "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' })",
+                    json!([css]),
+                );
+            };
+            s.goto(&format!("{base}{gallery}"));
+            shot("gallery");
+            show(".filmstrip");
+            shot("filmstrip");
+            show("[data-stack]");
+            shot("stack");
+            show(".table-scroll");
+            s.exec("window.scrollBy(0, -80)", json!([]));
+            shot("table");
+            s.goto(&format!("{base}{quiz}"));
+            shot("quiz");
+            show(".answer");
+            shot("answer-closed");
+            s.click(&s.find(".answer summary"));
+            shot("answer-open");
+            s.goto(&format!("{base}/cases/"));
+            shot("list");
+        }
+    }
+    eprintln!("screenshots in {}", dir.display());
+}
+
 /// A case long enough to scroll, titled `title`.
 fn long_case(title: &str) -> String {
     let paragraph = "Axial images show the finding in every plane, described at length. ";
