@@ -1375,7 +1375,7 @@ fn stack_zoom_pan_and_full_screen() {
     );
 }
 
-/// A case with a stack of 24 slices 800 px wide and a table wider than a phone, and a quiz.
+/// A case with a stack of 24 slices 560 px wide and a table wider than a phone, and a quiz.
 fn wide_site() -> TestSite {
     let table = "| Sequence | Plane | Slice thickness | Finding | Enhancement | Diffusion | Perfusion |\n|---|---|---|---|---|---|---|\n| T1 post-contrast | Axial | 1 mm | Thick irregular rim | Avid, nodular | Restricted in the rim | Raised |\n";
     let site = TestSite::with(&[
@@ -1391,7 +1391,7 @@ fn wide_site() -> TestSite {
         ),
     ]);
     for n in 1..=24u32 {
-        let img = image::RgbImage::from_fn(800, 800, |x, y| {
+        let img = image::RgbImage::from_fn(560, 560, |x, y| {
             image::Rgb([(x / 4) as u8, (y / 4) as u8, (n * 8) as u8])
         });
         let mut out = std::io::Cursor::new(Vec::new());
