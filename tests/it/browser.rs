@@ -1642,6 +1642,12 @@ fn case_page_screenshots() {
             shot("filmstrip");
             show("[data-stack]");
             shot("stack");
+            s.click(&s.find("[data-stack] .stack-zoom-in"));
+            s.click(&s.find("[data-stack] .stack-zoom-in"));
+            shot("stack-zoomed");
+            s.click(&s.find("[data-stack] .stack-full"));
+            shot("stack-full");
+            s.click(&s.find("[data-stack] .stack-full"));
             show(".table-scroll");
             s.exec("window.scrollBy(0, -80)", json!([]));
             shot("table");
