@@ -300,9 +300,69 @@ struct Fragment<'e> {
     /// An HTML block being read (its line and text): it is checked whole, since a tag may
     /// run over several of its lines.
     html_block: Option<(usize, String)>,
+    /// A table being read: where its scroll wrapper opens in `events`, and the text of its
+    /// header cells so far (`None` outside the header row).
+    table: Option<(usize, Vec<String>, bool)>,
+}
+
+/// The opening of the box a table scrolls sideways in, when it is wider than the screen:
+/// focusable, so keyboard users can scroll it too, and named after its columns.
+fn table_scroll_open(head: &[String]) -> String {
+    let mut label = String::from("Table");
+    let names: Vec<&str> = head
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if !names.is_empty() {
+        label.push_str(": ");
+        let mut joined = names.join(", ");
+        if joined.chars().count() > 80 {
+            joined = joined.chars().take(79).collect::<String>() + "…";
+        }
+        label.push_str(&joined);
+    }
+    format!(
+        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+        crate::types::escape_html(&label)
+    )
 }
 
 impl<'e> Fragment<'e> {
+    /// Wrap tables in their scroll box, and collect the text of their header cells for its
+    /// label.
+    fn table_event(&mut self, event: &Event<'e>) {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                self.table = Some((self.events.len(), Vec::new(), false));
+                self.events.push(Event::Html(CowStr::from("")));
+            }
+            Event::Start(Tag::TableHead) => {
+                if let Some(t) = self.table.as_mut() {
+                    t.2 = true;
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = self.table.as_mut() {
+                    t.2 = false;
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                if let Some((_, head, true)) = self.table.as_mut() {
+                    head.push(String::new());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, head, true)) = self.table.as_mut()
+                    && let Some(cell) = head.last_mut()
+                {
+                    cell.push_str(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A summary leaves footnotes out (they would clash or dangle when several summaries
     /// share a page): whether `event` is one of theirs.
     fn skips_footnote(&mut self, event: &Event<'_>) -> bool {
@@ -323,6 +383,15 @@ impl<'e> Fragment<'e> {
     /// Keep `event`; a picture alone in its paragraph becomes a figure in place of the
     /// paragraph.
     fn push(&mut self, event: Event<'e>) {
+        self.table_event(&event);
+        if let Event::End(TagEnd::Table) = event {
+            self.events.push(event);
+            if let Some((at, head, _)) = self.table.take() {
+                self.events[at] = Event::Html(CowStr::from(table_scroll_open(&head)));
+                self.events.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            return;
+        }
         match &event {
             Event::Start(Tag::Paragraph) => {
                 self.paragraph = Some(self.events.len());
@@ -1029,6 +1098,28 @@ mod tests {
             "{}",
             out.html
         );
+    }
+
+    #[test]
+    fn tables_scroll_in_a_focusable_labelled_box() {
+        let r = render(
+            "Before.\n\n| Sequence | `b` value | <x> |\n|---|---|---|\n| DWI | 1000 | y |\n\nAfter.\n\n| | |\n|-|-|\n| 1 | 2 |\n",
+        );
+        assert!(
+            r.html.contains(
+                "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table: Sequence, b value\"><table>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("</table>\n</div>"), "{}", r.html);
+        assert!(
+            r.html.contains("aria-label=\"Table\"><table>"),
+            "a table without header text is still named: {}",
+            r.html
+        );
+        assert_eq!(r.html.matches("<div").count(), 2);
+        assert_eq!(r.html.matches("</div>").count(), 2);
     }
 
     #[test]

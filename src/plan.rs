@@ -305,6 +305,27 @@ impl Planner<'_> {
                     self.add(v.output.clone(), Job::ImageVariant(index));
                 }
             }
+            // A thumbnail cut around a `focus` is other pixels: its own job, searched for text
+            // as it is published.
+            for pic in &page.gallery {
+                let Some(thumb) = &pic.thumb else { continue };
+                if !seen.insert((&pic.source, Some(format!("thumb;{:?}", thumb.crop)))) {
+                    continue;
+                }
+                let index = self.images.len();
+                self.images.push(ImageJob {
+                    source: pic.source.clone(),
+                    hash: pic.hash,
+                    dicom: pic.dicom,
+                    variants: thumb.variants.clone(),
+                    redact: pic.redact.clone(),
+                    slice: false,
+                    crop: Some(thumb.crop),
+                });
+                for v in &thumb.variants {
+                    self.add(v.output.clone(), Job::ImageVariant(index));
+                }
+            }
         }
     }
 

@@ -15,7 +15,7 @@ use crate::markdown::LocalMedia;
 use crate::media;
 use crate::picture;
 use crate::source::{FileKind, Source};
-use crate::types::{Format, OutPath, Picture, Rect, Stack, is_inside};
+use crate::types::{Format, OutPath, Picture, Rect, Stack, Thumb, is_inside};
 
 /// One page bundle, as its media need it.
 pub struct Bundle<'a> {
@@ -69,6 +69,7 @@ impl Bundle<'_> {
             caption: None,
             redact: Vec::new(),
             crop: None,
+            thumb: None,
         })
     }
 }
@@ -369,6 +370,34 @@ pub fn gallery(
             ));
             continue;
         }
+        p.thumb = img.focus.map(|focus| {
+            Thumb::plan(
+                &bundle.config.base_path,
+                &layout::output_folder(bundle.page_path, &p.file),
+                layout::stem(&p.file),
+                (p.width, p.height),
+                focus,
+                &thumb_widths(settings.thumbnail),
+                &settings.formats,
+            )
+        });
+        if let Some(earlier) = out
+            .iter()
+            .find(|o: &&Picture| o.file == p.file && o.thumb != p.thumb)
+        {
+            errors.push(error(
+                format!(
+                    "image `{}` is listed twice in `images` with different `focus`",
+                    img.file
+                ),
+                format!(
+                    "the image has one thumbnail: write the same focus in both entries ({} in the first, {} here), or list it once",
+                    focus_shown(earlier),
+                    focus_shown(&p)
+                ),
+            ));
+            continue;
+        }
         if let Some(&i) = media.by_file.get(&p.file) {
             media.pictures[i].redact = p.redact.clone();
         }
@@ -393,4 +422,20 @@ pub fn gallery(
         );
     }
     (out, errors)
+}
+
+/// The widths of a cut thumbnail: the thumbnail width, and twice it for sharp screens (a list
+/// card is up to about 22 rem wide).
+fn thumb_widths(thumbnail: u32) -> [u32; 2] {
+    [thumbnail, thumbnail.saturating_mul(2)]
+}
+
+fn focus_shown(p: &Picture) -> String {
+    match &p.thumb {
+        Some(t) => format!(
+            "the part from ({}, {}), {}×{} pixels",
+            t.crop.x, t.crop.y, t.crop.width, t.crop.height
+        ),
+        None => "none".into(),
+    }
 }

@@ -65,6 +65,7 @@ pub fn gallery_picture(
         caption: None,
         redact: Vec::new(),
         crop: None,
+        thumb: None,
     })
 }
 
@@ -183,6 +184,7 @@ pub fn stack_frames(
                     caption: None,
                     redact: Vec::new(),
                     crop: None,
+                    thumb: None,
                 });
             }
         }

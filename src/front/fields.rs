@@ -41,6 +41,10 @@ pub struct MediaRef {
     /// Images only: the rectangles of `redact`, as written.
     #[serde(skip)]
     pub redact: Vec<RedactRect>,
+    /// Images only: the point a cropped thumbnail keeps (`focus`), as fractions of the width
+    /// from the left and of the height from the top; None: the thumbnail shows all of it.
+    #[serde(skip)]
+    pub focus: Option<(f64, f64)>,
     /// The line of this entry in the file.
     #[serde(skip)]
     pub line: usize,
@@ -1103,6 +1107,11 @@ impl Reader<'_> {
                         "`redact` is for gallery images: list the image in images = [{{ file = \"…\", alt = \"…\", redact = [[x, y, width, height]] }}], or black the area out in every slice before adding the stack. An entry takes {}",
                         fields.join(", ")
                     )
+                } else if unknown.key == "focus" {
+                    format!(
+                        "`focus` chooses what the list thumbnail of a gallery image keeps; a stack has no thumbnail. An entry takes {}",
+                        fields.join(", ")
+                    )
                 } else {
                     closest(&unknown.key, fields.iter().copied()).map_or_else(
                         || format!("an entry takes {}", fields.join(", ")),
@@ -1122,7 +1131,7 @@ impl Reader<'_> {
             for field in t
                 .entries
                 .iter()
-                .filter(|f| f.key != "windows" && f.key != "redact")
+                .filter(|f| f.key != "windows" && f.key != "redact" && f.key != "focus")
             {
                 if field.node.value.as_str().is_none() {
                     let what = format!("`{}` of entry {n} in `{key}`", field.key);
@@ -1153,16 +1162,100 @@ impl Reader<'_> {
                 Some(r) => self.redact(r),
                 None => Vec::new(),
             };
+            let focus = match t.get("focus").filter(|_| !stacks) {
+                Some(f) => match self.image_focus(&name, &f.node) {
+                    Some(point) => Some(point),
+                    None => continue,
+                },
+                None => None,
+            };
             out.push(MediaRef {
                 file: name,
                 alt,
                 caption: string("caption"),
                 windows,
                 redact,
+                focus,
                 line: self.line(at),
             });
         }
         out
+    }
+
+    /// `focus` of the image `file`: a word for an edge, a corner or the centre (`"top"`,
+    /// `"bottom left"`), or `[x, y]`, fractions from 0 to 1 of the width from the left and of
+    /// the height from the top.
+    fn image_focus(&mut self, file: &str, node: &Node) -> Option<(f64, f64)> {
+        let what = format!("`focus` of `{file}`");
+        let hint = "write focus = \"top\" (or \"bottom\", \"left\", \"right\", \"center\", \"top left\", \"top right\", \"bottom left\", \"bottom right\"), or focus = [x, y] with x and y from 0 to 1 (0.5, 0.2: the middle across, a fifth of the way down): the point the list thumbnail keeps";
+        match &node.value {
+            Value::Str(word) => {
+                let point = focus_word(word);
+                if point.is_none() {
+                    let words = FOCUS_WORDS.iter().map(|(w, _)| *w);
+                    let hint = match closest(&word.trim().to_lowercase(), words) {
+                        Some(best) => format!("did you mean \"{best}\"? {hint}"),
+                        None => hint.to_string(),
+                    };
+                    self.error_at(
+                        node.span.start,
+                        format!("{what} is \"{word}\", which is not a place in the image"),
+                        hint,
+                    );
+                }
+                point
+            }
+            Value::List(items) => {
+                let numbers: Option<Vec<f64>> = items
+                    .iter()
+                    .map(|i| match i.value {
+                        Value::Int(n) => Some(n as f64),
+                        Value::Float(x) => Some(x),
+                        _ => None,
+                    })
+                    .collect();
+                match numbers.as_deref() {
+                    Some(&[x, y]) if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) => {
+                        Some((x, y))
+                    }
+                    Some(&[x, y]) => {
+                        let shown = self.shown(node);
+                        let percent = if x > 1.0 || y > 1.0 {
+                            format!(
+                                " (percent? write [{}, {}])",
+                                (x / 100.0).clamp(0.0, 1.0),
+                                (y / 100.0).clamp(0.0, 1.0)
+                            )
+                        } else {
+                            String::new()
+                        };
+                        self.error_at(
+                            node.span.start,
+                            format!("{what} {shown} lies outside the image: x and y go from 0 to 1{percent}"),
+                            hint,
+                        );
+                        None
+                    }
+                    _ => {
+                        let shown = self.shown(node);
+                        self.error_at(
+                            node.span.start,
+                            format!("{what} must be two numbers [x, y], not {shown}"),
+                            hint,
+                        );
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error_at(
+                    node.span.start,
+                    format!("{what} must be a word or [x, y], not {}", other.describe()),
+                    hint,
+                );
+                None
+            }
+        }
     }
 
     /// The rectangles of `redact = [[x, y, width, height], …]`, each with what is wrong with it.
@@ -1507,4 +1600,36 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
     }
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
     utc.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single()
+}
+
+/// The places `focus` may name, as fractions of the width and height.
+const FOCUS_WORDS: &[(&str, (f64, f64))] = &[
+    ("center", (0.5, 0.5)),
+    ("centre", (0.5, 0.5)),
+    ("top", (0.5, 0.0)),
+    ("bottom", (0.5, 1.0)),
+    ("left", (0.0, 0.5)),
+    ("right", (1.0, 0.5)),
+    ("top left", (0.0, 0.0)),
+    ("top right", (1.0, 0.0)),
+    ("bottom left", (0.0, 1.0)),
+    ("bottom right", (1.0, 1.0)),
+];
+
+/// `"top"`, `"Top-Left"`, `"left top"`: a place of [`FOCUS_WORDS`], in any case and order,
+/// with a space or a hyphen between the words.
+fn focus_word(word: &str) -> Option<(f64, f64)> {
+    let lower = word.trim().to_lowercase();
+    let mut parts: Vec<&str> = lower
+        .split(|c: char| c == '-' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() == 2 && matches!(parts[0], "left" | "right") {
+        parts.swap(0, 1);
+    }
+    let joined = parts.join(" ");
+    FOCUS_WORDS
+        .iter()
+        .find(|(w, _)| *w == joined)
+        .map(|&(_, p)| p)
 }

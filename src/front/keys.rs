@@ -252,7 +252,7 @@ pub fn is_reserved(name: &str) -> bool {
 }
 
 /// The fields of an entry of `images`.
-pub const IMAGE_FIELDS: &[&str] = &["file", "alt", "caption", "redact"];
+pub const IMAGE_FIELDS: &[&str] = &["file", "alt", "caption", "redact", "focus"];
 /// The fields of an entry of `stacks`.
 pub const STACK_FIELDS: &[&str] = &["dir", "alt", "caption", "windows"];
 /// The fields of an acknowledgement.

@@ -103,9 +103,12 @@ fn job_key(job: &ImageJob) -> blake3::Hash {
     h.finalize()
 }
 
-/// The pixels a job publishes: its source decoded (with `redact`), cut to `crop`.
-fn decode_job(job: &ImageJob) -> Result<super::budget::Decoded, Diagnostic> {
-    decode_cut(&job.source, job.dicom, &job.redact, job.crop)
+/// The pixels a job publishes: its source decoded (with `redact`), cut to `crop`; and the
+/// upright size of the whole source.
+fn decode_job(job: &ImageJob) -> Result<(super::budget::Decoded, (u32, u32)), Diagnostic> {
+    let decoded = decode_source(&job.source, job.dicom, &job.redact)?;
+    let whole = (decoded.image.width(), decoded.image.height());
+    Ok((cut(decoded, &job.source, job.crop)?, whole))
 }
 
 /// A source decoded (with `redact`) and cut to `crop` (a person's square photo): what an image
@@ -116,13 +119,21 @@ pub fn decode_cut(
     redact: &[Rect],
     crop: Option<Rect>,
 ) -> Result<super::budget::Decoded, Diagnostic> {
-    let mut decoded = decode_source(source, dicom, redact)?;
+    cut(decode_source(source, dicom, redact)?, source, crop)
+}
+
+/// `decoded` cut to `crop`, checked to lie inside it.
+fn cut(
+    mut decoded: super::budget::Decoded,
+    source: &std::path::Path,
+    crop: Option<Rect>,
+) -> Result<super::budget::Decoded, Diagnostic> {
     if let Some(c) = crop {
         let (w, h) = (decoded.image.width(), decoded.image.height());
         if c.x.saturating_add(c.width) > w || c.y.saturating_add(c.height) > h {
             return Err(Diagnostic::in_file(
                 source,
-                format!("the photo is {w}×{h} pixels, smaller than when the site was planned"),
+                format!("the image is {w}×{h} pixels, smaller than when the site was planned"),
             )
             .with_hint("the image changed while the site was built; build again"));
         }
@@ -145,7 +156,9 @@ pub struct ImageStats {
 /// Text found in the pixels an image publishes (after `redact`), for the privacy guard.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FoundText {
-    /// The upright size of the pixels searched: the coordinates of `regions` are in it.
+    /// The upright size of the source whose pixels were searched: the coordinates of
+    /// `regions` are in it (for a cut thumbnail too, so that a `redact` made from them fits the
+    /// source it applies to).
     pub size: (u32, u32),
     pub regions: Vec<TextRegion>,
 }
@@ -374,11 +387,28 @@ fn fill_cache(
         .filter(|(_, entry)| !cache.holds(entry))
         .collect();
     // The budget share stays held (in `decoded`) while the sizes are made from the pixels.
-    let decoded = decode_job(job)?;
+    let (decoded, whole) = decode_job(job)?;
     // Searched before any size is made, at the largest published size: every size and card is
     // made from these pixels, so text in none of them is text in none of those.
     let side = search_side(job);
-    let text = search(&decoded.image, side, &text_entry(cache, key, side), cache)?;
+    let entry = text_entry(cache, key, side);
+    let text = match job.crop {
+        None => search(&decoded.image, side, &entry, cache)?,
+        // What a cut shows is searched as it is published, and placed back in the source.
+        Some(c) => {
+            let mut found = FoundText {
+                size: whole,
+                regions: ocr::find_text_in(&decoded.image, side),
+            };
+            for r in &mut found.regions {
+                r.rect.0 += c.x;
+                r.rect.1 += c.y;
+            }
+            cache.store(&entry, &serde_json::to_vec(&found).unwrap_or_default())?;
+            cache.keep(&entry);
+            found
+        }
+    };
     let wanted: Vec<&Variant> = missing.iter().map(|(v, _)| *v).collect();
     let failed = |e: String| {
         Diagnostic::in_file(

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::content::{Library, Page, Section, Term, people};
 use crate::front::{Kind, Network, Role, keys};
 use crate::markdown::{Heading, render_inline};
-use crate::types::{PageId, Picture, SectionId, Stack};
+use crate::types::{Format, PageId, Picture, SectionId, Stack, Variant};
 
 #[derive(Serialize)]
 struct Link<'a> {
@@ -46,6 +46,83 @@ struct PictureView<'a> {
     large: &'a str,
     large_width: u32,
     large_height: u32,
+    /// For boxes of [`crate::types::THUMB_ASPECT`] (list cards, the filmstrip): the part cut around the
+    /// image's `focus`, else the whole image, which the theme letterboxes.
+    thumb: ThumbView<'a>,
+}
+
+#[derive(Serialize)]
+struct ThumbView<'a> {
+    src: &'a str,
+    width: u32,
+    height: u32,
+    srcset: String,
+    sources: Vec<SourceView>,
+    /// Whether it was cut to the box (`focus`): then it fills the box.
+    cut: bool,
+}
+
+/// `srcset`s of `variants` in `formats`: the fallback's, and a source for each other format.
+fn srcsets(variants: &[Variant], fallback: Format) -> (String, Vec<SourceView>) {
+    let of = |f: Format| {
+        variants
+            .iter()
+            .filter(|v| v.format == f)
+            .map(|v| format!("{} {}w", v.url, v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut formats: Vec<Format> = Vec::new();
+    for v in variants {
+        if !formats.contains(&v.format) {
+            formats.push(v.format);
+        }
+    }
+    let sources = formats
+        .into_iter()
+        .filter(|f| *f != fallback)
+        .map(|f| SourceView {
+            mime: f.mime(),
+            srcset: of(f),
+        })
+        .collect();
+    (of(fallback), sources)
+}
+
+fn thumb_view<'a>(p: &'a Picture, small: &'a Variant) -> ThumbView<'a> {
+    let fallback = p.fallback_format();
+    let cut = p.thumb.as_ref().and_then(|t| {
+        let v = t
+            .variants
+            .iter()
+            .filter(|v| v.format == fallback)
+            .min_by_key(|v| v.width)?;
+        Some((v, &t.variants))
+    });
+    match cut {
+        Some((v, variants)) => {
+            let (srcset, sources) = srcsets(variants, fallback);
+            ThumbView {
+                src: &v.url,
+                width: v.width,
+                height: v.height,
+                srcset,
+                sources,
+                cut: true,
+            }
+        }
+        None => {
+            let (srcset, sources) = srcsets(&p.variants, fallback);
+            ThumbView {
+                src: &small.url,
+                width: small.width,
+                height: small.height,
+                srcset,
+                sources,
+                cut: false,
+            }
+        }
+    }
 }
 
 fn picture_view<'a>(p: &'a Picture, thumbnail: u32) -> Option<PictureView<'a>> {
@@ -53,6 +130,7 @@ fn picture_view<'a>(p: &'a Picture, thumbnail: u32) -> Option<PictureView<'a>> {
     let large = p.largest()?;
     let fallback = p.fallback_format();
     Some(PictureView {
+        thumb: thumb_view(p, small),
         alt: &p.alt,
         caption: p.caption.as_deref(),
         src: &small.url,

@@ -58,7 +58,7 @@ impl Default for ImageSettings {
             thumbnail: 320,
             quality: 82,
             formats: vec![Format::Webp, Format::Jpeg],
-            stack_width: 768,
+            stack_width: 1024,
         }
     }
 }
@@ -234,6 +234,31 @@ impl Rect {
         }
     }
 
+    /// The largest rectangle of the proportions `aspect` (width, height) inside an image of
+    /// `width`×`height`, centred on the point `(fx, fy)` (fractions of the width and height)
+    /// and moved inside the image where the point is near an edge.
+    pub fn around(width: u32, height: u32, aspect: (u32, u32), (fx, fy): (f64, f64)) -> Rect {
+        let (aw, ah) = (u64::from(aspect.0.max(1)), u64::from(aspect.1.max(1)));
+        let (w, h) = (u64::from(width), u64::from(height));
+        // As wide as the image, unless that is too tall for it.
+        let (cw, ch) = if w * ah <= h * aw {
+            (w, (w * ah / aw).max(1))
+        } else {
+            ((h * aw / ah).max(1), h)
+        };
+        let place = |len: u64, side: u64, f: f64| {
+            let centre = f.clamp(0.0, 1.0) * len as f64;
+            let start = (centre - side as f64 / 2.0).round();
+            start.clamp(0.0, (len - side) as f64) as u32
+        };
+        Rect {
+            x: place(w, cw, fx),
+            y: place(h, ch, fy),
+            width: cw as u32,
+            height: ch as u32,
+        }
+    }
+
     pub fn key(rects: &[Rect]) -> String {
         let mut key = String::from("redact");
         for r in rects {
@@ -266,6 +291,55 @@ pub struct Picture {
     /// The part of the upright source that is published (a person's square photo), cut after
     /// `redact`; None: all of it.
     pub crop: Option<Rect>,
+    /// A gallery image with a `focus`: its thumbnail, cut from it around that point. None:
+    /// thumbnails show the whole image.
+    pub thumb: Option<Thumb>,
+}
+
+/// The proportions of a thumbnail (list cards and the filmstrip show images in boxes of these).
+pub const THUMB_ASPECT: (u32, u32) = (16, 9);
+
+/// A thumbnail cut from a picture (after its `redact`): the part kept, and its sizes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thumb {
+    pub crop: Rect,
+    pub variants: Vec<Variant>,
+}
+
+impl Thumb {
+    /// The thumbnail of an upright image of `size` around `focus`, published as
+    /// `{dir}{stem}-{w}x{h}.{ext}` in `widths` (never wider than the part kept).
+    pub fn plan(
+        base_path: &str,
+        dir: &str,
+        stem: &str,
+        size: (u32, u32),
+        focus: (f64, f64),
+        widths: &[u32],
+        formats: &[Format],
+    ) -> Thumb {
+        let crop = Rect::around(size.0, size.1, THUMB_ASPECT, focus);
+        let mut variants = plan_variants(
+            base_path,
+            dir,
+            stem,
+            (crop.width, crop.height),
+            widths,
+            formats,
+        );
+        // Named by both sides, so they never take the name of a size of the whole image.
+        for v in &mut variants {
+            let output = format!(
+                "{dir}{stem}-{}x{}.{}",
+                v.width,
+                v.height,
+                v.format.extension()
+            );
+            v.url = format!("{base_path}{output}");
+            v.output = OutPath::new(output);
+        }
+        Thumb { crop, variants }
+    }
 }
 
 impl Picture {
@@ -364,6 +438,40 @@ mod tests {
         assert_eq!((r.x, r.y, r.width), (525, 0, 300));
         let r = Rect::square_around(900, 300, (1.0, 0.4));
         assert_eq!(r.x, 600);
+    }
+
+    #[test]
+    fn thumbnails_keep_the_focus_at_sixteen_by_nine() {
+        // Portrait: full width, a band of 9/16 of it.
+        let r = Rect::around(900, 1200, (16, 9), (0.5, 0.0));
+        assert_eq!((r.x, r.y, r.width, r.height), (0, 0, 900, 506));
+        let r = Rect::around(900, 1200, (16, 9), (0.5, 1.0));
+        assert_eq!((r.y, r.height), (694, 506));
+        let r = Rect::around(900, 1200, (16, 9), (0.5, 0.5));
+        assert_eq!(r.y, 347);
+        // Wider than 16:9: full height, the side chosen.
+        let r = Rect::around(2000, 500, (16, 9), (0.0, 0.5));
+        assert_eq!((r.x, r.y, r.width, r.height), (0, 0, 888, 500));
+        let r = Rect::around(2000, 500, (16, 9), (1.0, 0.5));
+        assert_eq!(r.x, 2000 - 888);
+        let t = Thumb::plan(
+            "/",
+            "a/",
+            "xr",
+            (900, 1200),
+            (0.5, 0.0),
+            &[320, 640, 2000],
+            &[Format::Webp],
+        );
+        let names: Vec<&str> = t.variants.iter().map(|v| v.output.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "a/xr-320x180.webp",
+                "a/xr-640x360.webp",
+                "a/xr-900x506.webp"
+            ]
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub use html::escape_html;
 pub use ids::{PageId, SectionId, TaxonomyId, TermId};
 pub use image::{
     DicomFrame, Format, ImageSettings, MAX_SIDE, NamedWindow, PRESETS, Picture, Rect, Stack,
-    StackWindow, Variant, Window, plan_variants,
+    StackWindow, THUMB_ASPECT, Thumb, Variant, Window, plan_variants,
 };
 pub use pager::Pager;
 pub use path::{OutPath, is_inside, slash_path};

@@ -448,6 +448,15 @@ impl<'a> Session<'a> {
         std::fs::write(path, base64_decode(png.as_str().unwrap())).unwrap();
     }
 
+    /// Set the window (in headless Chromium: the viewport) to `width`×`height` CSS px.
+    fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
     fn dark_mode(&self, dark: bool) {
         let value = if dark { "dark" } else { "light" };
         self.cmd(
@@ -1160,6 +1169,351 @@ fn window_presets_on_a_dicom_stack() {
     );
 }
 
+/// The width in pixels of the file at `url`, from its name (`ct-1600.jpg`, `xr-320x180.webp`).
+const FILE_WIDTH_JS: &str = r"
+const fileWidth = (url) => { const m = /-(\d+)(?:x\d+)?\.(?:jpg|jpeg|png|webp)$/.exec(url.split('?')[0]); return m ? +m[1] : 0; };";
+
+/// At 1366 px the first image is shown large (wider than the text column), never wider than
+/// the file the browser chose; no image of the page is drawn wider than its file.
+#[test]
+fn the_first_image_leads_large_and_nothing_is_enlarged() {
+    if !browser_available() {
+        return;
+    }
+    let (_tmp, _, base) = fixture();
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    s.resize(1366, 900);
+    s.goto(&format!("{base}{FIXTURE_PAGE}"));
+    let sizes = format!(
+        "{FILE_WIDTH_JS}
+        const lead = document.querySelector('.lead img');
+        if (!lead.complete || !lead.currentSrc) return null;
+        const r = lead.getBoundingClientRect();
+        // What contain leaves of the box when the height is what limits.
+        const shown = Math.min(r.width, r.height * lead.naturalWidth / lead.naturalHeight);
+        const text = document.querySelector('.case > .prose').getBoundingClientRect().width;
+        const panel = document.querySelector('.viewing');
+        const cs = getComputedStyle(panel);
+        const column = panel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        // As large as the column, the file and the 80 % of the screen's height it may take allow.
+        const allowed = Math.min(column, fileWidth(lead.currentSrc), 0.8 * innerHeight * lead.naturalWidth / lead.naturalHeight);
+        const all = Array.from(document.querySelectorAll('main img')).filter(i => i.complete && i.currentSrc && i.getClientRects().length)
+          .map(i => ({{ src: i.currentSrc, shown: i.getBoundingClientRect().width, file: fileWidth(i.currentSrc), fit: getComputedStyle(i).objectFit }}));
+        return {{ shown, allowed, box: r.width, file: fileWidth(lead.currentSrc), src: lead.currentSrc, text, vw: innerWidth, all }};"
+    );
+    let v = s.wait_for(
+        "the first image",
+        &sizes,
+        json!([]),
+        "return document.querySelector('.lead img').outerHTML",
+    );
+    let shown = v["shown"].as_f64().unwrap();
+    let text = v["text"].as_f64().unwrap();
+    assert_eq!(v["vw"], json!(1366), "{v}");
+    assert!(
+        shown >= 800.0 && shown >= v["allowed"].as_f64().unwrap() - 1.0,
+        "the 1600 px image is shown as large as the page allows at 1366 px, at least 800 px wide: {v}"
+    );
+    assert!(shown > text, "wider than the text column: {v}");
+    assert!(
+        v["box"].as_f64().unwrap() <= v["file"].as_f64().unwrap(),
+        "never wider than its file: {v}"
+    );
+    for img in v["all"].as_array().unwrap() {
+        let (shown, file) = (
+            img["shown"].as_f64().unwrap(),
+            img["file"].as_f64().unwrap(),
+        );
+        // A letterboxed thumbnail's box is wider than what it shows; the others are the picture.
+        if img["fit"] != json!("contain") {
+            assert!(shown <= file + 0.5, "{img} is enlarged ({v})");
+        }
+    }
+    // The stack's 384 px slices are shown at 384 px, not stretched to the panel.
+    let stack = s.exec(
+        "const i = document.querySelector('[data-stack] .stack-image'); return [i.getBoundingClientRect().width, i.naturalWidth];",
+        json!([]),
+    );
+    assert!(
+        stack[0].as_f64().unwrap() <= stack[1].as_f64().unwrap() + 0.5,
+        "stack slices are never enlarged: {stack}"
+    );
+    // The viewing panel is dark in the light scheme too.
+    let bg = s.exec(
+        "return getComputedStyle(document.querySelector('.viewing')).backgroundColor",
+        json!([]),
+    );
+    let rgb: Vec<f64> = bg
+        .as_str()
+        .unwrap()
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .map(|c| c.trim().parse().unwrap())
+        .collect();
+    assert!(rgb.iter().all(|c| *c < 40.0), "a dark panel: {bg}");
+}
+
+const ZOOM_STATE: &str = r#"
+const f = document.querySelector('[data-stack]');
+const i = f.querySelector('.stack-image');
+const m = /scale\(([\d.]+)\)/.exec(i.style.transform);
+return { zoomed: f.classList.contains('is-zoomed'), scale: m ? +m[1] : 1, transform: i.style.transform,
+  now: f.querySelector('.stack-viewport').getAttribute('aria-valuenow'), full: f.classList.contains('is-full'),
+  fullscreen: document.fullscreenElement === f, pressed: f.querySelector('.stack-full').getAttribute('aria-pressed'),
+  zoomOut: f.querySelector('.stack-zoom-out').disabled, hint: f.querySelector('.stack-hint').innerText };"#;
+
+/// The stack viewer zooms (button, ctrl + wheel, keys), pans a zoomed slice with a drag without
+/// changing slices, and goes to full screen and back.
+#[test]
+fn stack_zoom_pan_and_full_screen() {
+    if !browser_available() {
+        return;
+    }
+    let (_tmp, _, base) = fixture();
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    s.goto(&format!("{base}{FIXTURE_PAGE}"));
+    let vp = s.find("[data-stack] .stack-viewport");
+    s.exec(
+        "arguments[0].scrollIntoView({ block: 'center' })",
+        json!([vp]),
+    );
+    let st = s.exec(ZOOM_STATE, json!([]));
+    assert_eq!(st["zoomed"], json!(false), "{st}");
+    assert_eq!(st["zoomOut"], json!(true), "nothing to zoom out of: {st}");
+    let hint = st["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("wheel") && hint.contains("arrow keys") && hint.contains("drag"),
+        "a hint says how to scroll: {st}"
+    );
+
+    s.click(&s.find("[data-stack] .stack-zoom-in"));
+    s.wait_for(
+        "the zoom button zooms in",
+        "return document.querySelector('[data-stack]').classList.contains('is-zoomed')",
+        json!([]),
+        ZOOM_STATE,
+    );
+    let st = s.exec(ZOOM_STATE, json!([]));
+    assert_eq!(st["zoomed"], json!(true), "{st}");
+    assert!((st["scale"].as_f64().unwrap() - 1.5).abs() < 0.01, "{st}");
+
+    // ctrl + wheel zooms further, about the pointer.
+    s.exec(
+        "const v = arguments[0]; const r = v.getBoundingClientRect();
+         for (let k = 0; k < 3; k++) v.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, ctrlKey: true,
+           clientX: r.left + r.width / 4, clientY: r.top + r.height / 4, bubbles: true, cancelable: true }));",
+        json!([vp]),
+    );
+    let zoomed = s.exec(ZOOM_STATE, json!([]));
+    assert!(
+        zoomed["scale"].as_f64().unwrap() > 2.0,
+        "ctrl + wheel zooms in: {zoomed}"
+    );
+
+    // A drag moves the zoomed slice and stays on the same slice.
+    s.actions(json!([{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+        { "type": "pointerMove", "duration": 0, "origin": vp, "x": 0, "y": 0 },
+        { "type": "pointerDown", "button": 0 },
+        { "type": "pointerMove", "duration": 150, "origin": "pointer", "x": 60, "y": 50 },
+        { "type": "pointerUp", "button": 0 } ] }]));
+    let panned = s.exec(ZOOM_STATE, json!([]));
+    assert_eq!(
+        panned["now"], zoomed["now"],
+        "a drag on a zoomed slice pans: {panned}"
+    );
+    assert_ne!(
+        panned["transform"], zoomed["transform"],
+        "a drag on a zoomed slice moves it: {panned}"
+    );
+    // Slices still scroll, zoomed: the wheel and the keys.
+    s.send_keys(&vp, KEY_DOWN);
+    let next = s.exec(ZOOM_STATE, json!([]));
+    assert_ne!(next["now"], panned["now"], "{next}");
+    assert_eq!(
+        next["transform"], panned["transform"],
+        "same zoom on the next slice: {next}"
+    );
+    // 0 resets, + zooms in again, the zoom-out button all the way out.
+    s.send_keys(&vp, "0");
+    assert_eq!(s.exec(ZOOM_STATE, json!([]))["zoomed"], json!(false));
+    s.send_keys(&vp, "+");
+    assert_eq!(s.exec(ZOOM_STATE, json!([]))["zoomed"], json!(true));
+    s.click(&s.find("[data-stack] .stack-zoom-out"));
+    let st = s.exec(ZOOM_STATE, json!([]));
+    assert_eq!(st["zoomed"], json!(false), "{st}");
+
+    // Full screen, and back.
+    s.click(&s.find("[data-stack] .stack-full"));
+    s.wait_for(
+        "full screen",
+        "const f = document.querySelector('[data-stack]'); return f.classList.contains('is-full') && f.querySelector('.stack-full').getAttribute('aria-pressed') === 'true';",
+        json!([]),
+        ZOOM_STATE,
+    );
+    let size = s.exec(
+        "const r = document.querySelector('[data-stack]').getBoundingClientRect(); return [r.width, r.height, innerWidth, innerHeight];",
+        json!([]),
+    );
+    assert!(
+        (size[0].as_f64().unwrap() - size[2].as_f64().unwrap()).abs() < 2.0
+            && (size[1].as_f64().unwrap() - size[3].as_f64().unwrap()).abs() < 2.0,
+        "the viewer fills the screen: {size}"
+    );
+    // The keys still work in full screen.
+    let before = s.exec(ZOOM_STATE, json!([]))["now"].clone();
+    s.send_keys(&vp, KEY_DOWN);
+    assert_ne!(s.exec(ZOOM_STATE, json!([]))["now"], before);
+    s.click(&s.find("[data-stack] .stack-full"));
+    s.wait_for(
+        "back from full screen",
+        "const f = document.querySelector('[data-stack]'); return !f.classList.contains('is-full') && !document.fullscreenElement && f.querySelector('.stack-full').getAttribute('aria-pressed') === 'false';",
+        json!([]),
+        ZOOM_STATE,
+    );
+}
+
+/// A case with a stack of 24 slices 560 px wide and a table wider than a phone, and a quiz.
+fn wide_site() -> TestSite {
+    let table = "| Sequence | Plane | Slice thickness | Finding | Enhancement | Diffusion | Perfusion |\n|---|---|---|---|---|---|---|\n| T1 post-contrast | Axial | 1 mm | Thick irregular rim | Avid, nodular | Restricted in the rim | Raised |\n";
+    let site = TestSite::with(&[
+        ("config.toml", crate::common::CONFIG.to_string()),
+        ("content/cases/_index.md", crate::common::CASES_SECTION.to_string()),
+        (
+            "content/cases/wide/index.md",
+            format!("+++\ntitle = \"Wide\"\ndate = 2024-05-02\nstacks = [{{ dir = \"ax\", alt = \"Axial CT\" }}]\n+++\nBefore the table.\n\n{table}\nAfter the table.\n"),
+        ),
+        (
+            "content/cases/q/index.md",
+            "+++\ntitle = \"Appendicitis\"\nslug = \"q\"\ndate = 2024-05-03\nquiz = true\nquiz_title = \"Unknown case: pain\"\ndiagnosis = \"Acute appendicitis\"\n+++\nLook.\n\n<!-- answer -->\n\nThe appendix.\n".to_string(),
+        ),
+    ]);
+    for n in 1..=24u32 {
+        let img = image::RgbImage::from_fn(560, 560, |x, y| {
+            image::Rgb([(x / 4) as u8, (y / 4) as u8, (n * 8) as u8])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        site.write(
+            &format!("content/cases/wide/ax/{n:02}.png"),
+            out.into_inner(),
+        );
+    }
+    site
+}
+
+/// Build `site` for the address it is served at; returns the base URL.
+fn serve_built(site: &TestSite) -> String {
+    let out = site.path("public");
+    std::fs::create_dir_all(&out).unwrap();
+    let base = serve(&out);
+    std::fs::remove_dir(&out).unwrap();
+    site.build_ok(&["--base-url", &format!("{base}/")]);
+    base
+}
+
+/// A sideways touch swipe of 150 px over a 24-slice stack moves at most as many slices as its
+/// share of the viewer's width (a swipe across the whole viewer passes the stack once), and at
+/// least one.
+#[test]
+fn a_touch_swipe_moves_a_bounded_number_of_slices() {
+    if !browser_available() {
+        return;
+    }
+    let site = wide_site();
+    let base = serve_built(&site);
+    let driver = Driver::start();
+    for device in [Device::Desktop, Device::Phone] {
+        let s = Session::new(&driver, device);
+        s.goto(&format!("{base}/cases/wide/"));
+        let vp = s.find("[data-stack] .stack-viewport");
+        s.exec(
+            "arguments[0].scrollIntoView({ block: 'center' })",
+            json!([vp]),
+        );
+        s.wait_for(
+            "the stack viewer",
+            "return document.querySelector('[data-stack]').dataset.stackReady !== undefined",
+            json!([]),
+            STACK_STATE,
+        );
+        s.send_keys(&vp, KEY_HOME);
+        let width = s
+            .exec("return arguments[0].clientWidth", json!([vp]))
+            .as_f64()
+            .unwrap();
+        touch_drag(&s, &vp, (-100, 0), (150, 0));
+        let now = s.exec(STACK_STATE, json!([]))["now"].as_f64().unwrap();
+        let moved = now - 1.0;
+        let bound = (150.0 * 24.0 / width).floor();
+        assert!(
+            moved >= 1.0 && moved <= bound,
+            "a 150 px swipe on a {width} px viewer of 24 slices moved {moved} slices (at most {bound})"
+        );
+    }
+}
+
+/// The quiz's answer button reads "Hide answer" once open; a table wider than a phone scrolls
+/// sideways, says so, and takes the focus by Tab.
+#[test]
+fn answer_button_and_wide_tables() {
+    if !browser_available() {
+        return;
+    }
+    let site = wide_site();
+    let base = serve_built(&site);
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    s.goto(&format!("{base}/cases/q/"));
+    let summary = s.find(".answer summary");
+    assert_eq!(s.text(&summary), "Show answer");
+    s.click(&summary);
+    s.wait_for(
+        "the answer opens",
+        "return document.querySelector('.answer').open",
+        json!([]),
+        "return document.querySelector('.answer').outerHTML",
+    );
+    assert_eq!(s.text(&summary), "Hide answer");
+    s.click(&summary);
+    assert_eq!(s.text(&summary), "Show answer");
+    drop(s);
+
+    let phone = Session::new(&driver, Device::Phone);
+    phone.goto(&format!("{base}/cases/wide/"));
+    let state = "const b = document.querySelector('.table-scroll'); const h = b.previousElementSibling;
+        return { scroll: b.scrollWidth, client: b.clientWidth, left: b.scrollLeft, focused: document.activeElement === b,
+          hint: !!h && h.classList.contains('table-hint') && !h.hidden && h.getClientRects().length > 0 };";
+    let st = phone.exec(state, json!([]));
+    assert!(
+        st["scroll"].as_f64().unwrap() > st["client"].as_f64().unwrap() + 50.0,
+        "the table is wider than a phone: {st}"
+    );
+    assert_eq!(st["hint"], json!(true), "a line says it scrolls: {st}");
+    let mut reached = false;
+    for _ in 0..40 {
+        phone.press(KEY_TAB);
+        if phone.exec(state, json!([]))["focused"] == json!(true) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(
+        reached,
+        "Tab reaches the table's box: {}",
+        phone.exec(state, json!([]))
+    );
+    phone.press(KEY_RIGHT);
+    phone.wait_for(
+        "the arrow key scrolls the table",
+        "return document.querySelector('.table-scroll').scrollLeft > 0",
+        json!([]),
+        state,
+    );
+}
+
 /// Not a check: pictures to look at. `cargo test --test it -- --ignored browser::screenshots`
 #[test]
 #[ignore = "not a check: writes screenshots for a person to look at, run on demand"]
@@ -1238,6 +1592,73 @@ fn screenshots() {
                 STACK_STATE,
             );
             s.screenshot(&dir.join(format!("stack-nojs-{d}-{m}.png")));
+        }
+    }
+    eprintln!("screenshots in {}", dir.display());
+}
+
+/// Not a check: the example site's case pages to look at, at 1366 and 390 px, light and dark:
+/// a gallery with a stack, a quiz with one image (answer closed and open), a wide table, the
+/// case list. `cargo test --test it -- --ignored browser::case_page_screenshots`
+#[test]
+#[ignore = "not a check: writes screenshots for a person to look at, run on demand"]
+fn case_page_screenshots() {
+    if !browser_available() {
+        return;
+    }
+    let dir = PathBuf::from(
+        std::env::var("RADCASE_SCREENSHOTS").unwrap_or_else(|_| "/tmp/radcase-screenshots".into()),
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_tmp, out, base) = build_and_serve(&repo().join("example-site"));
+    let quiz = first_page_with(&out, "class=\"answer\"").expect("a quiz");
+    let gallery = "/cases/2024-left-mca-infarct/";
+    let driver = Driver::start();
+    let settle = || std::thread::sleep(Duration::from_millis(400));
+    for device in [Device::Desktop, Device::Phone] {
+        let s = Session::new(&driver, device);
+        let d = if device == Device::Phone {
+            "390"
+        } else {
+            s.resize(1366, 900);
+            "1366"
+        };
+        for dark in [false, true] {
+            let m = if dark { "dark" } else { "light" };
+            s.dark_mode(dark);
+            let shot = |name: &str| {
+                settle();
+                s.screenshot(&dir.join(format!("case-{name}-{d}-{m}.png")));
+            };
+            let show = |css: &str| {
+                s.exec(
+                    "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' })",
+                    json!([css]),
+                );
+            };
+            s.goto(&format!("{base}{gallery}"));
+            shot("gallery");
+            show(".filmstrip");
+            shot("filmstrip");
+            show("[data-stack]");
+            shot("stack");
+            s.click(&s.find("[data-stack] .stack-zoom-in"));
+            s.click(&s.find("[data-stack] .stack-zoom-in"));
+            shot("stack-zoomed");
+            s.click(&s.find("[data-stack] .stack-full"));
+            shot("stack-full");
+            s.click(&s.find("[data-stack] .stack-full"));
+            show(".table-scroll");
+            s.exec("window.scrollBy(0, -80)", json!([]));
+            shot("table");
+            s.goto(&format!("{base}{quiz}"));
+            shot("quiz");
+            show(".answer");
+            shot("answer-closed");
+            s.click(&s.find(".answer summary"));
+            shot("answer-open");
+            s.goto(&format!("{base}/cases/"));
+            shot("list");
         }
     }
     eprintln!("screenshots in {}", dir.display());

@@ -137,7 +137,7 @@ fn stacks_show_slices_in_natural_order_and_degrade_to_a_list() {
     for name in ["1.png", "2.png", "10.png", "3.png", "11.png"] {
         site.write(
             &format!("content/cases/a/axial/{name}"),
-            png_bytes(900, 900),
+            png_bytes(1200, 1200),
         );
     }
     site.build_ok(&[]);
@@ -146,18 +146,18 @@ fn stacks_show_slices_in_natural_order_and_degrade_to_a_list() {
     assert_eq!(
         frames,
         [
-            "/cases/a/axial/1-768.jpg",
-            "/cases/a/axial/2-768.jpg",
-            "/cases/a/axial/3-768.jpg",
-            "/cases/a/axial/10-768.jpg",
-            "/cases/a/axial/11-768.jpg"
+            "/cases/a/axial/1-1024.jpg",
+            "/cases/a/axial/2-1024.jpg",
+            "/cases/a/axial/3-1024.jpg",
+            "/cases/a/axial/10-1024.jpg",
+            "/cases/a/axial/11-1024.jpg"
         ]
     );
     assert_eq!(text(&doc, ".stack .stack-counter"), "3 / 5");
     assert_eq!(attr(&doc, ".stack .stack-slider", "max"), "5");
     assert_eq!(
         attr(&doc, ".stack .stack-image", "src"),
-        "/cases/a/axial/3-768.jpg"
+        "/cases/a/axial/3-1024.jpg"
     );
     assert_eq!(
         attr(&doc, ".stack .stack-fallback li:nth-child(2) img", "alt"),
@@ -170,8 +170,8 @@ fn stacks_show_slices_in_natural_order_and_degrade_to_a_list() {
             .next()
             .is_some()
     );
-    let frame = image::open(site.out("cases/a/axial/10-768.jpg")).unwrap();
-    assert_eq!(frame.width(), 768);
+    let frame = image::open(site.out("cases/a/axial/10-1024.jpg")).unwrap();
+    assert_eq!(frame.width(), 1024);
     // Slices are not gallery images.
     assert!(doc.select(&sel(".gallery")).next().is_none());
 }

@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod build_site;
 mod cards;
+mod case_images;
 mod check;
 mod chrome;
 mod common;

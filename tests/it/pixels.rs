@@ -487,3 +487,47 @@ fn serve_fails_an_unchanged_image_once_its_acknowledgement_is_gone() {
     save(&site, "content/cases/a/index.md", &acked);
     events.next("build-ok");
 }
+
+/// A thumbnail cut around a `focus` is searched as it is published, and what it finds is
+/// placed in the source: every `redact` suggested fits the text where the source has it, and
+/// with it the build passes and no size or thumbnail holds the text.
+#[test]
+fn text_in_a_cut_thumbnail_is_reported_where_the_source_has_it() {
+    // Low in the image, inside the bottom 16:9 cut (rows 120–479), away from its top edge.
+    const LOW: &[(&str, (i32, i32))] = &[("DOE, JOHN", (250, 300)), ("MRN 4471203", (250, 324))];
+    let (image, ink) = with_text(ct_background(), LOW);
+    let site = site_with("ct.png", png(&image), ", focus = \"bottom\"");
+    let stderr = build_fails(&site, &[]);
+    let mut rest = stderr.as_str();
+    let mut hints = 0;
+    while let Some(at) = rest.find("redact = [") {
+        let redact = suggested_redact(rest);
+        hints += 1;
+        let rects = parse_rects(&redact);
+        // Each rectangle lies on the rows of the text as the source has them (in the cut's own
+        // rows it would be 120 higher).
+        assert!(
+            rects
+                .iter()
+                .all(|r| r[1] < ink[1] + ink[3] && r[1] + r[3] > ink[1]),
+            "a suggested redact {redact} is not where the text is in the source ({ink:?}): {stderr}"
+        );
+        rest = &rest[at + 10..];
+    }
+    assert!(hints >= 1, "{stderr}");
+    let redact = suggested_redact(&stderr);
+    let site = site_with(
+        "ct.png",
+        png(&image),
+        &format!(", focus = \"bottom\", redact = {redact}"),
+    );
+    site.build_ok(&[]);
+    for size in published_sizes(&site, "ct") {
+        let published = image::open(&size).unwrap().to_luma8();
+        assert!(
+            ocr::find_text_in(&image::DynamicImage::ImageLuma8(published), 1000).is_empty(),
+            "{} still has text",
+            size.display()
+        );
+    }
+}

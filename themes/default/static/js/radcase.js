@@ -449,13 +449,88 @@
       io.observe(vp);
     } else later();
 
+    // Zoom and pan: the slice scaled by Z.s about its centre, then moved by (Z.tx, Z.ty) px.
+    // Every slice of the stack is shown with the same zoom, so scrolling keeps the region.
+    const Z = { s: 1, tx: 0, ty: 0, max: 8 };
+    const zoomIn = q(fig, ".stack-zoom-in");
+    const zoomOut = q(fig, ".stack-zoom-out");
+    const fullBtn = q(fig, ".stack-full");
+    const zoomed = () => Z.s > 1.001;
+    function applyZoom() {
+      img.style.transform = zoomed() ? `translate(${Z.tx}px, ${Z.ty}px) scale(${Z.s})` : "";
+      fig.classList.toggle("is-zoomed", zoomed());
+      if (zoomOut) zoomOut.disabled = !zoomed();
+      if (zoomIn) zoomIn.disabled = Z.s >= Z.max - 0.001;
+    }
+    // Never so far that the slice's edge comes inside the viewport.
+    function clampPan() {
+      const mx = Math.max(0, (img.offsetWidth * Z.s - vp.clientWidth) / 2);
+      const my = Math.max(0, (img.offsetHeight * Z.s - vp.clientHeight) / 2);
+      Z.tx = clamp(Z.tx, -mx, mx);
+      Z.ty = clamp(Z.ty, -my, my);
+    }
+    // Zoom to s keeping the point (x, y), in px from the viewport's centre, where it is.
+    function zoomTo(s, x = 0, y = 0) {
+      s = clamp(s, 1, Z.max);
+      const k = s / Z.s;
+      Z.tx = x - k * (x - Z.tx);
+      Z.ty = y - k * (y - Z.ty);
+      Z.s = s;
+      if (!zoomed()) {
+        Z.s = 1;
+        Z.tx = Z.ty = 0;
+      }
+      clampPan();
+      applyZoom();
+    }
+    const fromCentre = (cx, cy) => {
+      const r = vp.getBoundingClientRect();
+      return [cx - (r.left + r.width / 2), cy - (r.top + r.height / 2)];
+    };
+    if (zoomIn) zoomIn.addEventListener("click", () => zoomTo(Z.s * 1.5));
+    if (zoomOut) zoomOut.addEventListener("click", () => zoomTo(Z.s / 1.5));
+    applyZoom();
+
+    // Full screen: the Fullscreen API where there is one; else (iPhone Safari) the figure is
+    // laid over the page. Either way `is-full` is what the stylesheet lays out.
+    const native = !!(fig.requestFullscreen && doc.fullscreenEnabled !== false);
+    const isFull = () => fig.classList.contains("is-full");
+    function showFull(on) {
+      fig.classList.toggle("is-full", on);
+      doc.documentElement.classList.toggle("stack-lock", on);
+      if (fullBtn) {
+        fullBtn.setAttribute("aria-pressed", String(on));
+        fullBtn.setAttribute("aria-label", on ? "Leave full screen" : "Full screen");
+      }
+      zoomTo(1);
+      vp.focus({ preventScroll: true });
+    }
+    function toggleFull() {
+      if (native) {
+        if (doc.fullscreenElement === fig) doc.exitFullscreen().catch(() => showFull(false));
+        else fig.requestFullscreen().catch(() => showFull(!isFull()));
+      } else showFull(!isFull());
+    }
+    if (native) {
+      doc.addEventListener("fullscreenchange", () => {
+        const on = doc.fullscreenElement === fig;
+        if (on !== isFull()) showFull(on);
+      });
+    }
+    if (fullBtn) fullBtn.addEventListener("click", toggleFull);
+
     // Mouse wheel: one slice per notch; a trackpad's small deltas add up (one slice per 25 px).
+    // With ctrl (and a trackpad pinch, which arrives as one) it zooms about the pointer.
     let acc = 0;
     vp.addEventListener(
       "wheel",
       (e) => {
-        if (e.ctrlKey) return; // leave browser zoom alone
         const unit = e.deltaMode === 1 ? 40 : e.deltaMode === 2 ? 800 : 1;
+        if (e.ctrlKey) {
+          e.preventDefault();
+          zoomTo(Z.s * Math.exp(-e.deltaY * unit * 0.004), ...fromCentre(e.clientX, e.clientY));
+          return;
+        }
         const d = (Math.abs(e.deltaY) >= Math.abs(e.deltaX) ? e.deltaY : e.deltaX) * unit;
         if (!d) return;
         e.preventDefault();
@@ -472,26 +547,63 @@
       { passive: false }
     );
 
-    // Drag: with a mouse up/down or left/right; on touch left/right (up/down scrolls the page).
+    // Drag: with a mouse up/down or left/right, on touch left/right (up/down scrolls the page):
+    // through the slices, or, zoomed in, moves the image. Two fingers pinch to zoom.
+    // Pixels per slice grow with the viewer and shrink with the stack's length, so a drag across
+    // the whole viewer passes every slice once at most (never less than 4 px a slice).
+    const pts = new Map();
     let drag = null;
+    const pinch = () => {
+      const [a, b] = Array.from(pts.values());
+      return { d: Math.hypot(a.x - b.x, a.y - b.y) || 1, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    };
+    const begin = (e) => ({ id: e.pointerId, x: e.clientX, y: e.clientY, i: cur, tx: Z.tx, ty: Z.ty, touch: e.pointerType !== "mouse" });
     vp.addEventListener("pointerdown", (e) => {
       if (e.pointerType === "mouse" && e.button !== 0) return;
       vp.focus({ preventScroll: true });
-      drag = { id: e.pointerId, x: e.clientX, y: e.clientY, i: cur, touch: e.pointerType !== "mouse" };
-      if (!drag.touch) vp.setPointerCapture(e.pointerId);
+      pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (pts.size === 2) {
+        const p = pinch();
+        drag = { pinch: true, d0: p.d, s0: Z.s };
+      } else if (pts.size === 1) drag = begin(e);
+      if (e.pointerType === "mouse" || zoomed() || pts.size === 2) {
+        try { vp.setPointerCapture(e.pointerId); } catch (_) { /* already released */ }
+      }
       fig.classList.add("is-dragging");
     });
     vp.addEventListener("pointermove", (e) => {
-      if (!drag || e.pointerId !== drag.id) return;
+      if (!drag || !pts.has(e.pointerId)) return;
+      pts.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      if (drag.pinch) {
+        if (pts.size < 2) return;
+        const p = pinch();
+        zoomTo((drag.s0 * p.d) / drag.d0, ...fromCentre(p.x, p.y));
+        return;
+      }
+      if (e.pointerId !== drag.id) return;
       const dx = e.clientX - drag.x;
       const dy = e.clientY - drag.y;
+      if (zoomed()) {
+        Z.tx = drag.tx + dx;
+        Z.ty = drag.ty + dy;
+        clampPan();
+        applyZoom();
+        return;
+      }
       const horizontal = drag.touch || Math.abs(dx) > Math.abs(dy);
       const size = horizontal ? vp.clientWidth : vp.clientHeight;
-      const step = clamp(size / n, 4, 20); // px per slice: a long stack crosses the viewport in one drag
+      const step = Math.max(size / n, 4);
       set(drag.i + Math.trunc((horizontal ? dx : dy) / step));
     });
     const stop = (e) => {
-      if (drag && e.pointerId === drag.id) {
+      if (!pts.delete(e.pointerId)) return;
+      if (pts.size === 1 && drag && drag.pinch) {
+        // A pinch ended with a finger still down: go on moving from there.
+        const [[id, p]] = Array.from(pts.entries());
+        drag = { id, x: p.x, y: p.y, i: cur, tx: Z.tx, ty: Z.ty, touch: true };
+        return;
+      }
+      if (!pts.size) {
         drag = null;
         fig.classList.remove("is-dragging");
       }
@@ -506,9 +618,15 @@
       if (by) set(cur + by);
       else if (e.key === "Home") set(0);
       else if (e.key === "End") set(n - 1);
+      else if (e.key === "+" || e.key === "=") zoomTo(Z.s * 1.5);
+      else if (e.key === "-") zoomTo(Z.s / 1.5);
+      else if (e.key === "0") zoomTo(1);
+      else if (e.key === "f" || e.key === "F") toggleFull();
+      else if (e.key === "Escape" && isFull() && !native) showFull(false);
       else return;
       e.preventDefault();
     });
+    window.addEventListener("resize", () => zoomTo(Z.s));
 
     if (slider) slider.addEventListener("input", () => set(+slider.value - 1));
   }
@@ -566,6 +684,20 @@
     nav.addEventListener("focusout", (e) => { if (e.relatedTarget && !nav.contains(e.relatedTarget)) set(false); });
   }
 
+  /* ---------------------------------------------------------------- wide tables */
+
+  // A table wider than its column scrolls in its box; a line above it says so, while it does.
+  function wideTable(box) {
+    const hint = doc.createElement("p");
+    hint.className = "table-hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = "Scroll sideways to see the whole table \u2192";
+    box.before(hint);
+    const check = () => { hint.hidden = box.scrollWidth <= box.clientWidth + 1; };
+    check();
+    window.addEventListener("resize", check);
+  }
+
   function init() {
     if (typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype) {
       doc.addEventListener("click", onDocClick);
@@ -574,6 +706,7 @@
     doc.querySelectorAll("[data-copy]").forEach(copyButton);
     doc.querySelectorAll("span[data-email]").forEach(email);
     doc.querySelectorAll(".site-nav").forEach(menu);
+    doc.querySelectorAll(".table-scroll").forEach(wideTable);
   }
 
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
