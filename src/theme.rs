@@ -44,9 +44,13 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/partials/event_item.html",
     "templates/partials/event_facts.html",
     "templates/partials/social_icon.html",
+    "templates/search.html",
+    "templates/partials/related.html",
     "static/css/radcase.css",
     "static/css/viewer.css",
     "static/js/radcase.js",
+    "static/js/search.js",
+    "static/css/search.css",
     "static/favicon.svg",
 );
 

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use crate::content::Library;
 use crate::plan::Job;
+use crate::render;
 use crate::types::{FeedSource, PageId, Pager};
 
 /// Whether `job` (of the plan of `new`) must be rendered again after the pages `changed` were
@@ -22,7 +23,17 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
             // A page shows its neighbours' titles: a re-sort or a renamed neighbour changes it.
             // A person's page lists what they wrote.
             let works = (old.people.works(*i), new.people.works(*i));
+            // A case shows its related cases' titles and images.
+            let related = |l: &Library| -> Vec<PageId> {
+                render::related::related(l, *i)
+                    .into_iter()
+                    .map(|(p, _)| p)
+                    .collect()
+            };
+            let (ro, rn) = (related(old), related(new));
             changed.contains(i)
+                || ro != rn
+                || rn.iter().any(|j| changed.contains(j))
                 || (o.lower, o.higher) != (n.lower, n.higher)
                 || [n.lower, n.higher]
                     .into_iter()
@@ -60,9 +71,11 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
                     .is_some_and(|t| touches(&t.pages))
         }
         Job::PageCalendar(i) => changed.contains(i),
-        // Counts of every term; every page's date; the newest entries of the site; every event.
+        // Counts of every term; every page's date; the newest entries of the site; every event;
+        // any page's words are in the search index (its shards, chunks and facets).
         Job::TaxonomyList(_)
         | Job::Sitemap
+        | Job::Search(_)
         | Job::Feed(FeedSource::Site, _)
         | Job::SiteCalendar => true,
         // A card's file name carries the hash of its text and image, so an edit that changes
@@ -71,6 +84,7 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
         // These read configuration, templates or files, never a page's content.
         Job::Redirect(_)
         | Job::NotFound
+        | Job::SearchPage
         | Job::Robots
         | Job::Asset { .. }
         | Job::Static { .. }

@@ -28,4 +28,5 @@ mod program_privacy;
 mod publish;
 mod reliability;
 mod scaffold;
+mod search;
 mod serve;
