@@ -29,4 +29,5 @@ mod publish;
 mod reliability;
 mod scaffold;
 mod search;
+mod search_browser;
 mod serve;
