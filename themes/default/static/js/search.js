@@ -327,7 +327,8 @@
       h.appendChild(t);
       a.appendChild(h);
       const meta = el("p", "meta");
-      if (r.d) meta.appendChild(el("time", "", r.d)).setAttribute("datetime", r.d);
+      // As the list's own cards write a date: "12 March 2024".
+      if (r.d) meta.appendChild(el("time", "", new Date(r.d + "T12:00:00").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" }))).setAttribute("datetime", r.d);
       if (r.q) meta.appendChild(el("span", "badge", "Quiz"));
       a.appendChild(meta);
       if (r.s) a.appendChild(el("p", "card-summary", r.s));
