@@ -173,6 +173,10 @@
         label.appendChild(s);
         facetBox.appendChild(label);
       }
+      // Open on a wide screen, or when the address chose a facet; folded on a phone, where the
+      // menus would push the results below the fold.
+      const filters = root.querySelector(".search-filters");
+      if (filters) filters.open = window.matchMedia("(min-width: 40rem)").matches || Object.values(selects).some((s) => s.value);
       update();
     }, () => { status.textContent = "The search index could not be loaded."; });
 
