@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use crate::content::Library;
+use crate::front::Kind;
 use crate::plan::Job;
 use crate::render;
 use crate::types::{FeedSource, PageId, Pager};
@@ -23,17 +24,18 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
             // A page shows its neighbours' titles: a re-sort or a renamed neighbour changes it.
             // A person's page lists what they wrote.
             let works = (old.people.works(*i), new.people.works(*i));
-            // A case shows its related cases' titles and images.
-            let related = |l: &Library| -> Vec<PageId> {
-                render::related::related(l, *i)
-                    .into_iter()
-                    .map(|(p, _)| p)
-                    .collect()
-            };
-            let (ro, rn) = (related(old), related(new));
+            // A case shows its related cases' titles and images: an edited case that shares a
+            // shown term with it (before or after the edit) may enter, leave or move in that
+            // list; one that shares none cannot.
+            let related = n.kind == Kind::Case
+                && changed.iter().any(|&j| {
+                    j != *i
+                        && new.page(j).kind == Kind::Case
+                        && (render::related::share_a_term(old, o, old.page(j))
+                            || render::related::share_a_term(new, n, new.page(j)))
+                });
             changed.contains(i)
-                || ro != rn
-                || rn.iter().any(|j| changed.contains(j))
+                || related
                 || (o.lower, o.higher) != (n.lower, n.higher)
                 || [n.lower, n.higher]
                     .into_iter()

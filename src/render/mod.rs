@@ -48,6 +48,8 @@ pub struct Renderer<'a> {
     base: Context,
     /// Made by the first search file asked for, then shared by the others.
     search: OnceLock<search::SearchIndex>,
+    /// The cases of each term, for related cases; made by the first case page rendered.
+    related: OnceLock<related::Related<'a>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -65,6 +67,7 @@ impl<'a> Renderer<'a> {
             taxonomies,
             base,
             search: OnceLock::new(),
+            related: OnceLock::new(),
         })
     }
 
@@ -357,7 +360,10 @@ impl<'a> Renderer<'a> {
 
     /// `related` on a case's page: `[{ page, shared }]`, best first.
     fn related(&self, id: PageId) -> Value {
-        let list: Vec<Value> = related::related(self.library, id)
+        let list: Vec<Value> = self
+            .related
+            .get_or_init(|| related::Related::new(self.library))
+            .of(id)
             .into_iter()
             .map(|(o, shared)| {
                 let mut m = tera::Map::new();
