@@ -13,7 +13,7 @@ use crate::markdown;
 use crate::toml_errors;
 use crate::types::{Format, ImageSettings, MAX_SIDE};
 
-/// One taxonomy (a way to browse cases): `tags`, `modality`, `system` by default.
+/// One taxonomy (a way to browse cases): `modality`, `system`, `level` and `tags` by default.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct TaxonomyConfig {
     pub name: String,
@@ -454,6 +454,7 @@ impl Config {
             None => vec![
                 TaxonomyConfig::named("modality", "Modality"),
                 TaxonomyConfig::named("system", "Body system"),
+                TaxonomyConfig::named("level", "Level"),
                 TaxonomyConfig::named("tags", "Tags"),
             ],
             Some(list) => {
@@ -1011,7 +1012,7 @@ mod tests {
         assert_eq!(c.base_url, "https://x.org/");
         assert_eq!(c.base_path, "/");
         let names: Vec<_> = c.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["modality", "system", "tags"]);
+        assert_eq!(names, ["modality", "system", "level", "tags"]);
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::media::card::CardJob;
 use crate::source::{FileKind, Root, Sources};
 use crate::theme;
 use crate::types::{
-    FeedFormat, FeedSource, OutPath, PageId, Pager, Picture, SectionId, TaxonomyId, TermId,
+    FeedFormat, FeedSource, OutPath, PageId, Pager, Picture, SEARCH_DIR, SearchFile, SearchLayout,
+    SectionId, TaxonomyId, TermId,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +58,10 @@ pub enum Job {
     SiteCalendar,
     /// The `.ics` file of one event or a post's deadline.
     PageCalendar(PageId),
+    /// The search page (`search.html`).
+    SearchPage,
+    /// One file of the search index.
+    Search(SearchFile),
 }
 
 impl Job {
@@ -74,6 +79,7 @@ impl Job {
                 | Job::TaxonomyList(_)
                 | Job::Term { .. }
                 | Job::NotFound
+                | Job::SearchPage
         )
     }
 }
@@ -179,6 +185,8 @@ impl Planner<'_> {
             Job::Robots => "robots.txt".into(),
             Job::SiteCalendar => "the events calendar".into(),
             Job::PageCalendar(i) => format!("the calendar file of {}", lib.page(*i).file.display()),
+            Job::SearchPage => "the search page".into(),
+            Job::Search(_) => "the search index".into(),
         }
     }
 
@@ -406,6 +414,10 @@ pub fn plan(library: &Library, sources: &Sources) -> Result<Plan> {
     p.feeds();
     p.add("404.html", Job::NotFound);
     p.add("sitemap.xml", Job::Sitemap);
+    p.add(format!("{SEARCH_DIR}index.html"), Job::SearchPage);
+    for (path, file) in SearchLayout::for_docs(library.pages.len()).files() {
+        p.add(path, Job::Search(file));
+    }
     if library.pages.iter().any(|p| p.event.is_some()) {
         p.add(SITE_CALENDAR, Job::SiteCalendar);
     }

@@ -45,10 +45,14 @@ pub const DEFAULT_THEME: &[EmbeddedFile] = embed!(
     "templates/partials/event_facts.html",
     "templates/partials/social_icon.html",
     "templates/partials/questions.html",
+    "templates/search.html",
+    "templates/partials/related.html",
     "static/css/radcase.css",
     "static/css/viewer.css",
     "static/js/radcase.js",
     "static/js/questions.js",
+    "static/js/search.js",
+    "static/css/search.css",
     "static/favicon.svg",
 );
 

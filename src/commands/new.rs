@@ -14,7 +14,8 @@ description = "Radiology teaching cases from our department."
 language = "en"
 # author = "…"                    # who publishes the site: shown in feeds and page footers
 
-# Ways to browse the cases. These three are the default.
+# Ways to browse the cases. These four are the default; `level` takes "student",
+# "resident" or "fellow".
 [[taxonomies]]
 name = "modality"
 title = "Modality"
@@ -22,6 +23,10 @@ title = "Modality"
 [[taxonomies]]
 name = "system"
 title = "Body system"
+
+[[taxonomies]]
+name = "level"
+title = "Level"
 
 [[taxonomies]]
 name = "tags"
@@ -347,6 +352,7 @@ authors = []                       # who wrote the case, e.g. ["A. Resident", "B
 # How readers browse the case.
 modality = []                      # e.g. ["CT"]: CT, MRI, XR, US, NM, PET, Fluoroscopy…
 system = []                        # e.g. ["abdominal"]: neuro, chest, abdominal, musculoskeletal…
+# level = "resident"               # who it is for: "student", "resident" or "fellow"
 tags = []
 
 # The patient, in general terms only: never a name, a date of birth or a record number.

@@ -327,6 +327,9 @@ pub fn read(doc: &Document, scope: Scope, taxonomies: &[&str]) -> (Fields, Vec<D
             Some(key) => r.misplaced(key, scope, line),
             None if scope == Scope::Page && taxonomies.contains(&entry.key.as_str()) => {
                 if let Some(terms) = r.text_list(entry) {
+                    if entry.key == keys::LEVEL {
+                        r.levels(entry, &terms);
+                    }
                     fields.taxonomies.insert(entry.key.clone(), terms);
                 }
             }
@@ -535,6 +538,33 @@ impl Reader<'_> {
                 self.not_text(&format!("`{}`", e.key), &e.key, &e.node, e.key_span.start);
                 None
             }
+        }
+    }
+
+    /// `level` names who a case is for, from a fixed list: a typo would make a term of its own.
+    fn levels(&mut self, e: &Entry, terms: &[String]) {
+        let items: Vec<&Node> = match &e.node.value {
+            Value::List(items) => items.iter().collect(),
+            _ => vec![&e.node],
+        };
+        for (term, node) in terms.iter().zip(items) {
+            if keys::LEVELS.contains(&term.as_str()) {
+                continue;
+            }
+            let lower = term.trim().to_lowercase();
+            let hint = match keys::LEVELS.iter().find(|l| lower.starts_with(&l[..3])) {
+                Some(l) => format!(
+                    "did you mean \"{l}\"? Write {}",
+                    self.assign(keys::LEVEL, &format!("\"{l}\""))
+                ),
+                None => format!(
+                    "write one of \"student\", \"resident\" or \"fellow\", e.g. {}",
+                    self.assign(keys::LEVEL, "\"resident\"")
+                ),
+            };
+            let message =
+                format!("`level` must be \"student\", \"resident\" or \"fellow\", not \"{term}\"");
+            self.error_at(node.span.start, message, hint);
         }
     }
 

@@ -251,6 +251,11 @@ pub fn is_reserved(name: &str) -> bool {
     get(name).is_some()
 }
 
+/// The taxonomy whose terms are checked against [`LEVELS`]: who a case is written for.
+pub const LEVEL: &str = "level";
+/// The values `level` may take, from the first year of training to the last.
+pub const LEVELS: &[&str] = &["student", "resident", "fellow"];
+
 /// The fields of an entry of `images`.
 pub const IMAGE_FIELDS: &[&str] = &["file", "alt", "caption", "redact", "focus"];
 /// The fields of an entry of `stacks`.

@@ -8,7 +8,9 @@
 use std::collections::HashSet;
 
 use crate::content::Library;
+use crate::front::Kind;
 use crate::plan::Job;
+use crate::render;
 use crate::types::{FeedSource, PageId, Pager};
 
 /// Whether `job` (of the plan of `new`) must be rendered again after the pages `changed` were
@@ -22,7 +24,18 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
             // A page shows its neighbours' titles: a re-sort or a renamed neighbour changes it.
             // A person's page lists what they wrote.
             let works = (old.people.works(*i), new.people.works(*i));
+            // A case shows its related cases' titles and images: an edited case that shares a
+            // shown term with it (before or after the edit) may enter, leave or move in that
+            // list; one that shares none cannot.
+            let related = n.kind == Kind::Case
+                && changed.iter().any(|&j| {
+                    j != *i
+                        && new.page(j).kind == Kind::Case
+                        && (render::related::share_a_term(old, o, old.page(j))
+                            || render::related::share_a_term(new, n, new.page(j)))
+                });
             changed.contains(i)
+                || related
                 || (o.lower, o.higher) != (n.lower, n.higher)
                 || [n.lower, n.higher]
                     .into_iter()
@@ -60,9 +73,11 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
                     .is_some_and(|t| touches(&t.pages))
         }
         Job::PageCalendar(i) => changed.contains(i),
-        // Counts of every term; every page's date; the newest entries of the site; every event.
+        // Counts of every term; every page's date; the newest entries of the site; every event;
+        // any page's words are in the search index (its shards, chunks and facets).
         Job::TaxonomyList(_)
         | Job::Sitemap
+        | Job::Search(_)
         | Job::Feed(FeedSource::Site, _)
         | Job::SiteCalendar => true,
         // A card's file name carries the hash of its text and image, so an edit that changes
@@ -71,6 +86,7 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
         // These read configuration, templates or files, never a page's content.
         Job::Redirect(_)
         | Job::NotFound
+        | Job::SearchPage
         | Job::Robots
         | Job::Asset { .. }
         | Job::Static { .. }

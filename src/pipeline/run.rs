@@ -65,6 +65,8 @@ pub fn produce<'j>(renderer: &Renderer<'_>, job: &'j Job) -> Result<Product<'j>>
         Job::Redirect(to) => render::redirect(to),
         Job::NotFound => renderer.not_found()?,
         Job::Sitemap => renderer.sitemap(),
+        Job::SearchPage => renderer.search_page()?,
+        Job::Search(file) => renderer.search(*file),
         Job::Feed(source, format) => renderer.feed(*source, *format),
         Job::Robots => renderer.robots(),
         Job::SiteCalendar => renderer.site_calendar(),

@@ -9,12 +9,15 @@ pub mod feeds;
 mod filters;
 mod ical;
 mod jsonld;
+pub mod related;
+mod search;
 mod sitemap;
 pub mod templates;
 
 mod views;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use tera::{Context, Value};
 
@@ -24,7 +27,7 @@ use crate::diagnostic::Result;
 use crate::front::{Kind, keys};
 use crate::media;
 use crate::types::{
-    FeedFormat, FeedSource, PageId, Pager, SectionId, TaxonomyId, TermId, escape_html,
+    FeedFormat, FeedSource, PageId, Pager, SearchFile, SectionId, TaxonomyId, TermId, escape_html,
 };
 pub use templates::Templates;
 use views::Views;
@@ -43,6 +46,10 @@ pub struct Renderer<'a> {
     views: Views<'a>,
     taxonomies: Vec<Value>,
     base: Context,
+    /// Made by the first search file asked for, then shared by the others.
+    search: OnceLock<search::SearchIndex>,
+    /// The cases of each term, for related cases; made by the first case page rendered.
+    related: OnceLock<related::Related<'a>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -59,6 +66,8 @@ impl<'a> Renderer<'a> {
             views,
             taxonomies,
             base,
+            search: OnceLock::new(),
+            related: OnceLock::new(),
         })
     }
 
@@ -233,6 +242,7 @@ impl<'a> Renderer<'a> {
         );
         c.insert_value("page", self.views.own_page(id));
         c.insert_value("section", self.views.section(page.section));
+        c.insert_value("related", self.related(id));
         self.templates.render(&template, &c, Some(&page.file))
     }
 
@@ -323,7 +333,7 @@ impl<'a> Renderer<'a> {
         });
         c.insert_value("feeds", self.feed_links(own));
         c.insert_value("taxonomy", self.taxonomies[id.0].clone());
-        c.insert_value("term", views::term(t));
+        c.insert_value("term", views::term(t, self.library));
         c.insert_value("paginator", self.paginator(&t.pages, &t.url, pager));
         self.templates.render("taxonomy_term.html", &c, None)
     }
@@ -346,6 +356,71 @@ impl<'a> Renderer<'a> {
 
     pub fn sitemap(&self) -> String {
         sitemap::render(self.library)
+    }
+
+    /// `related` on a case's page: `[{ page, shared }]`, best first.
+    fn related(&self, id: PageId) -> Value {
+        let list: Vec<Value> = self
+            .related
+            .get_or_init(|| related::Related::new(self.library))
+            .of(id)
+            .into_iter()
+            .map(|(o, shared)| {
+                let mut m = tera::Map::new();
+                m.insert("page".into(), self.views.page(o));
+                m.insert(
+                    "shared".into(),
+                    Value::from(shared.into_iter().map(Value::from).collect::<Vec<_>>()),
+                );
+                Value::from(m)
+            })
+            .collect();
+        Value::from(list)
+    }
+
+    /// One file of the search index.
+    pub fn search(&self, file: SearchFile) -> String {
+        self.search
+            .get_or_init(|| search::build(self.library, &self.views))
+            .file(file)
+    }
+
+    /// The search page (`search.html`): its script reads the index.
+    pub fn search_page(&self) -> Result<String> {
+        let url = format!("{}{}", self.config.base_path, crate::types::SEARCH_DIR);
+        let mut c = self.context(&url);
+        c.insert_value(
+            "social",
+            self.list_social(&format!("Search · {}", self.config.title), None, &url),
+        );
+        c.insert_value("lists", self.search_lists());
+        self.templates.render("search.html", &c, None)
+    }
+
+    /// Where to browse without a script: the sections of cases and posts, and the taxonomies.
+    fn search_lists(&self) -> Value {
+        let mut out = Vec::new();
+        for s in self.library.sections.iter().filter(|s| !s.is_home()) {
+            let mut m = tera::Map::new();
+            m.insert(
+                "name".into(),
+                Value::from(s.title.clone().unwrap_or_default()),
+            );
+            m.insert("url".into(), Value::from(s.url.clone()));
+            out.push(Value::from(m));
+        }
+        for t in self
+            .library
+            .taxonomies
+            .iter()
+            .filter(|t| !t.terms.is_empty())
+        {
+            let mut m = tera::Map::new();
+            m.insert("name".into(), Value::from(t.config.display_title()));
+            m.insert("url".into(), Value::from(t.url.clone()));
+            out.push(Value::from(m));
+        }
+        Value::from(out)
     }
 
     /// The site's events and deadlines not yet over, soonest first (the home page's block).

@@ -794,6 +794,10 @@ struct SectionView<'a> {
     permalink: &'a str,
     content: &'a str,
     page_count: usize,
+    /// "3 cases", "1 case and 2 posts": the count in words that fit what is listed.
+    count_text: String,
+    /// The kind of page the section holds (`page_kind`), when it says.
+    page_kind: Option<&'static str>,
     is_home: bool,
     subsections: Vec<Link<'a>>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -807,6 +811,8 @@ fn section_view(section: &Section, library: &Library) -> Value {
         permalink: &section.permalink,
         content: &section.content,
         page_count: section.pages.len(),
+        count_text: count_text(library, &section.pages),
+        page_kind: section.fields.kind(keys::PAGE_KIND).map(Kind::as_str),
         is_home: section.is_home(),
         subsections: section
             .subsections
@@ -831,6 +837,8 @@ struct TermView<'a> {
     url: &'a str,
     permalink: &'a str,
     count: usize,
+    /// "3 cases", "2 cases and 1 post".
+    count_text: String,
 }
 
 #[derive(Serialize)]
@@ -842,19 +850,49 @@ struct TaxonomyView<'a> {
     terms: Vec<TermView<'a>>,
 }
 
-fn term_view(term: &Term) -> TermView<'_> {
+fn term_view<'a>(term: &'a Term, library: &Library) -> TermView<'a> {
     TermView {
         name: &term.name,
         slug: &term.slug,
         url: &term.url,
         permalink: &term.permalink,
         count: term.pages.len(),
+        count_text: count_text(library, &term.pages),
     }
 }
 
 /// One term of a taxonomy.
-pub fn term(term: &Term) -> Value {
-    Value::from_serializable(&term_view(term))
+pub fn term(term: &Term, library: &Library) -> Value {
+    Value::from_serializable(&term_view(term, library))
+}
+
+/// How many of each kind `pages` are, in words: "1 case", "3 cases and 1 post", "2 people".
+pub fn count_text(library: &Library, pages: &[PageId]) -> String {
+    let mut parts = Vec::new();
+    for kind in Kind::ALL {
+        let n = pages
+            .iter()
+            .filter(|&&p| library.page(p).kind == kind)
+            .count();
+        if n == 0 {
+            continue;
+        }
+        let word = match (kind, n) {
+            (Kind::Person, 1) => "person".to_string(),
+            (Kind::Person, _) => "people".to_string(),
+            (k, 1) => k.as_str().to_string(),
+            (k, _) => format!("{}s", k.as_str()),
+        };
+        parts.push(format!("{n} {word}"));
+    }
+    match parts.len() {
+        0 => "nothing yet".to_string(),
+        1 => parts.remove(0),
+        _ => {
+            let last = parts.pop().unwrap_or_default();
+            format!("{} and {last}", parts.join(", "))
+        }
+    }
 }
 
 /// Every taxonomy with its terms and counts.
@@ -868,7 +906,7 @@ pub fn taxonomies(library: &Library) -> Vec<Value> {
                 title: t.config.display_title(),
                 url: &t.url,
                 permalink: &t.permalink,
-                terms: t.terms.iter().map(term_view).collect(),
+                terms: t.terms.iter().map(|x| term_view(x, library)).collect(),
             })
         })
         .collect()

@@ -8,6 +8,7 @@ mod ids;
 mod image;
 mod pager;
 mod path;
+mod search;
 
 pub use feed::{FeedFormat, FeedSource};
 pub use html::escape_html;
@@ -18,3 +19,4 @@ pub use image::{
 };
 pub use pager::Pager;
 pub use path::{OutPath, is_inside, slash_path};
+pub use search::{CHUNK, FACETS, SEARCH_DIR, SearchFile, SearchLayout};

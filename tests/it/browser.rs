@@ -37,17 +37,17 @@ const WAIT: Duration = Duration::from_secs(10);
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 // WebDriver key codes.
-const KEY_ESCAPE: &str = "\u{E00C}";
+pub(crate) const KEY_ESCAPE: &str = "\u{E00C}";
 const KEY_TAB: &str = "\u{E004}";
 const KEY_END: &str = "\u{E010}";
 const KEY_HOME: &str = "\u{E011}";
 const KEY_LEFT: &str = "\u{E012}";
 const KEY_RIGHT: &str = "\u{E014}";
-const KEY_UP: &str = "\u{E013}";
-const KEY_DOWN: &str = "\u{E015}";
+pub(crate) const KEY_UP: &str = "\u{E013}";
+pub(crate) const KEY_DOWN: &str = "\u{E015}";
 
 /// True when Chromium and chromedriver are installed; otherwise skip (or fail under CI).
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
         .into_iter()
         .filter(|p| !Path::new(p).exists())
@@ -249,14 +249,14 @@ fn wd(agent: &ureq::Agent, method: &str, url: &str, body: Option<Value>) -> Resu
 }
 
 /// chromedriver as a child process, killed when this is dropped (also on a panic).
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
     agent: ureq::Agent,
 }
 
 impl Driver {
-    fn start() -> Driver {
+    pub(crate) fn start() -> Driver {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -302,21 +302,21 @@ impl Drop for Driver {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Device {
+pub(crate) enum Device {
     Desktop,
     /// 390 × 844 CSS px, touch, device pixel ratio 2.
     Phone,
 }
 
 /// A browser session; deleted (closing Chromium) when dropped, before its Driver is.
-struct Session<'a> {
+pub(crate) struct Session<'a> {
     driver: &'a Driver,
     id: String,
     _profile: tempfile::TempDir,
 }
 
 impl<'a> Session<'a> {
-    fn new(driver: &'a Driver, device: Device) -> Session<'a> {
+    pub(crate) fn new(driver: &'a Driver, device: Device) -> Session<'a> {
         let profile = tempfile::tempdir().unwrap();
         let mut args: Vec<String> = [
             "--headless=new",
@@ -368,12 +368,12 @@ impl<'a> Session<'a> {
         wd(&self.driver.agent, method, &url, body).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn goto(&self, url: &str) {
+    pub(crate) fn goto(&self, url: &str) {
         self.cmd("POST", "/url", Some(json!({ "url": url })));
     }
 
     /// The first element matching `css`, as an element reference (usable as a script argument).
-    fn find(&self, css: &str) -> Value {
+    pub(crate) fn find(&self, css: &str) -> Value {
         let v = self.cmd(
             "POST",
             "/element",
@@ -386,12 +386,12 @@ impl<'a> Session<'a> {
         format!("/element/{}{rest}", el[ELEMENT].as_str().unwrap())
     }
 
-    fn click(&self, el: &Value) {
+    pub(crate) fn click(&self, el: &Value) {
         self.cmd("POST", &self.el_path(el, "/click"), Some(json!({})));
     }
 
     /// Focus `el` and type `text` into it (WebDriver key codes allowed).
-    fn send_keys(&self, el: &Value, text: &str) {
+    pub(crate) fn send_keys(&self, el: &Value, text: &str) {
         self.cmd(
             "POST",
             &self.el_path(el, "/value"),
@@ -407,7 +407,7 @@ impl<'a> Session<'a> {
     }
 
     /// Run `script` (a function body; `arguments` holds `args`) and return its result.
-    fn exec(&self, script: &str, args: Value) -> Value {
+    pub(crate) fn exec(&self, script: &str, args: Value) -> Value {
         self.cmd(
             "POST",
             "/execute/sync",
@@ -421,14 +421,14 @@ impl<'a> Session<'a> {
     }
 
     /// Press and release one key, sent to whatever has the focus.
-    fn press(&self, key: &str) {
+    pub(crate) fn press(&self, key: &str) {
         self.actions(json!([{ "type": "key", "id": "keyboard", "actions": [
             { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key } ] }]));
     }
 
     /// Wait until `script` returns something truthy; returns it. Fails with `what` and the
     /// value of `debug` (a script) after WAIT.
-    fn wait_for(&self, what: &str, script: &str, args: Value, debug: &str) -> Value {
+    pub(crate) fn wait_for(&self, what: &str, script: &str, args: Value, debug: &str) -> Value {
         let deadline = Instant::now() + WAIT;
         loop {
             let v = self.exec(script, args.clone());
@@ -443,7 +443,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn screenshot(&self, path: &Path) {
+    pub(crate) fn screenshot(&self, path: &Path) {
         let png = self.cmd("GET", "/screenshot", None);
         std::fs::write(path, base64_decode(png.as_str().unwrap())).unwrap();
     }
@@ -457,7 +457,7 @@ impl<'a> Session<'a> {
         );
     }
 
-    fn dark_mode(&self, dark: bool) {
+    pub(crate) fn dark_mode(&self, dark: bool) {
         let value = if dark { "dark" } else { "light" };
         self.cmd(
             "POST",
@@ -952,7 +952,7 @@ fn check_touch(s: &Session, page: &str) {
 
 /// Build the site in `site` with the real binary and serve the output: (its folder, which
 /// holds it, and the base URL the pages were built for).
-fn build_and_serve(site: &Path) -> (tempfile::TempDir, PathBuf, String) {
+pub(crate) fn build_and_serve(site: &Path) -> (tempfile::TempDir, PathBuf, String) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     std::fs::create_dir_all(&out).unwrap();

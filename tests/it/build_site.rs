@@ -5,12 +5,12 @@ use scraper::{ElementRef, Html};
 
 /// Titles of the page cards of a list page, in order (links to pages inside `main`).
 fn listed_titles(doc: &Html) -> Vec<String> {
-    texts(doc, "main article h3 a")
+    texts(doc, "main article .card-title a")
 }
 
 /// `href`s of the page cards of a list page, in order.
 fn listed_urls(doc: &Html) -> Vec<String> {
-    attrs(doc, "main article h3 a", "href")
+    attrs(doc, "main article .card-title a", "href")
 }
 
 /// The URL a redirect page sends to, from its `<meta http-equiv="refresh">`.

@@ -31,4 +31,6 @@ mod questions;
 mod reliability;
 mod scaffold;
 mod schedule;
+mod search;
+mod search_browser;
 mod serve;

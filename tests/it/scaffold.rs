@@ -106,7 +106,7 @@ fn the_readme_getting_started_commands_work_as_written() {
             let _ = child.wait();
             let listed = scraper::Html::parse_document(&cases);
             assert_eq!(
-                attrs(&listed, "main article h3 a", "href").len(),
+                attrs(&listed, "main article .card-title a", "href").len(),
                 2,
                 "the cases list does not show the sample and the new case:\n{cases}"
             );
