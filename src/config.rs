@@ -160,6 +160,10 @@ struct RawConfig {
     #[serde(default)]
     author: Option<String>,
     #[serde(default)]
+    disclaimer: Option<String>,
+    #[serde(default)]
+    views: Option<String>,
+    #[serde(default)]
     theme: Option<String>,
     #[serde(default)]
     taxonomies: Option<Vec<RawTaxonomy>>,
@@ -380,6 +384,11 @@ pub struct Config {
     pub description: Option<String>,
     pub language: String,
     pub author: Option<String>,
+    /// What the site is for and not for, in every page's footer ("For education only …").
+    pub disclaimer: Option<String>,
+    /// The authors' statement that their views are their own, on every case and post with
+    /// authors.
+    pub views: Option<String>,
     pub theme: Option<String>,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub menu: Option<Vec<MenuItem>>,
@@ -595,6 +604,8 @@ impl Config {
             description: raw.description,
             language: raw.language.unwrap_or_else(|| "en".to_string()),
             author: raw.author,
+            disclaimer: raw.disclaimer,
+            views: raw.views,
             theme: raw.theme,
             taxonomies,
             menu: raw.menu,

@@ -371,6 +371,7 @@ quiz = false                       # true hides the diagnosis behind "Show answe
 
 references = []                    # e.g. "Author A et al. *Journal* 2020;1:1–10. [doi](https://doi.org/…)"
 # license = "CC BY-NC-SA 4.0"      # the terms readers may reuse the case under
+# consent = "Not needed: fully de-identified, no rare finding."   # how consent was obtained, or why none was needed
 
 # Images in this folder, in the order to show them; alt text is required.
 # images = [{{ file = "axial-ct.png", alt = "Axial contrast-enhanced CT …", caption = "…" }}]

@@ -208,6 +208,7 @@ keys! {
     QUIZ_TITLE = "quiz_title", Text, CASES, true;
     REFERENCES = "references", TextList, CASES, false;
     LICENSE = "license", Text, CASES, true;
+    CONSENT = "consent", Text, CASES, true;
     IMAGES = "images", Images, CASES, true;
     STACKS = "stacks", Stacks, CASES, true;
     WINDOW = "window", Window, CASES, true;

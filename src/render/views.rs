@@ -227,6 +227,11 @@ struct CaseView<'a> {
     sex: Option<&'a str>,
     presentation: Option<&'a str>,
     license: Option<&'a str>,
+    /// How consent was obtained, or why it was not needed.
+    consent: Option<&'a str>,
+    /// "Authors. Title. Site; year. Address." for "Cite this case", with the title shown
+    /// before the answer (a quiz's citation never names its diagnosis).
+    citation: String,
     images: Vec<PictureView<'a>>,
     stacks: Vec<StackView<'a>>,
     /// `[[questions]]` as a reader sees them before answering: prompts and options only.
@@ -671,6 +676,8 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
         sex: fields.text(keys::SEX),
         presentation: fields.text(keys::PRESENTATION),
         license: fields.text(keys::LICENSE),
+        consent: fields.text(keys::CONSENT),
+        citation: citation(page, config),
         images: page
             .gallery
             .iter()
@@ -745,6 +752,23 @@ fn page_view(page: &Page, library: &Library, config: &Config) -> Value {
         }),
     };
     Value::from_serializable(&view)
+}
+
+/// A case as a reference list cites a web page: its authors as written, the title it shows
+/// before its answer, the site, the year and the address. The reader adds the date they read it.
+fn citation(page: &Page, config: &Config) -> String {
+    let mut parts = Vec::new();
+    if !page.authors().is_empty() {
+        parts.push(page.authors().join(", "));
+    }
+    parts.push(page.disclosure.title.trim_end_matches('.').to_string());
+    let year = page.date().map(|d| d.format("%Y").to_string());
+    parts.push(match year {
+        Some(y) => format!("{}; {y}", config.title.trim_end_matches('.')),
+        None => config.title.trim_end_matches('.').to_string(),
+    });
+    parts.push(page.permalink.clone());
+    parts.join(". ") + "."
 }
 
 fn answer_view(page: &Page, library: &Library, config: &Config) -> Value {
@@ -926,6 +950,8 @@ struct ConfigView<'a> {
     description: Option<&'a str>,
     language: &'a str,
     author: Option<&'a str>,
+    disclaimer: Option<&'a str>,
+    views: Option<&'a str>,
     contact: ContactView<'a>,
     program: ProgramView,
     extra: &'a toml::Table,
@@ -999,6 +1025,8 @@ pub fn config(config: &Config) -> Value {
         description: config.description.as_deref(),
         language: &config.language,
         author: config.author.as_deref(),
+        disclaimer: config.disclaimer.as_deref(),
+        views: config.views.as_deref(),
         contact: contact(config),
         program: ProgramView {
             home: config.program.home,

@@ -1996,4 +1996,14 @@ fn questions_mark_a_choice_and_show_the_rationales() {
         state,
     );
     assert_eq!(seen["wrong"], json!([]), "{seen}");
+    // "Cite this case" gets the date it was read, from the script.
+    let accessed = s.exec(
+        "const t = document.querySelector('.citation time[data-accessed]'); return [t.textContent, t.dateTime];",
+        json!([]),
+    );
+    let day = accessed[0].as_str().unwrap();
+    assert!(
+        day.len() == 10 && day.as_bytes()[4] == b'-' && accessed[1] == accessed[0],
+        "{accessed}"
+    );
 }

@@ -8,6 +8,7 @@ mod browser;
 mod build_site;
 mod cards;
 mod case_images;
+mod case_notes;
 mod check;
 mod chrome;
 mod common;

@@ -698,12 +698,22 @@
     window.addEventListener("resize", check);
   }
 
+  /* ---------------------------------------------------------------- citation: date accessed */
+
+  function accessed(el) {
+    const d = new Date();
+    const iso = [d.getFullYear(), String(d.getMonth() + 1).padStart(2, "0"), String(d.getDate()).padStart(2, "0")].join("-");
+    el.dateTime = iso;
+    el.textContent = iso;
+  }
+
   function init() {
     if (typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype) {
       doc.addEventListener("click", onDocClick);
     }
     doc.querySelectorAll("[data-stack]").forEach(stack);
     doc.querySelectorAll("[data-copy]").forEach(copyButton);
+    doc.querySelectorAll("time[data-accessed]").forEach(accessed);
     doc.querySelectorAll("span[data-email]").forEach(email);
     doc.querySelectorAll(".site-nav").forEach(menu);
     doc.querySelectorAll(".table-scroll").forEach(wideTable);
