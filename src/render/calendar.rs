@@ -61,35 +61,27 @@ fn start(page: &Page) -> Option<DateTime<Utc>> {
 
 /// The events and deadlines not yet over, soonest first. `section` limits them to one section.
 pub fn upcoming(library: &Library, now: DateTime<Utc>, pages: &[PageId]) -> Vec<PageId> {
-    let mut ids: Vec<PageId> = pages
-        .iter()
-        .copied()
-        .filter(|&i| {
-            library
-                .page(i)
-                .event
-                .as_ref()
-                .is_some_and(|e| e.is_upcoming(now))
-        })
-        .collect();
-    sort_by_start(library, &mut ids, false);
-    ids
+    events_where(library, pages, |e| e.is_upcoming(now), false)
 }
 
 /// The events that are over, newest first.
 pub fn past(library: &Library, now: DateTime<Utc>, pages: &[PageId]) -> Vec<PageId> {
+    events_where(library, pages, |e| !e.is_upcoming(now), true)
+}
+
+/// The pages of `pages` whose event `keep` holds, by start (latest first if `newest_first`).
+fn events_where(
+    library: &Library,
+    pages: &[PageId],
+    keep: impl Fn(&crate::content::event::Event) -> bool,
+    newest_first: bool,
+) -> Vec<PageId> {
     let mut ids: Vec<PageId> = pages
         .iter()
         .copied()
-        .filter(|&i| {
-            library
-                .page(i)
-                .event
-                .as_ref()
-                .is_some_and(|e| !e.is_upcoming(now))
-        })
+        .filter(|&i| library.page(i).event.as_ref().is_some_and(&keep))
         .collect();
-    sort_by_start(library, &mut ids, true);
+    sort_by_start(library, &mut ids, newest_first);
     ids
 }
 

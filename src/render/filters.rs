@@ -4,6 +4,7 @@
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::front::parse_date;
+use crate::types::escape_html;
 
 pub fn register(tera: &mut Tera, config: &crate::config::Config) {
     tera.register_filter("date", date);
@@ -109,21 +110,6 @@ pub fn protected_email(address: &str) -> Option<String> {
         escape_html(user),
         escape_html(host)
     ))
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Text of an HTML fragment: tags removed, whitespace collapsed (for meta descriptions).
