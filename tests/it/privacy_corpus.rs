@@ -352,6 +352,10 @@ const IDENTIFIERS: &[(&str, &str, &str)] = &[
         "licence",
     ),
     ("other", "DEA number AB1234563", "licence"),
+    // The label in other separators and cases; it ends where its word ends.
+    ("other", "DEA: AB1234563", "licence"),
+    ("other", "DEA #AB1234563", "licence"),
+    ("other", "dea no. AB1234563", "licence"),
     ("other", "pacemaker serial number PJN123456", "device-id"),
     ("other", "Serial No: SN-88442211", "device-id"),
     ("other", "S/N 4455667788", "device-id"),
@@ -852,6 +856,10 @@ const INNOCENT: &[(&str, &str)] = &[
     ("technical", "Oak Ridge protocol version 2."),
     ("technical", "A mother of 3 at 38 weeks."),
     ("technical", "Twin A at 34 weeks."),
+    // Words and file names that begin with a label's letters.
+    ("other", "Deadline AB1234563 is the grant's call number."),
+    ("other", "![Axial CT](/cases/a/dea1c0ffee2024-640.webp)"),
+    ("other", "Ideas 2024-0012 were reviewed at the retreat."),
     ("tables", "| Patient | Phone |"),
     ("tables", "| Patient | Phone | Notes |"),
     ("tables", "| Patient | Preparation |"),
