@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::diagnostic::{Diagnostic, Errors, Result, io_error};
-use crate::pipeline::Settings;
+use crate::pipeline::{self, Settings};
 use crate::serve::http::{self, Message, Shared};
 use crate::serve::site::{Outcome, Site};
-use crate::serve::watch::Watch;
+use crate::serve::watch::{Batch, Wait, Watch};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -101,7 +101,24 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
                 Err(errors) => failed(&loop_shared, &errors),
             }
         }
-        while let Some(batch) = watch.next_batch() {
+        // With the clock as today, a scheduled change (a page published or expiring, an answer
+        // revealed) comes while serve runs: at its time the site is loaded again.
+        let clock = pipeline::clock_moves(&settings);
+        let mut due_failed = false;
+        loop {
+            let due = current.as_ref().and_then(Site::next_due);
+            let until = due.filter(|_| clock && !due_failed).map(wake_at);
+            let (batch, scheduled) = match watch.next(until) {
+                Wait::Stopped => break,
+                Wait::Due if due.is_some_and(|d| d <= chrono::Utc::now()) => {
+                    if !quiet {
+                        eprintln!("A scheduled change is due: loading the site again.");
+                    }
+                    (Batch::default(), true)
+                }
+                Wait::Due => continue,
+                Wait::Changes(batch) => (batch, false),
+            };
             if let Some(errors) = &batch.unwatched {
                 eprintln!("{errors}");
                 eprintln!(
@@ -114,8 +131,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             // good site stays, and the panic is reported like an error. (An update changes
             // nothing until it has worked, so the site is whole.)
             let rebuild = std::panic::AssertUnwindSafe(|| match current.as_mut() {
-                Some(s) => s.update(&batch),
-                None => Site::load(&settings, &media_dir).and_then(|(mut s, outcome)| {
+                Some(s) if !scheduled => s.update(&batch),
+                _ => Site::load(&settings, &media_dir).and_then(|(mut s, outcome)| {
                     s.finish()?;
                     current = Some(s);
                     Ok(Some(outcome))
@@ -131,6 +148,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
                     .with_hint("this is a bug in radcase: please report it with the file you saved; saving again retries")
                     .into())
             });
+            // A load at a scheduled time that fails waits for an edit, not for the clock again.
+            due_failed = scheduled && result.is_err();
             match (result, current.as_ref()) {
                 (Ok(Some(outcome)), Some(s)) => {
                     warn(&outcome, quiet, &mut warned);
@@ -179,6 +198,14 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         eprintln!("Stopped.");
     }
     served.map_err(|e| Diagnostic::new(format!("the server stopped: {e}")).into())
+}
+
+/// When to wake for a change scheduled at `due`: a second after it, so the load's clock is
+/// past it, and at most an hour from now, so a clock set or a machine woken meanwhile is looked
+/// at again.
+fn wake_at(due: chrono::DateTime<chrono::Utc>) -> std::time::Instant {
+    let wait = (due - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_secs(1);
+    std::time::Instant::now() + wait.min(Duration::from_secs(3600))
 }
 
 /// Ctrl-C, or (on Unix) the SIGTERM a terminal or service manager sends when it closes.

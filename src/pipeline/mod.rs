@@ -97,6 +97,12 @@ pub fn load_config(settings: &Settings) -> Result<Config> {
     Ok(config)
 }
 
+/// Whether each load of `settings` sees another "today": neither `--now` nor
+/// `$SOURCE_DATE_EPOCH` fixes it, so a scheduled change comes with the clock.
+pub fn clock_moves(settings: &Settings) -> bool {
+    settings.now.is_none() && std::env::var_os("SOURCE_DATE_EPOCH").is_none()
+}
+
 /// `$SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds), else the clock.
 fn now_from_env() -> Result<chrono::DateTime<chrono::Utc>> {
     match std::env::var("SOURCE_DATE_EPOCH") {

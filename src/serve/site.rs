@@ -191,6 +191,11 @@ impl Site {
         Ok(stats.files)
     }
 
+    /// The next scheduled change of the site: a page published or expiring, an answer revealed.
+    pub fn next_due(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.pipeline.library().next_due.as_ref().map(|d| d.at)
+    }
+
     pub fn files(&self) -> Arc<Files> {
         Arc::clone(&self.files)
     }

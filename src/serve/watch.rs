@@ -34,6 +34,16 @@ pub struct Watch {
 }
 
 /// One burst of changes.
+/// What [`Watch::next`] waited for.
+pub enum Wait {
+    Changes(Batch),
+    /// The time asked for came without a change.
+    Due,
+    /// Watching has stopped.
+    Stopped,
+}
+
+#[derive(Default)]
 pub struct Batch {
     pub paths: Vec<PathBuf>,
     /// A root that appeared in the burst but could not be watched: its changes go unseen.
@@ -96,9 +106,31 @@ impl Watch {
         self.watch_roots()
     }
 
-    /// Wait for changes and return them as one batch. `None` when watching has stopped.
-    pub fn next_batch(&mut self) -> Option<Batch> {
-        let first = self.events.recv().ok()?;
+    /// Wait for changes and return them as one batch, or [`Wait::Due`] at `until` if none
+    /// came by then.
+    pub fn next(&mut self, until: Option<Instant>) -> Wait {
+        let first = match until {
+            Some(t) => match self
+                .events
+                .recv_timeout(t.saturating_duration_since(Instant::now()))
+            {
+                Ok(path) => path,
+                Err(RecvTimeoutError::Timeout) => return Wait::Due,
+                Err(RecvTimeoutError::Disconnected) => return Wait::Stopped,
+            },
+            None => match self.events.recv() {
+                Ok(path) => path,
+                Err(_) => return Wait::Stopped,
+            },
+        };
+        match self.gather(first) {
+            Some(batch) => Wait::Changes(batch),
+            None => Wait::Stopped,
+        }
+    }
+
+    /// The rest of the burst that `first` began.
+    fn gather(&mut self, first: PathBuf) -> Option<Batch> {
         let started = Instant::now();
         let mut batch = vec![first];
         while started.elapsed() < LONGEST {

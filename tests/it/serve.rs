@@ -976,3 +976,52 @@ fn idle_and_half_sent_connections_are_closed_but_event_streams_stay() {
             .contains("Edited after a while")
     );
 }
+
+/// A reveal, a publication and an expiry a few seconds away: `serve`, with the clock as today,
+/// loads the site again when each comes, without an edit (it used to wait for a restart).
+#[test]
+fn scheduled_changes_come_while_serving() {
+    let site = TestSite::minimal();
+    let at = |secs: i64| {
+        (chrono::Utc::now() + chrono::Duration::seconds(secs))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    save(
+        &site,
+        "content/cases/quiz/index.md",
+        format!(
+            "+++\ntitle = \"Intussusception\"\ndate = 2026-01-01\nquiz = true\nquiz_title = \"Unknown 5\"\npresentation = \"Crying infant.\"\ndiagnosis = \"Ileocolic intussusception\"\nreveal = {}\n+++\nWhat do you see?\n\n<!-- answer -->\n\nANSWER-TEXT a target sign.\n",
+            at(6)
+        ),
+    );
+    save(
+        &site,
+        "content/later.md",
+        format!(
+            "+++\ntitle = \"Later\"\npublish = {}\n+++\nLATER-TEXT\n",
+            at(7)
+        ),
+    );
+    let server = Server::start(&site, &[]);
+    let before = server.get("/cases/unknown-5/").text();
+    assert!(before.contains("The answer is published on"), "{before}");
+    assert!(!before.contains("ANSWER-TEXT"));
+    assert_eq!(server.get("/later/").status, 404);
+    let events = server.events();
+    let after = server.wait_for("/cases/unknown-5/", "ANSWER-TEXT").text();
+    assert!(
+        after.contains("ANSWER-TEXT"),
+        "not revealed:\n{}",
+        server.log()
+    );
+    let later = server.wait_for("/later/", "LATER-TEXT");
+    assert_eq!(later.status, 200, "not published:\n{}", server.log());
+    // Open pages reload.
+    events.next("reload");
+    assert!(
+        server.log().contains("A scheduled change is due"),
+        "{}",
+        server.log()
+    );
+}
