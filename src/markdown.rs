@@ -21,6 +21,9 @@ use pulldown_cmark::{
 pub const MORE_MARKER: &str = "<!-- more -->";
 /// In a quiz case, the line after which the answer starts.
 pub const ANSWER_MARKER: &str = "<!-- answer -->";
+/// Splits a quiz's answer into its findings (before) and its discussion (after): the answer then
+/// opens in stages, findings, then the diagnosis, then the discussion.
+pub const DISCUSSION_MARKER: &str = "<!-- discussion -->";
 
 /// Ids the default theme uses on case and list pages; headings never take them.
 const THEME_IDS: &[&str] = &[

@@ -11,7 +11,8 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::front::Kind;
 use crate::markdown::{
-    self, ANSWER_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference, Refused,
+    self, ANSWER_MARKER, DISCUSSION_MARKER, LocalMedia, MORE_MARKER, PageRenderer, Reference,
+    Refused,
 };
 use crate::source::{Root, Sources};
 use crate::types::{Picture, Stack, is_inside};
@@ -31,6 +32,7 @@ pub struct Ctx<'a> {
 pub struct Rendered {
     pub content: String,
     pub answer: Option<String>,
+    pub discussion: Option<String>,
     pub summary: Option<String>,
     pub headings: Vec<markdown::Heading>,
     pub word_count: usize,
@@ -45,6 +47,7 @@ impl Rendered {
     pub fn apply_to(self, page: &mut Page) {
         page.content = self.content;
         page.answer = self.answer;
+        page.discussion = self.discussion;
         page.summary = self.summary;
         page.headings = self.headings;
         page.word_count = self.word_count;
@@ -90,6 +93,28 @@ pub fn render_page(
         },
         false => (body, None),
     };
+    // A discussion marker anywhere but in a quiz's answer would be dropped without a word.
+    let misplaced = match answer_src {
+        Some(_) => question,
+        None => body,
+    };
+    if let Some((before, _)) = markdown::split_at_marker(misplaced, DISCUSSION_MARKER) {
+        let why = match (page.is_quiz(), answer_src.is_some()) {
+            (false, _) => "only a quiz's answer opens in stages, and this page is not a quiz",
+            (true, true) => {
+                "it comes before `<!-- answer -->`, in the part shown before the answer"
+            }
+            (true, false) => "this quiz has no `<!-- answer -->` line before it",
+        };
+        errors.push(
+            Diagnostic::in_file(
+                &page.file,
+                format!("`{DISCUSSION_MARKER}` does nothing here: {why}"),
+            )
+            .at_line(body_line + before.lines().count())
+            .with_hint("in a quiz (`quiz = true`), put it after the `<!-- answer -->` line, between the findings and the discussion; elsewhere, delete it"),
+        );
+    }
     let main = main_renderer.render(question);
     let mut references = main.references.clone();
     let mut refused = main.refused.clone();
@@ -102,15 +127,27 @@ pub fn render_page(
     if let Some(a) = answer_src {
         // Answer headings stay out of the table of contents: a theme showing it would give
         // the answer away.
-        let answer = main_renderer.render(a);
+        let (findings, discussion) = match markdown::split_at_marker(a, DISCUSSION_MARKER) {
+            Some((f, d)) => (f, Some(d)),
+            None => (a, None),
+        };
         let offset = question.lines().count() + 1;
-        references.extend(answer.references.into_iter().map(|r| shift(r, offset)));
-        refused.extend(answer.refused.into_iter().map(|mut r| {
-            r.line += offset;
-            r
-        }));
-        out.answer = Some(answer.html);
-        out.word_count += answer.word_count;
+        let parts = [(findings, offset)]
+            .into_iter()
+            .chain(discussion.map(|d| (d, offset + findings.lines().count() + 1)));
+        for (i, (src, offset)) in parts.enumerate() {
+            let html = main_renderer.render(src);
+            references.extend(html.references.into_iter().map(|r| shift(r, offset)));
+            refused.extend(html.refused.into_iter().map(|mut r| {
+                r.line += offset;
+                r
+            }));
+            out.word_count += html.word_count;
+            match i {
+                0 => out.answer = Some(html.html),
+                _ => out.discussion = Some(html.html),
+            }
+        }
     }
     out.summary = match markdown::split_at_marker(question, MORE_MARKER) {
         Some((before, _)) => Some(renderer().for_summary().render(before).html),
@@ -194,7 +231,7 @@ fn shift(r: Reference, by: usize) -> Reference {
 }
 
 /// Why a link to a page left out of this build breaks, and how to mend it.
-fn left_out_reason(why: LeftOut) -> (String, String) {
+pub(super) fn left_out_reason(why: LeftOut) -> (String, String) {
     let day = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
     match why {
         LeftOut::Draft => (

@@ -91,6 +91,11 @@ pub fn card_text(page: &Page, section: &Section, config: &Config) -> CardText {
                 _ => {}
             }
         }
+        Kind::Playlist => {
+            let n = page.fields.list(keys::PLAYLIST_CASES).len();
+            parts.push("Playlist".into());
+            parts.push(format!("{n} case{}", if n == 1 { "" } else { "s" }));
+        }
         Kind::Event | Kind::Post if page.event.is_some() => {
             let event = page.event.as_ref().expect("checked above");
             if event.deadline {

@@ -193,9 +193,10 @@ pub fn load(
     }
     sort_sections(&mut library);
     library.taxonomies = taxonomy::build(&library.pages, config);
-    let (directory, byline_errors) = people::Directory::build(&library.pages);
+    let (directory, mut link_errors) = people::Directory::build(&library.pages);
     library.people = directory;
-    Errors::or_ok(byline_errors, library)
+    link_errors.extend(super::playlist::link(&mut library));
+    Errors::or_ok(link_errors, library)
 }
 
 /// The bundle of `page`, if it is one.
@@ -350,9 +351,10 @@ pub fn reload_pages(
     }
     sort_sections(&mut library);
     library.taxonomies = taxonomy::build(&library.pages, config);
-    let (directory, byline_errors) = people::Directory::build(&library.pages);
+    let (directory, mut link_errors) = people::Directory::build(&library.pages);
     library.people = directory;
-    Errors::or_ok(byline_errors, Some(library))
+    link_errors.extend(super::playlist::link(&mut library));
+    Errors::or_ok(link_errors, Some(library))
 }
 
 /// The folder part of a relative path, with a trailing `/` (empty at the top).
@@ -598,6 +600,7 @@ fn place_pages<'r>(
             stacks: Vec::new(),
             content: String::new(),
             answer: None,
+            discussion: None,
             summary: None,
             headings: Vec::new(),
             word_count: 0,
@@ -610,6 +613,7 @@ fn place_pages<'r>(
             card: None,
             photo: None,
             event: None,
+            playlist: Vec::new(),
         };
         errors.extend(kind_errors(
             &record.fields,

@@ -14,6 +14,7 @@ pub mod event;
 mod layout;
 mod load;
 pub mod people;
+mod playlist;
 pub mod schedule;
 mod series;
 mod stacks;
@@ -72,8 +73,10 @@ pub struct Page {
     pub stacks: Vec<Stack>,
     /// HTML of the body; for a quiz, only the part before the answer.
     pub content: String,
-    /// HTML of the part of a quiz body after `<!-- answer -->`.
+    /// HTML of the part of a quiz body after `<!-- answer -->` (up to `<!-- discussion -->`).
     pub answer: Option<String>,
+    /// HTML of a quiz body after `<!-- discussion -->`: its answer opens in stages.
+    pub discussion: Option<String>,
     pub summary: Option<String>,
     pub headings: Vec<Heading>,
     pub word_count: usize,
@@ -92,6 +95,8 @@ pub struct Page {
     pub photo: Option<Picture>,
     /// An event's times and places, or a post's deadline.
     pub event: Option<Event>,
+    /// A playlist's cases, in its order.
+    pub playlist: Vec<PageId>,
 }
 
 impl Page {

@@ -14,17 +14,20 @@ pub enum Kind {
     Person,
     Event,
     Page,
+    /// An ordered list of cases, shown one at a time in the presenter.
+    Playlist,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Case,
         Kind::Post,
         Kind::Person,
         Kind::Event,
         Kind::Page,
+        Kind::Playlist,
     ];
-    pub const NAMES: [&'static str; 5] = ["case", "post", "person", "event", "page"];
+    pub const NAMES: [&'static str; 6] = ["case", "post", "person", "event", "page", "playlist"];
 
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::NAMES
@@ -148,6 +151,10 @@ const EVENTS: Place = Place {
     section: false,
     kinds: &[Kind::Event],
 };
+const PLAYLISTS: Place = Place {
+    section: false,
+    kinds: &[Kind::Playlist],
+};
 const EVENTS_AND_POSTS: Place = Place {
     section: false,
     kinds: &[Kind::Event, Kind::Post],
@@ -218,6 +225,8 @@ keys! {
     EXPIRE = "expire", When, PAGES, false;
     REVEAL = "reveal", When, CASES, false;
     QUESTIONS = "questions", Questions, CASES, true;
+    // A playlist (`kind = "playlist"`): its cases, in the order they are presented.
+    PLAYLIST_CASES = "cases", TextList, PLAYLISTS, false;
     // People (`kind = "person"`): faculty, residents, fellows, alumni and staff.
     ROLE = "role", Role, PEOPLE, true;
     POSITION = "position", Text, PEOPLE, true;

@@ -3,7 +3,7 @@
 //! Kept apart from the server so the rules can be read, and tested, in one place. An output
 //! reads a page when the page is its subject, a neighbour it links to by title, an entry of
 //! the slice of a list it shows, an entry of a feed or sitemap, one of the cases and posts a
-//! person's page lists, or a person a byline names.
+//! person's page lists, one of a playlist's cases, or a person a byline names.
 
 use std::collections::HashSet;
 
@@ -43,6 +43,9 @@ pub fn reads_changed(job: &Job, old: &Library, new: &Library, changed: &HashSet<
                     .any(|j| changed.contains(&j))
                 || works.0 != works.1
                 || touches(works.1)
+                // A playlist shows its cases whole.
+                || touches(&o.playlist)
+                || touches(&n.playlist)
         }
         Job::Section(s, pager) => {
             let (o, n) = (old.section(*s), new.section(*s));

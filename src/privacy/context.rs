@@ -20,7 +20,7 @@ use crate::front::keys::Kind;
 /// What a page is about, for the guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
-    /// A case, and any text whose page is not known (a file name, a text file, a template, a
+    /// A case or a playlist, and any text whose page is not known (a file name, a text file, a template, a
     /// file whose front matter does not parse): every rule applies.
     Case,
     /// A person, event, post or plain page, or a section page.
@@ -32,7 +32,8 @@ impl Context {
     /// plain page). A section page is [`Context::Program`].
     pub fn of_page(kind: Kind) -> Context {
         match kind {
-            Kind::Case => Context::Case,
+            // A playlist's text introduces cases: it is read as a case's is.
+            Kind::Case | Kind::Playlist => Context::Case,
             Kind::Post | Kind::Person | Kind::Event | Kind::Page => Context::Program,
         }
     }

@@ -26,6 +26,7 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
             Kind::Case => "MedicalWebPage",
             Kind::Post => "BlogPosting",
             Kind::Person => "ProfilePage",
+            Kind::Playlist => "CollectionPage",
             _ => "WebPage",
         },
         "@id": page.permalink,
@@ -97,6 +98,22 @@ pub fn page(page: &Page, config: &Config, library: &Library) -> String {
     }
     if page.kind == Kind::Event {
         subject = Some(event(page, config, image.clone()));
+    }
+    if page.kind == Kind::Playlist {
+        // The cases in order, by the titles they show before their answers.
+        let items: Vec<Value> = page
+            .playlist
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let c = library.page(c);
+                json!({ "@type": "ListItem", "position": i + 1, "url": c.permalink, "name": c.disclosure.title })
+            })
+            .collect();
+        obj.insert(
+            "mainEntity".into(),
+            json!({ "@type": "ItemList", "numberOfItems": items.len(), "itemListElement": items }),
+        );
     }
     if let Some(image) = image {
         obj.insert("primaryImageOfPage".into(), image);

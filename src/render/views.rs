@@ -269,8 +269,10 @@ struct AnswerView<'a> {
     differential: &'a [String],
     teaching_points: Vec<String>,
     references: Vec<String>,
-    /// HTML of the body after `<!-- answer -->`.
+    /// HTML of the body after `<!-- answer -->`: the findings, when `discussion` follows.
     content: Option<&'a str>,
+    /// HTML of the body after `<!-- discussion -->`: the answer opens in stages.
+    discussion: Option<&'a str>,
     /// Terms that name the diagnosis or a differential, by taxonomy.
     taxonomies: BTreeMap<&'a str, Vec<Link<'a>>>,
     /// The answer key of each of `[[questions]]`, in order.
@@ -532,6 +534,9 @@ impl<'a> Views<'a> {
         if page.kind == Kind::Person {
             return self.with_works(id, view);
         }
+        if page.kind == Kind::Playlist {
+            return self.with_cases(id, view);
+        }
         // Before its reveal a quiz's answer is not even in its own page's context.
         if page.kind != Kind::Case || page.disclosure.answer_due.is_some() {
             return view;
@@ -542,6 +547,22 @@ impl<'a> Views<'a> {
         map.insert(
             "answer".into(),
             answer_view(page, self.library, self.config),
+        );
+        Value::from(map)
+    }
+
+    /// A playlist's own page: its cases (`page.cases`), each as its own page shows it, answer
+    /// included where that page has it (never a quiz's before its `reveal`).
+    fn with_cases(&self, id: PageId, view: Value) -> Value {
+        let Some(mut map) = view.as_map().cloned() else {
+            return view;
+        };
+        let cases = &self.library.page(id).playlist;
+        let slides: Vec<Value> = cases.iter().map(|&c| self.own_page(c)).collect();
+        map.insert("cases".into(), Value::from(slides));
+        map.insert(
+            "count_text".into(),
+            Value::from(count_text(self.library, cases)),
         );
         Value::from(map)
     }
@@ -789,6 +810,7 @@ fn answer_view(page: &Page, library: &Library, config: &Config) -> Value {
             .map(|r| render_inline(r, config.markdown))
             .collect(),
         content: page.answer.as_deref(),
+        discussion: page.discussion.as_deref(),
         // Only the taxonomies with such terms: an answer without any shows no term list.
         taxonomies: term_links(library, &page.disclosure.hidden_terms)
             .into_iter()

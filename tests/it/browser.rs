@@ -41,8 +41,8 @@ pub(crate) const KEY_ESCAPE: &str = "\u{E00C}";
 const KEY_TAB: &str = "\u{E004}";
 const KEY_END: &str = "\u{E010}";
 const KEY_HOME: &str = "\u{E011}";
-const KEY_LEFT: &str = "\u{E012}";
-const KEY_RIGHT: &str = "\u{E014}";
+pub(crate) const KEY_LEFT: &str = "\u{E012}";
+pub(crate) const KEY_RIGHT: &str = "\u{E014}";
 pub(crate) const KEY_UP: &str = "\u{E013}";
 pub(crate) const KEY_DOWN: &str = "\u{E015}";
 
@@ -454,6 +454,16 @@ impl<'a> Session<'a> {
             "POST",
             "/window/rect",
             Some(json!({ "width": width, "height": height })),
+        );
+    }
+
+    /// Lay the page out at `width`×`height` CSS px, whatever the window is.
+    pub(crate) fn viewport(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": { "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false } })),
         );
     }
 

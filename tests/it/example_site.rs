@@ -186,6 +186,24 @@ fn example_site_has_what_the_issue_asks_for() {
 #[test]
 fn every_case_page_shows_all_its_fields() {
     let (_tmp, out) = build();
+    // A playlist for the presenter, and quizzes whose answers open in stages.
+    let playlist = page(&out, "/playlists/emergency-conference/");
+    assert!(
+        playlist
+            .select(&sel("[data-presenter] [data-slide]"))
+            .count()
+            >= 3
+    );
+    let staged = read_cases()
+        .iter()
+        .filter(|c| {
+            page(&out, &c.url())
+                .select(&sel("details[data-stage=findings]"))
+                .next()
+                .is_some()
+        })
+        .count();
+    assert!(staged >= 2, "{staged} cases with an answer in stages");
     for case in read_cases() {
         let doc = page(&out, &case.url());
         let main = text(&doc, "main");
@@ -203,7 +221,8 @@ fn every_case_page_shows_all_its_fields() {
                 "{}: real title in <title>",
                 case.dir
             );
-            let answer = text(&doc, "details.answer");
+            // The outermost block: an answer in stages nests the later stages in it.
+            let answer = text(&doc, "article.case > details.answer");
             // The diagnosis once: the author's title names it too, so it is not shown again
             // above it.
             assert_eq!(
