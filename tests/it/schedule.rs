@@ -367,3 +367,38 @@ fn schedules_that_cannot_work_are_errors_on_their_line() {
         );
     }
 }
+
+/// A page still to be published is held to the rules of its keys now, not first by the build
+/// that publishes it: a key its kind does not show, a person key wrong for its kind, `reveal`
+/// on a case that is not a quiz, each on its line.
+#[test]
+fn a_page_not_yet_published_is_checked_now() {
+    let cases = [
+        (
+            "content/posts/p.md",
+            "+++\ntitle = \"Post\"\npublish = 2027-06-01\ndiagnosis = \"Pneumothorax\"\n+++\nText.\n",
+            "content/posts/p.md:4",
+            "`diagnosis` is set, but this page is a page",
+        ),
+        (
+            "content/cases/c/index.md",
+            "+++\ntitle = \"Case\"\npublish = 2027-06-01\nreveal = 2027-06-02\n+++\nText.\n",
+            "content/cases/c/index.md:4",
+            "`reveal`",
+        ),
+        (
+            "content/cases/d/index.md",
+            "+++\ntitle = \"Case\"\npublish = 2027-06-01\nrole = \"faculty\"\n+++\nText.\n",
+            "content/cases/d/index.md:4",
+            "`role` is set, but this page is a case",
+        ),
+    ];
+    for (rel, md, at, want) in cases {
+        let site = site(&[(rel, md.to_string())]);
+        let err = build_fails(&site, &["--now", "2027-01-01"]);
+        assert!(err.contains(at) && err.contains(want), "{rel}: {err}");
+        // Once published, the same error.
+        let err = build_fails(&site, &["--now", "2027-07-01"]);
+        assert!(err.contains(at) && err.contains(want), "{rel}: {err}");
+    }
+}
