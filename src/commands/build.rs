@@ -79,7 +79,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     stages.extend(run.stages);
     stages.push(("commit", lap.elapsed()));
     let library = pipeline.library();
-    let mut warnings = pipeline.warnings().to_vec();
+    let mut warnings = pipeline.warnings(&run.gate_acked);
     warnings.extend(run.warnings.iter().cloned());
     let tampered = pipeline.cache().tampered();
     if tampered > 0 {

@@ -68,6 +68,10 @@ pub fn run(options: &CheckOptions) -> Result<()> {
         for w in &report.stale {
             eprintln!("warning: {w}");
         }
+        // `check` renders nothing, so what only the output gate reads is not known here.
+        for (_, w) in &report.stale_acks {
+            eprintln!("warning: {w} in the sources (a build also knows what the output gate uses)");
+        }
     }
     let mut errors = survey.record_errors.clone();
     if let Err(e) = report.verdict() {

@@ -16,6 +16,7 @@ mod affected;
 mod run;
 mod update;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +30,7 @@ use crate::diagnostic::{Diagnostic, Errors, Result};
 use crate::front::Record;
 use crate::media::{Cache, Probes};
 use crate::plan::{self, Plan};
+use crate::privacy::ack::AckRef;
 use crate::privacy::{self, Scans};
 use crate::render::Templates;
 use crate::source::{self, Sources};
@@ -66,7 +68,11 @@ pub struct Pipeline {
     cache: Arc<Cache>,
     /// What reading the source images found, kept in the cache folder between builds.
     probes: Arc<Probes>,
+    /// Acknowledgements of files published as they are that cover nothing.
     warnings: Vec<Diagnostic>,
+    /// Acknowledgements of Markdown files that cover nothing the source scan found: stale
+    /// unless the output gate uses them.
+    stale_acks: Vec<(AckRef, Diagnostic)>,
     stages: Vec<(&'static str, Duration)>,
 }
 
@@ -184,7 +190,8 @@ impl Pipeline {
         })?;
         // What was learnt about the sources holds whatever the guard says.
         probes.save();
-        let warnings = report.verdict()?;
+        report.verdict()?;
+        let (warnings, stale_acks) = (report.stale.clone(), report.stale_acks.clone());
         let plan = plan::plan(&library, &sources)?;
         clock.mark("plan");
         let cache = Cache::open(&cache_dir)?;
@@ -201,6 +208,7 @@ impl Pipeline {
             cache: Arc::new(cache),
             probes: Arc::new(probes),
             warnings,
+            stale_acks,
             stages: clock.stages,
         })
     }
@@ -232,9 +240,17 @@ impl Pipeline {
         self.probes.reads()
     }
 
-    /// Problems that do not stop a build (stale privacy acknowledgements).
-    pub fn warnings(&self) -> &[Diagnostic] {
-        &self.warnings
+    /// Problems that do not stop a build: acknowledgements that cover nothing, given those
+    /// the output gate used (`gate_acked`, of a run of every output).
+    pub fn warnings(&self, gate_acked: &HashSet<AckRef>) -> Vec<Diagnostic> {
+        let mut all = self.warnings.clone();
+        all.extend(
+            self.stale_acks
+                .iter()
+                .filter(|(id, _)| !gate_acked.contains(id))
+                .map(|(_, d)| d.clone()),
+        );
+        all
     }
 
     /// How long each stage of the load took.

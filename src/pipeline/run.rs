@@ -2,7 +2,7 @@
 //! then share cards, then every other output rendered and written in parallel.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use crate::media::card::{CardJob, CardStats};
 use crate::media::{self, ImageJob, ImageStats};
 use crate::output::Sink;
 use crate::plan::Job;
+use crate::privacy::ack::AckRef;
 use crate::privacy::{self, gate::Leak};
 use crate::render::{self, Renderer};
 use crate::source::FileKind;
@@ -37,6 +38,8 @@ pub struct RunStats {
     pub stages: Vec<(&'static str, Duration)>,
     /// Warnings only a run can give (a `text-in-image` acknowledgement that covers no image).
     pub warnings: Vec<Diagnostic>,
+    /// The acknowledgements the output gate used in the outputs of this run.
+    pub gate_acked: HashSet<AckRef>,
 }
 
 /// What one job of the plan yields.
@@ -130,18 +133,19 @@ impl Pipeline {
             .iter()
             .map(|r| (r.path.as_path(), r.text()))
             .collect();
-        let (errors, leaks): (Vec<Vec<Diagnostic>>, Vec<Vec<Leak>>) = selected
+        type Gated = (Vec<Diagnostic>, privacy::gate::Checked);
+        let (errors, checked): (Vec<Vec<Diagnostic>>, Vec<privacy::gate::Checked>) = selected
             .par_iter()
-            .map(|&o| {
+            .map(|&o| -> Gated {
                 let out = &plan.outputs[o];
-                let mut leaks = Vec::new();
+                let mut checked = privacy::gate::Checked::default();
                 let written = produce(&renderer, &out.job).and_then(|product| {
                     match product {
                         Product::Text(text) => {
                             // Nothing reaches the sink that the gate did not see.
                             let source = self.job_source(&out.job);
-                            leaks = gate.check(out.path.as_str(), &text, source, &texts, &passed);
-                            if leaks.is_empty() {
+                            checked = gate.check(out.path.as_str(), &text, source, &texts, &passed);
+                            if checked.leaks.is_empty() {
                                 sink.write(&out.path, text.into_bytes())
                             } else {
                                 Ok(())
@@ -153,12 +157,18 @@ impl Pipeline {
                     }
                     .map_err(Errors::from)
                 });
-                (written.err().map(|e| e.0).unwrap_or_default(), leaks)
+                (written.err().map(|e| e.0).unwrap_or_default(), checked)
             })
             .unzip();
+        let mut leaks: Vec<Leak> = Vec::new();
+        let mut gate_acked = HashSet::new();
+        for c in checked {
+            leaks.extend(c.leaks);
+            gate_acked.extend(c.acked);
+        }
         let mut errors: Vec<Diagnostic> = errors.into_iter().flatten().collect();
         errors.extend(pixels.errors);
-        errors.extend(privacy::gate::report(leaks.into_iter().flatten().collect()));
+        errors.extend(privacy::gate::report(leaks));
         passed.save(*selection == Selection::All);
         clock.mark("render and write");
         Errors::or_ok(
@@ -175,6 +185,7 @@ impl Pipeline {
                 } else {
                     Vec::new()
                 },
+                gate_acked,
             },
         )
     }

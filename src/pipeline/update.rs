@@ -97,7 +97,10 @@ impl Pipeline {
             next.templates = Arc::new(Templates::load(&next.sources, config)?);
         }
         let edited = self.reload_content(&mut next, &changes)?;
-        next.warnings = next.scans.report().verdict()?;
+        let report = next.scans.report();
+        report.verdict()?;
+        next.warnings = report.stale;
+        next.stale_acks = report.stale_acks;
         next.plan = Arc::new(plan::plan(&next.library, &next.sources)?);
         let selected = self.select(&next, &changes, edited.as_ref());
         let only_css = !changes.templates

@@ -33,7 +33,14 @@ pub struct Ack {
     pub reason: String,
 }
 
+/// Which acknowledgement: its file and its number there.
+pub type AckRef = (PathBuf, usize);
+
 impl Ack {
+    pub fn id(&self) -> AckRef {
+        (self.path.clone(), self.number)
+    }
+
     /// Whether this acknowledgement covers `finding` (its scope is checked by the caller).
     pub fn covers(&self, finding: &Finding) -> bool {
         let text = self.text.trim();

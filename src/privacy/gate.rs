@@ -19,7 +19,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use super::ack::Ack;
+use super::ack::{Ack, AckRef};
 use super::context::{self, Context};
 use super::finding::Finding;
 use super::rules::{self, RuleId};
@@ -189,8 +189,8 @@ pub fn check_cached(
     fingerprint: &blake3::Hash,
     output: &str,
     text: &str,
-    run: impl FnOnce() -> Vec<Leak>,
-) -> Vec<Leak> {
+    run: impl FnOnce() -> Checked,
+) -> Checked {
     let key = *blake3::Hasher::new()
         .update(fingerprint.as_bytes())
         .update(output.as_bytes())
@@ -201,13 +201,15 @@ pub fn check_cached(
     if passed.holds(&key) {
         // Still in use: kept for the next build.
         passed.add(key);
-        return Vec::new();
+        return Checked::default();
     }
-    let leaks = run();
-    if leaks.is_empty() {
+    let checked = run();
+    // An output that passed by an acknowledgement is read again next time: whether that
+    // acknowledgement is still used is known only by reading it.
+    if checked.leaks.is_empty() && checked.acked.is_empty() {
         passed.add(key);
     }
-    leaks
+    checked
 }
 
 /// How an output is read.
@@ -295,7 +297,7 @@ pub fn check<'a>(
     sources: &Quoted<'a>,
     exempt: &[String],
     base_url: &str,
-) -> Vec<Leak> {
+) -> Checked {
     let readable = match Format::of(output) {
         Format::Html => html_text(text, false),
         Format::Xml => {
@@ -306,6 +308,7 @@ pub fn check<'a>(
         Format::Text => text.to_string(),
     };
     let mut leaks = Vec::new();
+    let mut acked = Vec::new();
     let mut seen = HashSet::new();
     // Block by block: a name at the end of one block and a word starting the next are not
     // one name.
@@ -381,8 +384,9 @@ pub fn check<'a>(
             draft: false,
         };
         if let Some(s) = source
-            && s.acks.iter().any(|a| a.covers(&finding))
+            && let Some(a) = s.acks.iter().find(|a| a.covers(&finding))
         {
+            acked.push(a.id());
             continue;
         }
         leaks.push(Leak {
@@ -392,7 +396,14 @@ pub fn check<'a>(
             finding,
         });
     }
-    leaks
+    Checked { leaks, acked }
+}
+
+/// What the gate found in one output, and the acknowledgements that let it pass.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub leaks: Vec<Leak>,
+    pub acked: Vec<AckRef>,
 }
 
 /// The leaks of a run as errors: one per identifier and page. An identifier a page adds shows
@@ -785,7 +796,8 @@ mod tests {
             &|_| None,
             &[],
             "https://example.org/",
-        );
+        )
+        .leaks;
         let names: Vec<&str> = leaks.iter().map(|l| l.finding.rule.name).collect();
         assert_eq!(names, vec!["mrn"], "{leaks:?}");
         assert_eq!(
@@ -806,6 +818,7 @@ mod tests {
         known.add_text("[contact]\nemail = \"jo.reyes@lakeside.example.edu\"\n");
         let leaks = |page: &str| {
             check("index.html", page, &known, None, &|_| None, &[], "")
+                .leaks
                 .iter()
                 .map(|l| l.finding.rule.name)
                 .collect::<Vec<_>>()
@@ -842,6 +855,7 @@ mod tests {
             &[],
             "https://example.org/",
         )
+        .leaks
         .iter()
         .map(|l| l.finding.rule.name)
         .collect()
@@ -872,10 +886,10 @@ mod tests {
         let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or_default();
         known.add_own_days(day(17), day(18));
         let page = "<p>Sat 17 Oct 2026 to Sunday, October 18, 2026 (2026-10-18)</p>";
-        let leaks = check("e/index.html", page, &known, None, &|_| None, &[], "");
+        let leaks = check("e/index.html", page, &known, None, &|_| None, &[], "").leaks;
         assert!(leaks.is_empty(), "{leaks:?}");
         let later = "<p>Then on October 19, 2026.</p>";
-        let leaks = check("e/index.html", later, &known, None, &|_| None, &[], "");
+        let leaks = check("e/index.html", later, &known, None, &|_| None, &[], "").leaks;
         assert_eq!(leaks.len(), 1, "{leaks:?}");
     }
 }

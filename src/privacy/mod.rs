@@ -46,8 +46,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Findings covered by an acknowledgement.
     pub acknowledged: usize,
-    /// Acknowledgements that cover nothing (warnings).
+    /// Acknowledgements that cover nothing (warnings): of files published as they are.
     pub stale: Vec<Diagnostic>,
+    /// Acknowledgements of Markdown files that cover nothing the source scan found. The output
+    /// gate may still need one (a template's text, a label and a value only the page puts
+    /// side by side): a build reports those the gate did not use either.
+    pub stale_acks: Vec<(ack::AckRef, Diagnostic)>,
     /// Acknowledgements naming an unknown rule (errors).
     pub errors: Vec<Diagnostic>,
     /// Markdown files read.
@@ -59,7 +63,9 @@ impl Report {
     /// acknowledgement is an error; otherwise the warnings (stale acknowledgements).
     pub fn verdict(&self) -> Result<Vec<Diagnostic>> {
         if self.findings.is_empty() && self.errors.is_empty() {
-            return Ok(self.stale.clone());
+            let mut all = self.stale.clone();
+            all.extend(self.stale_acks.iter().map(|(_, d)| d.clone()));
+            return Ok(all);
         }
         let mut errors = self.errors.clone();
         errors.extend(self.findings.iter().map(Finding::diagnostic));
@@ -321,7 +327,7 @@ impl Scans {
             for (k, ack) in file.acks.iter().enumerate() {
                 // What the pixels say is known after the image stage, which reports these.
                 if !used[i][k] && ack.rule.id != RuleId::TextInImage {
-                    report.stale.push(ack.stale());
+                    report.stale_acks.push((ack.id(), ack.stale()));
                 }
             }
         }
@@ -386,7 +392,7 @@ impl Gate<'_> {
         source: Option<&std::path::Path>,
         texts: &HashMap<&std::path::Path, &str>,
         passed: &gate::Passed,
-    ) -> Vec<gate::Leak> {
+    ) -> gate::Checked {
         gate::check_cached(passed, &self.fingerprint, output, text, || {
             self.check_now(output, text, source, texts)
         })
@@ -398,7 +404,7 @@ impl Gate<'_> {
         text: &str,
         source: Option<&std::path::Path>,
         texts: &HashMap<&std::path::Path, &str>,
-    ) -> Vec<gate::Leak> {
+    ) -> gate::Checked {
         let with_acks = |path: &std::path::Path| {
             let (path, text) = texts.get_key_value(path)?;
             let scan = self.scans.files.iter().find(|f| f.path == *path);

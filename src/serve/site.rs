@@ -4,7 +4,7 @@
 //! in only when it all worked; a failed rebuild changes nothing, and its paths are tried again
 //! with the next change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,6 +14,7 @@ use axum::body::Bytes;
 use crate::diagnostic::{Diagnostic, Result, io_error};
 use crate::output::Sink;
 use crate::pipeline::{self, Pipeline, Selection, Settings, UpdateKind};
+use crate::privacy::ack::AckRef;
 use crate::source::FileKind;
 use crate::types::OutPath;
 
@@ -147,6 +148,9 @@ pub struct Site {
     pending: Vec<PathBuf>,
     /// Outputs `load` left for [`Site::finish`]: the share cards.
     deferred: Option<Selection>,
+    /// The acknowledgements the output gate used: of the last full run, and of the outputs
+    /// updated since (an output an edit did not touch reads as it did).
+    gate_acked: HashSet<AckRef>,
 }
 
 impl Site {
@@ -165,9 +169,10 @@ impl Site {
             full: true,
             reload: Reload::All,
             elapsed: started.elapsed(),
-            warnings: pipeline.warnings().to_vec(),
+            warnings: pipeline.warnings(&stats.gate_acked),
         };
         let site = Site {
+            gate_acked: stats.gate_acked,
             files: Arc::new(made.into_iter().collect()),
             pipeline,
             media_dir: media_dir.to_path_buf(),
@@ -227,6 +232,10 @@ impl Site {
         let stats = update.next.run(&update.selection, &sink, false)?;
         let made = sink.into_made();
         let full = update.kind == UpdateKind::Full;
+        if update.selection == Selection::All {
+            self.gate_acked.clear();
+        }
+        self.gate_acked.extend(stats.gate_acked.iter().cloned());
         let mut files: Files = if update.selection == Selection::All {
             Files::new()
         } else {
@@ -253,7 +262,7 @@ impl Site {
             full,
             reload,
             elapsed: started.elapsed(),
-            warnings: update.next.warnings().to_vec(),
+            warnings: update.next.warnings(&self.gate_acked),
         };
         files.extend(made);
         self.files = Arc::new(files);

@@ -203,3 +203,48 @@ fn what_passed_before_is_checked_again_once_the_sources_say_less() {
     assert!(stderr.contains("content/about.md"), "{stderr}");
     assert!(about.contains("Hospital number: 00123456"));
 }
+
+/// An acknowledgement that covers what only the output gate finds (a template puts a label
+/// before a value) is in use: no build, cold or warm, nor serve, calls it stale (they did,
+/// and removing it as told failed the build). One that covers nothing still is.
+#[test]
+fn an_acknowledgement_only_the_gate_uses_is_not_stale() {
+    let site = TestSite::minimal();
+    let about = |ack: &str| {
+        format!(
+            "+++\ntitle = \"About\"\n[extra]\nref = \"00123456\"\n\n[[privacy.acknowledge]]\nrule = \"mrn\"\ntext = \"{ack}\"\nreason = \"the phantom's made-up number\"\n+++\nAbout this site.\n"
+        )
+    };
+    site.write("content/about.md", about("00123456"));
+    site.write(
+        "templates/page.html",
+        "<html><body><h1>{{ page.title }}</h1><p>Hospital number: {{ page.extra.ref }}</p></body></html>",
+    );
+    for round in ["cold", "warm"] {
+        let stderr = site.build_ok(&[]);
+        assert!(!stderr.contains("matches no finding"), "{round}: {stderr}");
+    }
+    assert!(site.read_out("about/index.html").contains("00123456"));
+    let server = crate::common::server::Server::start(&site, &[]);
+    let page = server.get("/about/").text();
+    assert!(page.contains("00123456"), "{page}");
+    assert!(
+        !server.log().contains("matches no finding"),
+        "{}",
+        server.log()
+    );
+    drop(server);
+    // An acknowledgement of text that is nowhere is stale, and the template's label fails.
+    site.write("content/about.md", about("99999999"));
+    let stderr = build_fails(&site, &[]);
+    assert!(stderr.contains("privacy [mrn]"), "{stderr}");
+    site.write(
+        "templates/page.html",
+        "<html><body><h1>{{ page.title }}</h1></body></html>",
+    );
+    let stderr = site.build_ok(&[]);
+    assert!(
+        stderr.contains("acknowledgement 1 (rule `mrn`) matches no finding"),
+        "{stderr}"
+    );
+}
