@@ -24,6 +24,9 @@ pub struct Related<'a> {
     library: &'a Library,
     names: Vec<&'a str>,
     cases: HashMap<(&'a str, &'a str), Vec<PageId>>,
+    /// Each page's place in the order ties are broken in (newest first, then by file), by
+    /// page index: compared as a number instead of reading two dates per comparison.
+    rank: Vec<u32>,
 }
 
 impl<'a> Related<'a> {
@@ -41,10 +44,22 @@ impl<'a> Related<'a> {
                 }
             }
         }
+        let mut order: Vec<(Option<chrono::DateTime<chrono::FixedOffset>>, &str, usize)> = library
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.date(), p.rel.as_str(), i))
+            .collect();
+        order.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let mut rank = vec![0; order.len()];
+        for (r, &(_, _, i)) in order.iter().enumerate() {
+            rank[i] = u32::try_from(r).unwrap_or(u32::MAX);
+        }
         Related {
             library,
             names,
             cases,
+            rank,
         }
     }
 
@@ -56,30 +71,46 @@ impl<'a> Related<'a> {
         if page.kind != Kind::Case {
             return Vec::new();
         }
-        let mut scored: HashMap<PageId, (usize, Vec<&'a str>)> = HashMap::new();
+        // Every case sharing a modality is a candidate (a sixth of a site): scores are counted
+        // in a flat array and only the best few are put in order and told what they share.
+        let mut score = vec![0u32; library.pages.len()];
+        let mut touched: Vec<PageId> = Vec::new();
         for &tax in &self.names {
             for t in page.disclosure.terms_of(tax) {
                 for &o in self.cases.get(&(tax, t.as_str())).into_iter().flatten() {
                     if o != id {
-                        let entry = scored.entry(o).or_default();
-                        entry.0 += weight(tax);
-                        entry.1.push(t.as_str());
+                        if score[o.0] == 0 {
+                            touched.push(o);
+                        }
+                        score[o.0] += u32::try_from(weight(tax)).unwrap_or(1);
                     }
                 }
             }
         }
-        let mut scored: Vec<(usize, PageId, Vec<&str>)> = scored
+        let key = |o: &PageId| (std::cmp::Reverse(score[o.0]), self.rank[o.0]);
+        if touched.len() > RELATED {
+            touched.select_nth_unstable_by_key(RELATED - 1, key);
+            touched.truncate(RELATED);
+        }
+        touched.sort_by_key(key);
+        touched
             .into_iter()
-            .map(|(o, (s, shared))| (s, o, shared))
-            .collect();
-        scored.sort_by(|a, b| {
-            let (pa, pb) = (library.page(a.1), library.page(b.1));
-            b.0.cmp(&a.0)
-                .then_with(|| pb.date().cmp(&pa.date()))
-                .then_with(|| pa.rel.cmp(&pb.rel))
-        });
-        scored.truncate(RELATED);
-        scored.into_iter().map(|(_, o, s)| (o, s)).collect()
+            .map(|o| (o, self.shared(page, library.page(o))))
+            .collect()
+    }
+
+    /// The shown terms of `page` that `other` shows too, in `page`'s order.
+    fn shared(&self, page: &'a Page, other: &Page) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        for &tax in &self.names {
+            let theirs = other.disclosure.terms_of(tax);
+            for t in page.disclosure.terms_of(tax) {
+                if theirs.contains(t) {
+                    out.push(t.as_str());
+                }
+            }
+        }
+        out
     }
 }
 
