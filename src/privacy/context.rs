@@ -84,6 +84,7 @@ pub static TABLE: &[Row] = &[
     row(RuleId::Url, OnProgram::IfPatient),
     row(RuleId::Biometric, OnProgram::Always),
     row(RuleId::PatientName, OnProgram::IfPatient),
+    row(RuleId::PersonName, OnProgram::IfPatient),
 ];
 
 const fn row(rule: RuleId, on_program: OnProgram) -> Row {

@@ -51,6 +51,9 @@ pub struct Known {
 impl Known {
     /// Everything any rule finds in `text` (a whole source file, front matter and all).
     pub fn add_text(&mut self, text: &str) {
+        for name in rules::name_shaped(text) {
+            self.ids.insert(normalise(name));
+        }
         for hit in rules::find(text) {
             let id = &text[hit.id.clone()];
             self.ids.insert(normalise(id));

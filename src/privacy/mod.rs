@@ -17,6 +17,7 @@ mod files;
 mod finding;
 pub mod gate;
 pub mod metadata;
+mod names;
 mod normalize;
 mod pixels;
 pub mod rules;

@@ -37,6 +37,8 @@ pub enum RuleId {
     StreetAddress,
     Zip,
     PatientName,
+    /// A given name and a surname with nothing before them (`privacy::names`).
+    PersonName,
     HealthNumber,
     Coordinates,
     Vehicle,
@@ -603,6 +605,17 @@ pub static RULES: &[Rule] = &[
             ),
         ],
         check: is_name,
+    },
+    Rule {
+        id: RuleId::PersonName,
+        name: "person-name",
+        what: "what looks like a person's name (a given name and a surname)",
+        fix: "remove the name; say \"the patient\", or a role (\"a 45-year-old teacher\"); if it is an eponym, a doctor or an author, acknowledge it",
+        examples: "John Smith presented with, seen with Maria Garcia, Keisha J. Washington, Connor O'Brien",
+        patterns: &[
+            r"\b(?P<id>[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?:[A-Z]')?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b",
+        ],
+        check: is_bare_name,
     },
 ];
 
@@ -1626,6 +1639,41 @@ fn is_name(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
         return words.iter().all(|w| !NOT_NAMES.contains(&w.as_str()));
     }
     true
+}
+
+/// Every pair of capitalised words shaped like a name, whatever is around it: what a source
+/// says this way is known to the output gate, which may print it without the title or label
+/// that made the scan pass it ("Dr Jane Roe" in the source, "Jane Roe" in a byline).
+pub fn name_shaped(text: &str) -> impl Iterator<Item = &str> {
+    static SHAPE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?:[A-Z]')?[A-Z][a-z]+(?:[A-Z][a-z]+)?\b",
+        )
+        .unwrap_or_else(|e| panic!("name shape: {e}"))
+    });
+    SHAPE.find_iter(text).map(|m| m.as_str())
+}
+
+/// A given name and a surname of the census lists (see `privacy::names`).
+fn is_bare_name(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
+    // Most capitalised pairs start with no given name: the cheapest test first.
+    if !super::names::could_be_given(&text[id.clone()]) {
+        return false;
+    }
+    let words: Vec<&str> = text[id.clone()].split_whitespace().collect();
+    let before = word_before(text, r.start).to_ascii_lowercase();
+    let after: String = text[id.end..]
+        .trim_start_matches([',', ' '])
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    // An initial ("Margaret A. Thompson") is not the article "a".
+    !words
+        .iter()
+        .filter(|w| !w.ends_with('.'))
+        .any(|w| NOT_NAMES.contains(&w.to_ascii_lowercase().as_str()))
+        && super::names::is_person(&words, &before, &after)
 }
 
 #[cfg(test)]

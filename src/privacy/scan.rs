@@ -66,10 +66,16 @@ const OWN_KEYS: &[&keys::Key] = &[
 
 /// What `authors` may hold without a finding: the authors' names and contacts. A phone
 /// number, a record number or a date of birth there is still a finding.
-const AUTHORS_SKIP: &[RuleId] = &[RuleId::PatientName, RuleId::Email, RuleId::Url];
+const AUTHORS_SKIP: &[RuleId] = &[
+    RuleId::PatientName,
+    RuleId::PersonName,
+    RuleId::Email,
+    RuleId::Url,
+];
 /// What `references` may hold: authors' names, publication dates, links.
 const REFERENCES_SKIP: &[RuleId] = &[
     RuleId::PatientName,
+    RuleId::PersonName,
     RuleId::FullDate,
     RuleId::Email,
     RuleId::Url,

@@ -460,6 +460,69 @@ const IDENTIFIERS: &[(&str, &str, &str)] = &[
         "Patient: Jun Watanabe, Phone: 555-123-4567",
         "patient-name",
     ),
+    // Bare names: a given name and a surname with no label or honorific, in the forms case
+    // text writes them (sentence start, mid-sentence, with an initial, apostrophes, Mc/Mac,
+    // a hyphenated surname, possessive, after a comma, in a list, in a table cell).
+    (
+        "bare-name",
+        "John Smith presented with right lower quadrant pain.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "The scan of Maria Garcia showed a mass.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Keisha J. Washington was referred for MRI.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Follow-up for Patrick O'Brien in six weeks.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Imaging for Brian McDonald was unremarkable.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Referred by her GP; Anna Smith-Jones is 34.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Thomas Nguyen's chest radiograph was normal.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "A 54-year-old, Robert Johnson, had haematuria.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Siblings Emily Davis and Jacob Davis were both scanned.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "| 2 | Linda Martinez | CT abdomen |",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Case 4: Kevin Patel, headache for two days.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Seen again when Susan Lee returned in March.",
+        "person-name",
+    ),
 ];
 
 /// Written before the rules were changed; never tuned on alone.
@@ -543,6 +606,36 @@ const HELD_OUT_IDENTIFIERS: &[(&str, &str, &str)] = &[
         "tables",
         "Patient: Ward, call the charge nurse",
         "patient-name",
+    ),
+    (
+        "bare-name",
+        "Dorothy Anderson underwent a barium swallow.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Imaging of Carlos Hernandez showed a renal stone.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Margaret A. Thompson, 61, had a lung nodule.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Called back: Jennifer Wilson, screening mammogram.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Priors for Daniel Kim are on PACS.",
+        "person-name",
+    ),
+    (
+        "bare-name",
+        "Steven Clark's CT showed appendicitis.",
+        "person-name",
     ),
 ];
 
@@ -868,6 +961,46 @@ const INNOCENT: &[(&str, &str)] = &[
     ("tables", "Patient: Inpatient, page the resident on call"),
     ("tables", "Patient: Pediatric, call the children's desk"),
     ("tables", "Patient: Emergency department, walk in"),
+    // Look-alikes of bare names: eponyms with their noun, doctors and authors, places and
+    // institutions, Title Case headings and terms, statistics named after people.
+    (
+        "bare-name",
+        "Dandy Walker malformation with an enlarged posterior fossa.",
+    ),
+    ("bare-name", "Bence Jones protein was found in the urine."),
+    (
+        "bare-name",
+        "Reviewed by Dr. Sarah Chen, consultant radiologist.",
+    ),
+    ("bare-name", "Images courtesy of Professor Alan Walker."),
+    (
+        "bare-name",
+        "Case written by Maria Lopez and reviewed by the panel.",
+    ),
+    ("bare-name", "Helen Brooks, MD, reported the study."),
+    ("bare-name", "Right Lower Quadrant Pain"),
+    ("bare-name", "Magnetic Resonance Imaging of the Knee"),
+    ("bare-name", "Posterior Reversible Encephalopathy Syndrome"),
+    ("bare-name", "Grace Hospital emergency department protocol."),
+    ("bare-name", "Mark Twain is not a radiologist."),
+    ("bare-name", "The Mann Whitney test compared the groups."),
+    ("bare-name", "Kaplan Meier curves showed no difference."),
+    ("bare-name", "Rose Bengal staining is not used in imaging."),
+    (
+        "bare-name",
+        "St Mary Hospital and Kansas City General took part.",
+    ),
+    (
+        "bare-name",
+        "Salter Harris type II fracture of the distal radius.",
+    ),
+    ("bare-name", "Hill Sachs lesion after anterior dislocation."),
+    ("bare-name", "Brown Sequard syndrome after a stab wound."),
+    ("bare-name", "Peutz Jeghers polyps in the small bowel."),
+    (
+        "bare-name",
+        "Stanford Type A dissection of the ascending aorta.",
+    ),
 ];
 
 const HELD_OUT_INNOCENT: &[(&str, &str)] = &[
@@ -927,6 +1060,15 @@ const HELD_OUT_INNOCENT: &[(&str, &str)] = &[
     ("tables", "| Patient | E-mail |"),
     ("tables", "Patient: Transfer from an outside hospital"),
     ("tables", "Patient: Outpatient, book through the portal"),
+    ("bare-name", "Cushing Disease Foundation leaflet."),
+    (
+        "bare-name",
+        "Wilson Disease with T2 hyperintense basal ganglia.",
+    ),
+    ("bare-name", "A Baker cyst and a Morton neuroma."),
+    ("bare-name", "Lecture by Dr Julia Moss on neuroimaging."),
+    ("bare-name", "Phoenix Children Hospital transfer protocol."),
+    ("bare-name", "Emergency Department Workflow Review"),
 ];
 
 #[derive(Default)]
