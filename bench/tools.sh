@@ -292,11 +292,14 @@ run_variant() {
             if [[ $kind == images ]]; then cases=$((n / IMAGES_PER_CASE)) sources=$n; fi
             check_radcase_images "$label" "$logf" "$sources" "$temp"
             ((RS_CARDS >= 0)) || die "$label: radcase's summary line names no share cards ($logf)"
-            ((RS_CARDS == cases)) || die "$label made $RS_CARDS share cards, expected one per case ($cases)"
-            if [[ $temp == cold ]] && ((RS_DRAWN != cases)); then
+            # One card per case, and the site's own card (the home page's and the lists').
+            local cards=$((cases + 1))
+            ((RS_CARDS == cards)) ||
+                die "$label made $RS_CARDS share cards, expected one per case and the site's ($cards)"
+            if [[ $temp == cold ]] && ((RS_DRAWN != cards)); then
                 die "$label drew $RS_DRAWN of $RS_CARDS share cards, expected all"
             fi
-            if [[ $temp == warm ]] && ((RS_DRAWN != 0 || RS_CARDS_CACHED != cases)); then
+            if [[ $temp == warm ]] && ((RS_DRAWN != 0 || RS_CARDS_CACHED != cards)); then
                 die "$label did not take every share card from the cache: $RS_DRAWN drawn, $RS_CARDS_CACHED from the cache"
             fi
             ;;&

@@ -10,7 +10,8 @@ use std::sync::{Arc, OnceLock};
 
 use cosmic_text::skrifa::{FontRef, MetadataProvider};
 use cosmic_text::{
-    Attrs, Buffer, Color, Family, FontSystem, Metrics, Shaping, SwashCache, Weight, Wrap, fontdb,
+    Attrs, Buffer, Color, Family, FontSystem, Metrics, PhysicalGlyph, Renderer, Shaping,
+    SwashCache, SwashContent, Weight, Wrap, fontdb,
 };
 use image::RgbImage;
 
@@ -194,25 +195,68 @@ impl Engine {
         canvas: &mut RgbImage,
         text: &str,
         style: &Style,
-        (x, top): (i32, i32),
+        origin: (i32, i32),
         rgb: [u8; 3],
     ) {
         let mut buffer = self.buffer(text, style, None);
         buffer.set_wrap(Wrap::None);
         let color = Color::rgb(rgb[0], rgb[1], rgb[2]);
-        buffer.draw(
-            &mut self.fonts,
-            &mut self.glyphs,
-            color,
-            |gx, gy, w, h, c: Color| {
-                let alpha = f32::from(c.a()) / 255.0;
-                for dy in 0..h as i32 {
-                    for dx in 0..w as i32 {
-                        paint::blend(canvas, x + gx + dx, top + gy + dy, rgb, alpha);
-                    }
-                }
-            },
+        // What `Buffer::draw` does, but each glyph's mask is blended a row at a time rather
+        // than through a call per pixel (that was a ninth of a cold build's CPU time).
+        buffer.shape_until_scroll(&mut self.fonts, false);
+        let mut blit = Blit {
+            canvas,
+            origin,
+            rgb,
+            fonts: &mut self.fonts,
+            glyphs: &mut self.glyphs,
+        };
+        for run in buffer.layout_runs() {
+            for glyph in run.glyphs {
+                blit.glyph(glyph.physical((0., run.line_y), 1.0), color);
+            }
+            cosmic_text::render_decoration(&mut blit, &run, color);
+        }
+    }
+}
+
+/// Draws glyphs onto a card in one colour, through their coverage.
+struct Blit<'a> {
+    canvas: &'a mut RgbImage,
+    /// Where the line's top-left corner is on the canvas.
+    origin: (i32, i32),
+    rgb: [u8; 3],
+    fonts: &'a mut FontSystem,
+    glyphs: &'a mut SwashCache,
+}
+
+impl Renderer for Blit<'_> {
+    fn rectangle(&mut self, x: i32, y: i32, w: u32, h: u32, color: Color) {
+        let alpha = f32::from(color.a()) / 255.0;
+        let (ox, oy) = self.origin;
+        for dy in 0..h as i32 {
+            for dx in 0..w as i32 {
+                paint::blend(self.canvas, ox + x + dx, oy + y + dy, self.rgb, alpha);
+            }
+        }
+    }
+
+    fn glyph(&mut self, glyph: PhysicalGlyph, _: Color) {
+        let Some(image) = self.glyphs.get_image(self.fonts, glyph.cache_key) else {
+            return;
+        };
+        let at = (
+            self.origin.0 + glyph.x + image.placement.left,
+            self.origin.1 + glyph.y - image.placement.top,
         );
+        let size = (image.placement.width, image.placement.height);
+        // Only the coverage counts: the text is drawn in `rgb` whatever colour a glyph has.
+        let (coverage, step) = match image.content {
+            SwashContent::Mask => (&image.data[..], 1),
+            SwashContent::Color => (image.data.get(3..).unwrap_or_default(), 4),
+            SwashContent::SubpixelMask => return,
+        };
+        paint::blend_coverage(self.canvas, at, size, coverage, step, self.rgb);
     }
 }
 
@@ -250,6 +294,59 @@ mod tests {
         assert_eq!(drawable("急性虫垂炎 (acute appendicitis)"), None);
         assert_eq!(drawable("التهاب الزائدة"), None);
         assert_eq!(drawable("🎉"), None);
+    }
+
+    /// Drawing a line through [`Blit`] gives the pixels `Buffer::draw` gives with a blend per
+    /// pixel, as cards were drawn before.
+    #[test]
+    fn lines_are_drawn_as_buffer_draw_draws_them() {
+        let styles = [
+            TITLE,
+            Style {
+                size: 22.0,
+                line_height: 30.0,
+                bold: false,
+                tracking: 0.1,
+            },
+        ];
+        for (text, style) in [
+            ("Acute appendicitis", styles[0]),
+            ("MRI · Θώρακας — Жк", styles[1]),
+        ] {
+            let start =
+                RgbImage::from_fn(700, 120, |x, y| image::Rgb([(x % 256) as u8, y as u8, 40]));
+            // Partly off the canvas on the left, so clipping is compared too.
+            let (x, top, rgb) = (-12, 20, [0xf4, 0xf6, 0xf8]);
+            let mut drawn = start.clone();
+            Engine::with(|e| e.draw_line(&mut drawn, text, &style, (x, top), rgb));
+            let mut reference = start.clone();
+            Engine::with(|e| {
+                let mut buffer = e.buffer(text, &style, None);
+                buffer.set_wrap(Wrap::None);
+                let color = Color::rgb(rgb[0], rgb[1], rgb[2]);
+                buffer.draw(
+                    &mut e.fonts,
+                    &mut e.glyphs,
+                    color,
+                    |gx, gy, w, h, c: Color| {
+                        let alpha = f32::from(c.a()) / 255.0;
+                        for dy in 0..h as i32 {
+                            for dx in 0..w as i32 {
+                                paint::blend(
+                                    &mut reference,
+                                    x + gx + dx,
+                                    top + gy + dy,
+                                    rgb,
+                                    alpha,
+                                );
+                            }
+                        }
+                    },
+                );
+            });
+            assert!(drawn != start, "{text}: nothing drawn");
+            assert!(drawn == reference, "{text}: pixels differ");
+        }
     }
 
     #[test]
