@@ -45,6 +45,9 @@ pub type Quoted<'a> = dyn Fn(&str) -> Option<Source<'a>> + 'a;
 #[derive(Debug, Default, Clone)]
 pub struct Known {
     ids: HashSet<String>,
+    /// Pairs of capitalised words shaped like a name: known to the bare-name rule only (a
+    /// labelled name the sources hold this way is still a finding).
+    names: HashSet<String>,
     dates: HashSet<(i32, u32, u32)>,
 }
 
@@ -52,7 +55,7 @@ impl Known {
     /// Everything any rule finds in `text` (a whole source file, front matter and all).
     pub fn add_text(&mut self, text: &str) {
         for name in rules::name_shaped(text) {
-            self.ids.insert(normalise(name));
+            self.names.insert(normalise(name));
         }
         for hit in rules::find(text) {
             let id = &text[hit.id.clone()];
@@ -70,6 +73,11 @@ impl Known {
         for id in ids {
             hasher.update(id.as_bytes()).update(b"\0");
         }
+        let mut names: Vec<&String> = self.names.iter().collect();
+        names.sort_unstable();
+        for n in names {
+            hasher.update(b"name:").update(n.as_bytes()).update(b"\0");
+        }
         let mut dates: Vec<_> = self.dates.iter().collect();
         dates.sort_unstable();
         for (y, m, d) in dates {
@@ -79,6 +87,7 @@ impl Known {
 
     pub fn extend(&mut self, other: &Known) {
         self.ids.extend(other.ids.iter().cloned());
+        self.names.extend(other.names.iter().cloned());
         self.dates.extend(other.dates.iter().copied());
     }
 
@@ -97,7 +106,7 @@ impl Known {
 
     pub(super) fn holds(&self, rule: RuleId, id: &str) -> bool {
         let n = normalise(id);
-        if self.ids.contains(&n) {
+        if self.ids.contains(&n) || (rule == RuleId::PersonName && self.names.contains(&n)) {
             return true;
         }
         // `protected_email` writes an address the sources hold as `jane (at) example.org`.
