@@ -2017,3 +2017,47 @@ fn questions_mark_a_choice_and_show_the_rationales() {
         "{accessed}"
     );
 }
+
+/// Without JavaScript, nothing the script would show is shown: every element the HTML marks
+/// `hidden` stays hidden whatever the stylesheets say ("Copy link" showed and did nothing: a
+/// rule for the share buttons set `display` over the attribute).
+#[test]
+fn without_script_nothing_hidden_is_shown() {
+    if !browser_available() {
+        return;
+    }
+    let (_tmp, root, _) = fixture();
+    let nojs = tempfile::tempdir().unwrap();
+    copy_dir(&root, nojs.path());
+    for js in [
+        "js/radcase.js",
+        "js/presenter.js",
+        "js/questions.js",
+        "js/search.js",
+    ] {
+        let _ = std::fs::remove_file(nojs.path().join(js));
+    }
+    let base = serve(nojs.path());
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    s.goto(&format!("{base}{FIXTURE_PAGE}"));
+    let shown = s.exec(
+        "return [...document.querySelectorAll('[hidden]')].filter(e => getComputedStyle(e).display !== 'none').map(e => e.outerHTML.slice(0, 100));",
+        json!([]),
+    );
+    assert_eq!(
+        shown,
+        json!([]),
+        "shown without the script that would show them"
+    );
+    assert!(
+        s.exec(
+            "return document.querySelectorAll('[hidden]').length",
+            json!([])
+        )
+        .as_u64()
+        .unwrap()
+            > 0,
+        "the page has elements the script shows"
+    );
+}
