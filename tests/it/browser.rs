@@ -2061,3 +2061,70 @@ fn without_script_nothing_hidden_is_shown() {
         "the page has elements the script shows"
     );
 }
+
+/// Mastodon sharing asks for the reader's own server once, opens its share page with the
+/// page's title and address, and offers the same server next time; a name that is no server
+/// is refused in place.
+#[test]
+fn mastodon_share_asks_for_the_server_and_remembers_it() {
+    if !browser_available() {
+        return;
+    }
+    let (_tmp, _, base) = fixture();
+    let driver = Driver::start();
+    let s = Session::new(&driver, Device::Desktop);
+    let page = format!("{base}{FIXTURE_PAGE}");
+    s.goto(&page);
+    let record =
+        "window.__opened = []; window.open = (u) => { window.__opened.push(u); return null; };";
+    s.exec(record, json!([]));
+    s.wait_for(
+        "the Mastodon button shown by the script",
+        "return !document.querySelector('.share-mastodon').hidden",
+        json!([]),
+        "return document.querySelector('.share').outerHTML",
+    );
+    let form_shown = "return !document.querySelector('.share-instance').hidden";
+    assert_eq!(s.exec(form_shown, json!([])), json!(false));
+    s.click(&s.find(".share-mastodon"));
+    assert_eq!(s.exec(form_shown, json!([])), json!(true));
+    let input = s.find(".share-instance input");
+    s.send_keys(&input, "not a server");
+    s.click(&s.find(".share-instance button[type=submit]"));
+    assert_eq!(s.exec("return window.__opened", json!([])), json!([]));
+    s.exec(
+        "document.querySelector('.share-instance input').value = ''",
+        json!([]),
+    );
+    s.send_keys(&input, "https://Mastodon.Example/@someone");
+    s.click(&s.find(".share-instance button[type=submit]"));
+    let opened = s.exec("return window.__opened", json!([]));
+    let text = s.exec(
+        "return encodeURIComponent(document.querySelector('.share-mastodon').dataset.shareText)",
+        json!([]),
+    );
+    assert_eq!(
+        opened,
+        json!([format!(
+            "https://mastodon.example/share?text={}",
+            text.as_str().unwrap()
+        )])
+    );
+    assert_eq!(s.exec(form_shown, json!([])), json!(false));
+    // Next time the same server is offered.
+    s.goto(&page);
+    s.wait_for(
+        "the Mastodon button again",
+        "return !document.querySelector('.share-mastodon').hidden",
+        json!([]),
+        "return 0",
+    );
+    s.click(&s.find(".share-mastodon"));
+    assert_eq!(
+        s.exec(
+            "return document.querySelector('.share-instance input').value",
+            json!([])
+        ),
+        json!("mastodon.example")
+    );
+}

@@ -390,10 +390,27 @@ fn share_links_are_plain_links_with_the_encoded_address() {
     let doc = site.html("cases/older/index.html");
     let hrefs = attrs(&doc, "nav.share a", "href");
     let u = "https%3A%2F%2Fteach.example.org%2Frad%2Fcases%2Folder%2F";
-    assert_eq!(hrefs.len(), 5, "{hrefs:?}");
+    assert_eq!(hrefs.len(), 7, "{hrefs:?}");
     assert!(hrefs.iter().all(|h| h.contains(u)), "{hrefs:?}");
     assert!(hrefs[0].starts_with("https://x.com/intent/post?url="));
-    assert!(hrefs[4].starts_with("mailto:?subject=Older%20case"));
+    assert!(hrefs[4].starts_with("https://www.threads.net/intent/post?text=Older%20case"));
+    assert!(hrefs[5].starts_with("https://wa.me/?text=Older%20case"));
+    assert!(hrefs[6].starts_with("mailto:?subject=Older%20case"));
+    // Mastodon asks for the reader's server: it needs the script, which shows it.
+    assert_eq!(
+        attr(&doc, "nav.share button.share-mastodon", "data-share-text"),
+        "Older case https://teach.example.org/rad/cases/older/"
+    );
+    assert!(
+        doc.select(&sel("nav.share .share-mastodon[hidden]"))
+            .next()
+            .is_some()
+    );
+    assert!(
+        doc.select(&sel("nav.share form.share-instance[hidden]"))
+            .next()
+            .is_some()
+    );
     // The copy button waits for the script (no clipboard without it).
     assert_eq!(
         attr(&doc, "nav.share button[data-copy]", "data-copy"),

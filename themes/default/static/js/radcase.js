@@ -645,6 +645,47 @@
     });
   }
 
+  /* ---------------------------------------------------------------- Mastodon */
+
+  // Every reader is on a server of their own: the button asks which (remembered in this
+  // browser only) and opens that server's share page. No third party sees anything.
+  const INSTANCE_KEY = "radcase-mastodon-instance";
+  function instanceHost(text) {
+    const host = text.trim().replace(/^https?:\/\//i, "").replace(/^@?[^@\s/]*@/, "").split(/[/?#]/)[0].toLowerCase();
+    return /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/.test(host) ? host : null;
+  }
+  function mastodonButton(btn) {
+    const nav = btn.closest(".share");
+    const form = nav && q(nav, ".share-instance");
+    if (!form) return;
+    const input = q(form, "input");
+    btn.hidden = false;
+    btn.addEventListener("click", () => {
+      const open = form.hidden;
+      form.hidden = !open;
+      btn.setAttribute("aria-expanded", String(open));
+      if (open) {
+        try { input.value = localStorage.getItem(INSTANCE_KEY) || ""; } catch (e) { /* private mode */ }
+        input.focus();
+      }
+    });
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const host = instanceHost(input.value);
+      if (!host) {
+        input.setCustomValidity("Write the server's name, such as mastodon.social");
+        input.reportValidity();
+        return;
+      }
+      input.setCustomValidity("");
+      try { localStorage.setItem(INSTANCE_KEY, host); } catch (err) { /* private mode */ }
+      window.open(`https://${host}/share?text=${encodeURIComponent(btn.dataset.shareText)}`, "_blank", "noopener");
+      form.hidden = true;
+      btn.setAttribute("aria-expanded", "false");
+    });
+    input.addEventListener("input", () => input.setCustomValidity(""));
+  }
+
   /* ---------------------------------------------------------------- e-mail addresses */
 
   // The protected_email filter writes the two halves of an address in spans, with no "@" and no
@@ -713,6 +754,7 @@
     }
     doc.querySelectorAll("[data-stack]").forEach(stack);
     doc.querySelectorAll("[data-copy]").forEach(copyButton);
+    doc.querySelectorAll(".share-mastodon").forEach(mastodonButton);
     doc.querySelectorAll("time[data-accessed]").forEach(accessed);
     doc.querySelectorAll("span[data-email]").forEach(email);
     doc.querySelectorAll(".site-nav").forEach(menu);
