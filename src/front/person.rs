@@ -153,6 +153,23 @@ pub struct ProfileLink {
     pub line: usize,
 }
 
+impl ProfileLink {
+    /// `@user@host` of a Mastodon profile (`https://host/@user`): how Mastodon names an account.
+    pub fn fediverse_handle(&self) -> Option<String> {
+        if self.network != Network::Mastodon {
+            return None;
+        }
+        let url = &self.url;
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))?;
+        let (host, path) = rest.split_once('/')?;
+        let user = path.strip_prefix('@')?.trim_end_matches('/');
+        (!user.is_empty() && !user.contains(['/', '@', '?', '#']))
+            .then(|| format!("@{user}@{host}"))
+    }
+}
+
 /// `value` of `network` as a link, or what is wrong with it.
 pub fn profile_link(network: Network, value: &str) -> Result<(String, String), String> {
     let v = value.trim();

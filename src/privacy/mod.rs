@@ -194,6 +194,15 @@ fn scan_record(
 fn known_in(record: &Record) -> (PathBuf, Arc<gate::Known>) {
     let mut known = gate::Known::default();
     known.add_text(record.text());
+    // A person's Mastodon account, however written, is credited on their pages as a handle.
+    for handle in record
+        .fields
+        .links()
+        .iter()
+        .filter_map(crate::front::ProfileLink::fediverse_handle)
+    {
+        known.add_text(&handle);
+    }
     for key in [keys::DATE, keys::UPDATED] {
         if let Some(d) = record.fields.date(key) {
             use chrono::Datelike;

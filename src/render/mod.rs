@@ -108,7 +108,36 @@ impl<'a> Renderer<'a> {
                 .map_or_else(Value::none, |d| Value::from(d.to_rfc3339())),
         );
         m.insert("tags".into(), Value::from(tags));
+        m.insert(
+            "creators".into(),
+            Value::from(self.fediverse_creators(page)),
+        );
         Value::from(m)
+    }
+
+    /// The Mastodon accounts of the page's authors who are people of the site, as handles
+    /// (`@jane@mastodon.social`): Mastodon credits a link preview to them (`fediverse:creator`).
+    fn fediverse_creators(&self, page: &Page) -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        for author in page.authors() {
+            let Some(person) = self.library.people.person(author) else {
+                continue;
+            };
+            let handles = self
+                .library
+                .page(person)
+                .fields
+                .links()
+                .iter()
+                .filter_map(crate::front::ProfileLink::fediverse_handle)
+                .map(Value::from);
+            for h in handles {
+                if !out.contains(&h) {
+                    out.push(h);
+                }
+            }
+        }
+        out
     }
 
     /// A link preview's image: `card`, else the site card.
@@ -137,6 +166,7 @@ impl<'a> Renderer<'a> {
         m.insert("image".into(), self.card_image(None));
         m.insert("published".into(), Value::none());
         m.insert("tags".into(), Value::from(Vec::<Value>::new()));
+        m.insert("creators".into(), Value::from(Vec::<Value>::new()));
         Value::from(m)
     }
 

@@ -947,3 +947,28 @@ fn screenshot_site() {
         .unwrap();
     assert!(status.success());
 }
+
+/// A case or post credits its authors' Mastodon accounts (`fediverse:creator`), from the
+/// person pages its byline names, in byline order, a handle from either way of writing the
+/// link; an author without a person page or without an account adds none.
+#[test]
+fn pages_credit_their_authors_mastodon_accounts() {
+    let site = people_site();
+    site.write(
+        "content/people/lena-park/index.md",
+        person(
+            "Lena Park",
+            "role = \"faculty\"\nposition = \"Associate Program Director\"\nphoto = \"portrait.png\"\n[links]\nmastodon = \"https://fosstodon.org/@lenapark\"",
+        ),
+    );
+    site.build_ok(NOW);
+    let creators = |rel: &str| attrs(&site.html(rel), "meta[name='fediverse:creator']", "content");
+    assert_eq!(
+        creators("cases/a/index.html"),
+        ["@dana@mastodon.social", "@lenapark@fosstodon.org"]
+    );
+    // "lena park" is neither her title nor her slug: the byline names no person page.
+    assert_eq!(creators("cases/b/index.html"), Vec::<String>::new());
+    assert_eq!(creators("posts/p/index.html"), ["@dana@mastodon.social"]);
+    assert_eq!(creators("people/index.html"), Vec::<String>::new());
+}
