@@ -612,9 +612,7 @@ pub static RULES: &[Rule] = &[
         what: "what looks like a person's name (a given name and a surname)",
         fix: "remove the name; say \"the patient\", or a role (\"a 45-year-old teacher\"); if it is an eponym, a doctor or an author, acknowledge it",
         examples: "John Smith presented with, seen with Maria Garcia, Keisha J. Washington, Connor O'Brien",
-        patterns: &[
-            r"\b(?P<id>[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?:[A-Z]')?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b",
-        ],
+        patterns: &[NAME_PAIR],
         check: is_bare_name,
     },
 ];
@@ -1641,15 +1639,17 @@ fn is_name(text: &str, r: Range<usize>, id: Range<usize>) -> bool {
     true
 }
 
+/// Two capitalised words, an initial between them allowed, the second perhaps `O'…` or `Mc…`:
+/// the shape of a bare name (`person-name`), its words looked up in `privacy::names`.
+const NAME_PAIR: &str =
+    r"\b(?P<id>[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?:[A-Z]')?[A-Z][a-z]+(?:[A-Z][a-z]+)?)\b";
+
 /// Every pair of capitalised words shaped like a name, whatever is around it: what a source
 /// says this way is known to the output gate, which may print it without the title or label
 /// that made the scan pass it ("Dr Jane Roe" in the source, "Jane Roe" in a byline).
 pub fn name_shaped(text: &str) -> impl Iterator<Item = &str> {
     static SHAPE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(
-            r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?:[A-Z]')?[A-Z][a-z]+(?:[A-Z][a-z]+)?\b",
-        )
-        .unwrap_or_else(|e| panic!("name shape: {e}"))
+        regex::Regex::new(NAME_PAIR).unwrap_or_else(|e| panic!("name shape: {e}"))
     });
     SHAPE.find_iter(text).map(|m| m.as_str())
 }
