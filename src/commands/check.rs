@@ -70,7 +70,10 @@ pub fn run(options: &CheckOptions) -> Result<()> {
         }
         // `check` renders nothing, so what only the output gate reads is not known here.
         for (_, w) in &report.stale_acks {
-            eprintln!("warning: {w} in the sources (a build also knows what the output gate uses)");
+            eprintln!("warning: {w}");
+            eprintln!(
+                "  note: check reads the sources only; a build also knows what the output gate uses"
+            );
         }
     }
     let mut errors = survey.record_errors.clone();

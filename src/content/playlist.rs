@@ -82,11 +82,3 @@ pub fn link(library: &mut Library) -> Vec<Diagnostic> {
     }
     errors
 }
-
-impl Library {
-    /// The playlists that present `case`.
-    pub fn playlists_of(&self, case: PageId) -> impl Iterator<Item = PageId> + '_ {
-        self.page_ids()
-            .filter(move |&p| self.page(p).playlist.contains(&case))
-    }
-}

@@ -101,7 +101,7 @@ fn a_playlist_shows_its_cases_in_order_with_answers_in_stages() {
         texts(&page, ".slide-title"),
         ["Unknown 1", "Case 2", "Unknown 3"]
     );
-    assert_eq!(text(&page, ".meta .count"), "3 cases");
+    assert_eq!(text(&page, ".meta .playlist-count"), "3 cases");
     let slide = |n: usize| {
         let el = page
             .select(&sel(&format!("#case-{n}")))
